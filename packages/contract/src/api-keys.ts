@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { KeyId, OrganizationId, ScopeSchema, Timestamp } from './common.js';
+
+/** `sk_<22 base62 keyId>.<43 base62 secret><6 base62 CRC32 checksum>` (SPEC §1.1). */
+export const API_KEY_TOKEN_REGEX = /^sk_([0-9A-Za-z]{22})\.([0-9A-Za-z]{43})([0-9A-Za-z]{6})$/;
+
+/** Who did something: an API key or a dashboard user. */
+export const Actor = z.object({
+  type: z.enum(['api_key', 'user', 'system', 'portal']),
+  id: z.string().describe('Key id, user id, or "cli" for operator commands'),
+});
+export type Actor = z.infer<typeof Actor>;
+
+const Cidr = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .describe('An IPv4 or IPv6 address or CIDR block, e.g. 203.0.113.0/24');
+
+/** A key as every list/get/update/revoke response shows it: metadata only, never the secret. */
+export const ApiKey = z
+  .object({
+    id: KeyId.describe('The public, stable key id (the part after sk_)'),
+    tier: z.enum(['organization', 'system']),
+    organizationId: OrganizationId.nullable().describe('null for system keys'),
+    name: z.string(),
+    description: z.string().nullable(),
+    prefix: z.string().describe('The first 4 characters of the current secret, as a hint'),
+    scopes: z.array(ScopeSchema),
+    status: z.enum(['active', 'revoked']),
+    ipAllowlist: z.array(z.string()).nullable(),
+    expiresAt: Timestamp.nullable(),
+    createdAt: Timestamp,
+    createdBy: Actor,
+    updatedAt: Timestamp,
+    lastUsedAt: Timestamp.nullable(),
+    lastRotatedAt: Timestamp.nullable(),
+    previousSecretExpiresAt: Timestamp.nullable(),
+    revokedAt: Timestamp.nullable(),
+    revokedReason: z.string().nullable(),
+  })
+  .describe('ApiKey');
+export type ApiKey = z.infer<typeof ApiKey>;
+
+/** Create and rotate answers: the key plus the full token, shown this once only. */
+export const ApiKeyWithToken = ApiKey.extend({
+  token: z.string().describe('The full token sk_<keyId>.<secret>; returned once and never again'),
+}).describe('ApiKeyWithToken');
+export type ApiKeyWithToken = z.infer<typeof ApiKeyWithToken>;
+
+export const CreateApiKeyBody = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    description: z.string().trim().max(500).optional(),
+    scopes: z.array(ScopeSchema).min(1).max(200).describe('Only scopes the caller holds itself'),
+    ipAllowlist: z.array(Cidr).max(100).optional(),
+    expiresAt: Timestamp.optional().describe('Must be in the future'),
+  })
+  .strict();
+export type CreateApiKeyBody = z.infer<typeof CreateApiKeyBody>;
+
+export const UpdateApiKeyBody = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    description: z.string().trim().max(500).nullable().optional(),
+    scopes: z.array(ScopeSchema).min(1).max(200).optional(),
+    ipAllowlist: z.array(Cidr).max(100).nullable().optional().describe('null removes the allowlist'),
+    expiresAt: Timestamp.nullable().optional().describe('null removes the expiry'),
+  })
+  .strict();
+export type UpdateApiKeyBody = z.infer<typeof UpdateApiKeyBody>;
+
+export const RevokeApiKeyBody = z
+  .object({ reason: z.string().trim().max(500).optional() })
+  .strict()
+  .optional()
+  .default({});
+
+export const RotateApiKeyBody = z
+  .object({
+    gracePeriodSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(604800)
+      .optional()
+      .describe('How long the previous secret keeps working (default from key policy, 86400; 0 = at once)'),
+  })
+  .strict()
+  .optional()
+  .default({});
+
+export const ListApiKeysQuery = z
+  .object({
+    page: z.coerce.number().int().min(1).default(1),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    status: z.enum(['active', 'revoked']).optional(),
+  })
+  .strict();

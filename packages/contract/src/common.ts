@@ -1,0 +1,96 @@
+import { initContract } from '@ts-rest/core';
+import { z } from 'zod';
+import { ErrorBody } from './errors.js';
+import { ALL_SCOPES, type Scope } from './scopes.js';
+
+type ContractBuilder = ReturnType<typeof initContract>;
+/** The ts-rest contract builder shared by every router file. */
+export const c: Pick<ContractBuilder, 'router' | 'noBody' | 'type'> = initContract();
+
+/** Every Admin API and portal route lives under this prefix. */
+export const API_PREFIX = '/api/v1';
+
+/**
+ * The kinds of credential a route may accept (SPEC §1):
+ * - `organizationKey`: an organization API key; the organization is the key's.
+ * - `systemKey`: a system API key (no organization).
+ * - `session`: any dashboard session; its role in the organization is checked against the scope.
+ * - `globalAdminSession`: a dashboard session of a global administrator only.
+ * - `portalSession`: a customer-portal session (portal routes only).
+ * A route with an empty list is public.
+ */
+export const CREDENTIAL_KINDS = ['organizationKey', 'systemKey', 'session', 'globalAdminSession', 'portalSession'] as const;
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+
+/**
+ * Where a route's organization comes from (SPEC §3):
+ * - `path`: the route has `:orgId`.
+ * - `context`: the organization key's own, or a session's `selectedOrganization` cookie.
+ * - `none`: the route is not organization-scoped.
+ */
+export type OrganizationSource = 'path' | 'context' | 'none';
+
+/** Auth metadata every route of the contract carries; the server enforces from it. */
+export interface RouteAuth {
+  credentials: readonly CredentialKind[];
+  /** The scope the credential must hold; `null` for public, whoami and portal-session routes. */
+  scope: Scope | null;
+  organization: OrganizationSource;
+}
+
+export interface RouteMetadata {
+  auth: RouteAuth;
+  /** OpenAPI tag. */
+  tag: string;
+}
+
+/** Builds route metadata; typed so every route states credentials, scope and organization. */
+export function meta(tag: string, auth: RouteAuth): RouteMetadata {
+  return { tag, auth };
+}
+
+export const ORG_KEY_OR_SESSION: readonly CredentialKind[] = ['organizationKey', 'session'];
+export const SYSTEM_ADMIN: readonly CredentialKind[] = ['systemKey', 'globalAdminSession'];
+
+export const Timestamp = z.string().datetime({ offset: false }).describe('ISO 8601 UTC timestamp');
+export const ScopeSchema = z
+  .string()
+  .describe(`A scope from the catalogue, e.g. ${ALL_SCOPES.slice(0, 3).join(', ')}`) as unknown as z.ZodType<Scope, z.ZodTypeDef, string>;
+
+/** 22 base62 characters (SPEC §1.1). */
+export const KeyId = z.string().regex(/^[0-9A-Za-z]{22}$/, 'keyId must be 22 base62 characters');
+export const OrganizationId = z.string().regex(/^org_[0-9A-Za-z]{16,32}$/, 'must be an organization id (org_…)');
+export const UserId = z.string().regex(/^usr_[0-9A-Za-z]{16,32}$/, 'must be a user id (usr_…)');
+export const ResourceId = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}_[0-9A-Za-z]{16,32}$`), `must be an id (${prefix}_…)`);
+
+export const PageQuery = z
+  .object({
+    page: z.coerce.number().int().min(1).default(1).describe('1-based page number'),
+    limit: z.coerce.number().int().min(1).max(100).default(20).describe('Items per page (max 100)'),
+  })
+  .strict();
+
+export function pageOf<T extends z.ZodTypeAny>(item: T) {
+  return z.object({
+    items: z.array(item),
+    total: z.number().int().min(0),
+    page: z.number().int().min(1),
+    limit: z.number().int().min(1).max(100),
+  });
+}
+
+export const Email = z.string().trim().toLowerCase().email().max(254);
+
+export const EmptyBody = c.noBody();
+
+/** Error responses every authenticated route may answer. */
+export const authErrorResponses = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  429: ErrorBody,
+  500: ErrorBody,
+} as const;
+
+export { ErrorBody };

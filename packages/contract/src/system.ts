@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { AuditEvent, SystemAuditEventsQuery } from './audit.js';
+import {
+  authErrorResponses,
+  c,
+  Email,
+  ErrorBody,
+  meta,
+  OrganizationId,
+  PageQuery,
+  pageOf,
+  SYSTEM_ADMIN,
+  Timestamp,
+  UserId,
+  API_PREFIX,
+} from './common.js';
+import { Organization } from './organizations.js';
+import { Membership, RoleSchema, User } from './users.js';
+
+export const SystemSettings = z
+  .object({
+    portal: z.object({
+      enabled: z.boolean().describe('Customer portal access, gateway-wide'),
+      magicLinksEnabled: z.boolean(),
+      magicLinkTtlMinutes: z.number().int().min(1).max(1440).describe('Upper bound for every magic link (default 15)'),
+      sessionTtlMinutes: z.number().int().min(1).max(10080).describe('Portal session lifetime (default 60)'),
+    }),
+    keyPolicy: z.object({
+      defaultGracePeriodSeconds: z.number().int().min(0).max(604800).describe('Rotation grace when none is given (default 86400)'),
+      maxGracePeriodSeconds: z.number().int().min(0).max(604800).describe('Longest grace a rotation may ask for (default 604800)'),
+    }),
+    organizationDefaults: z.object({
+      portalEnabled: z.boolean().describe('Whether new organizations start with their portal enabled'),
+    }),
+  })
+  .describe('SystemSettings');
+export type SystemSettings = z.infer<typeof SystemSettings>;
+
+/** PUT merges: every section and field is optional; what is given replaces what is stored. */
+export const UpdateSystemSettingsBody = z
+  .object({
+    portal: SystemSettings.shape.portal.partial().strict().optional(),
+    keyPolicy: SystemSettings.shape.keyPolicy.partial().strict().optional(),
+    organizationDefaults: SystemSettings.shape.organizationDefaults.partial().strict().optional(),
+  })
+  .strict();
+
+export const DeepHealth = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    version: z.string(),
+    uptimeSeconds: z.number(),
+    database: z.object({ status: z.enum(['ok', 'error']), dialect: z.enum(['sqlite', 'postgres']), latencyMs: z.number() }),
+    changeFeed: z.object({
+      status: z.enum(['in-process', 'subscribed', 'disconnected']),
+      lastEventAt: Timestamp.nullable(),
+    }),
+    cache: z.object({ entries: z.number().int(), maxAgeMs: z.number().int(), readThrough: z.boolean() }),
+  })
+  .describe('DeepHealth');
+
+export const CreateOrganizationBody = z
+  .object({ name: z.string().trim().min(1).max(200), portalEnabled: z.boolean().optional() })
+  .strict();
+export const UpdateOrganizationBody = CreateOrganizationBody.partial().strict();
+
+export const CreateUserBody = z
+  .object({
+    email: Email,
+    name: z.string().trim().min(1).max(200),
+    password: z.string().min(12).max(1024).describe('At least 12 characters'),
+    globalAdmin: z.boolean().optional().default(false),
+  })
+  .strict();
+
+const orgParams = z.object({ orgId: OrganizationId });
+const memberParams = z.object({ orgId: OrganizationId, userId: UserId });
+const errors = { ...authErrorResponses, 404: ErrorBody };
+const ORGS = 'System: organizations';
+const USERS = 'System: users';
+const SYS = 'System';
+
+/** SPEC §4.5: system administration, for system keys and global-admin sessions. */
+export const systemContract = c.router({
+  listOrganizations: {
+    method: 'GET',
+    path: '/system/organizations',
+    query: PageQuery.extend({ status: z.enum(['active', 'offboarded']).optional() }).strict(),
+    responses: { 200: pageOf(Organization), ...errors },
+    summary: 'List organizations',
+    metadata: meta(ORGS, { credentials: SYSTEM_ADMIN, scope: 'organization:read', organization: 'none' }),
+  },
+  createOrganization: {
+    method: 'POST',
+    path: '/system/organizations',
+    body: CreateOrganizationBody,
+    responses: { 201: Organization, ...errors },
+    summary: 'Provision an organization',
+    metadata: meta(ORGS, { credentials: SYSTEM_ADMIN, scope: 'organization:create', organization: 'none' }),
+  },
+  getOrganization: {
+    method: 'GET',
+    path: '/system/organizations/:orgId',
+    pathParams: orgParams,
+    responses: { 200: Organization, ...errors },
+    summary: 'Get an organization',
+    metadata: meta(ORGS, { credentials: SYSTEM_ADMIN, scope: 'organization:read', organization: 'none' }),
+  },
+  updateOrganization: {
+    method: 'PATCH',
+    path: '/system/organizations/:orgId',
+    pathParams: orgParams,
+    body: UpdateOrganizationBody,
+    responses: { 200: Organization, ...errors, 409: ErrorBody },
+    summary: 'Update an organization',
+    metadata: meta(ORGS, { credentials: SYSTEM_ADMIN, scope: 'organization:update', organization: 'none' }),
+  },
+  offboardOrganization: {
+    method: 'DELETE',
+    path: '/system/organizations/:orgId',
+    pathParams: orgParams,
+    body: c.noBody(),
+    responses: { 200: Organization, ...errors },
+    summary: 'Offboard an organization: status offboarded, every key revoked on every instance',
+    metadata: meta(ORGS, { credentials: SYSTEM_ADMIN, scope: 'organization:delete', organization: 'none' }),
+  },
+  listUsers: {
+    method: 'GET',
+    path: '/system/users',
+    query: PageQuery,
+    responses: { 200: pageOf(User), ...errors },
+    summary: 'List dashboard users',
+    metadata: meta(USERS, { credentials: SYSTEM_ADMIN, scope: 'system:read', organization: 'none' }),
+  },
+  createUser: {
+    method: 'POST',
+    path: '/system/users',
+    body: CreateUserBody,
+    responses: { 201: User, ...errors, 409: ErrorBody },
+    summary: 'Create a dashboard user',
+    metadata: meta(USERS, { credentials: SYSTEM_ADMIN, scope: 'system:update', organization: 'none' }),
+  },
+  setMembership: {
+    method: 'PUT',
+    path: '/system/organizations/:orgId/members/:userId',
+    pathParams: memberParams,
+    body: z.object({ role: RoleSchema }).strict(),
+    responses: { 200: Membership, ...errors },
+    summary: "Set a user's role in an organization",
+    metadata: meta(USERS, { credentials: SYSTEM_ADMIN, scope: 'system:update', organization: 'none' }),
+  },
+  removeMembership: {
+    method: 'DELETE',
+    path: '/system/organizations/:orgId/members/:userId',
+    pathParams: memberParams,
+    body: c.noBody(),
+    responses: { 204: c.noBody(), ...errors },
+    summary: 'Remove a user from an organization',
+    metadata: meta(USERS, { credentials: SYSTEM_ADMIN, scope: 'system:update', organization: 'none' }),
+  },
+  getSettings: {
+    method: 'GET',
+    path: '/system/settings',
+    responses: { 200: SystemSettings, ...errors },
+    summary: 'Read system settings (portal policy, key policy, organization defaults)',
+    metadata: meta(SYS, { credentials: SYSTEM_ADMIN, scope: 'system:read', organization: 'none' }),
+  },
+  updateSettings: {
+    method: 'PUT',
+    path: '/system/settings',
+    body: UpdateSystemSettingsBody,
+    responses: { 200: SystemSettings, ...errors },
+    summary: 'Change system settings; effective at once',
+    metadata: meta(SYS, { credentials: SYSTEM_ADMIN, scope: 'system:update', organization: 'none' }),
+  },
+  health: {
+    method: 'GET',
+    path: '/system/health',
+    responses: { 200: DeepHealth, 503: DeepHealth, ...errors },
+    summary: 'Deep health: database, change feed, cache, version, uptime',
+    metadata: meta(SYS, { credentials: SYSTEM_ADMIN, scope: 'system:read', organization: 'none' }),
+  },
+  auditEvents: {
+    method: 'GET',
+    path: '/system/audit-events',
+    query: SystemAuditEventsQuery,
+    responses: { 200: pageOf(AuditEvent), ...errors },
+    summary: 'Read the audit log of every organization, with filters',
+    metadata: meta(SYS, { credentials: SYSTEM_ADMIN, scope: 'system:read', organization: 'none' }),
+  },
+}, { pathPrefix: API_PREFIX });
+
+/** Shallow liveness for load balancers; outside /api/v1 and without authentication. */
+export const healthContract = c.router({
+  health: {
+    method: 'GET',
+    path: '/health',
+    responses: { 200: z.object({ status: z.literal('ok') }), 500: ErrorBody },
+    summary: 'Liveness probe for load balancers (no auth, no database)',
+    metadata: meta('Health', { credentials: [], scope: null, organization: 'none' }),
+  },
+});
