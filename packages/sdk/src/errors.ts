@@ -1,0 +1,136 @@
+import { ERROR_CODES, type ErrorCode } from '@payment-gateway/contract';
+
+/** Every error the SDK throws extends this class. */
+export class PaymentGatewayError extends Error {
+  override name = 'PaymentGatewayError';
+}
+
+/** What is wrong with the client's configuration or with a call's options. */
+export type ConfigErrorCode = 'INVALID_API_KEY' | 'ORGANIZATION_HEADER_NOT_ALLOWED' | 'AUTHORIZATION_HEADER_NOT_ALLOWED' | 'INVALID_OPTION' | 'ORGANIZATION_UNKNOWN';
+
+/**
+ * Misuse detected before any request is sent: a malformed API key, a forbidden header, a bad
+ * option. Its message never contains the API key.
+ */
+export class PaymentGatewayConfigError extends PaymentGatewayError {
+  override name = 'PaymentGatewayConfigError';
+  constructor(
+    readonly code: ConfigErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The API's error codes, plus `UNKNOWN_ERROR` for a response without the API's error body (e.g. a proxy's 502 page). */
+export type ApiErrorCode = ErrorCode | 'UNKNOWN_ERROR';
+
+function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** A non-2xx answer from the API. `switch (err.code)` narrows to the contract's error codes. */
+export class ApiError extends PaymentGatewayError {
+  override name = 'ApiError';
+  /** HTTP status code. */
+  readonly status: number;
+  /** Stable machine-readable code from the error body. */
+  readonly code: ApiErrorCode;
+  /** The request id (body `requestId` or the `X-Request-ID` header); quote it to support. */
+  readonly requestId: string | undefined;
+  /** Structured details, e.g. `issues`, `requiredScope`, `validScopes`. */
+  readonly details: Record<string, unknown> | undefined;
+  /** The response headers. */
+  readonly headers: Headers;
+
+  constructor(status: number, body: unknown, headers: Headers) {
+    const b = asRecord(body);
+    const code: ApiErrorCode = b && isErrorCode(b.code) ? b.code : 'UNKNOWN_ERROR';
+    const text = typeof b?.error === 'string' ? b.error : `HTTP ${status}`;
+    const requestId = (typeof b?.requestId === 'string' ? b.requestId : undefined) ?? headers.get('x-request-id') ?? undefined;
+    super(`${status} ${code}: ${text}${requestId ? ` (request ${requestId})` : ''}`);
+    this.status = status;
+    this.code = code;
+    this.requestId = requestId;
+    this.details = asRecord(b?.details);
+    this.headers = headers;
+  }
+
+  /** Builds the subclass that matches the status. */
+  static from(status: number, body: unknown, headers: Headers): ApiError {
+    const Class = status >= 500 ? InternalServerError : (STATUS_CLASSES[status] ?? ApiError);
+    return new Class(status, body, headers);
+  }
+}
+
+/** 400: the request is malformed or invalid (`VALIDATION_FAILED` lists `details.issues`). */
+export class BadRequestError extends ApiError { override name = 'BadRequestError'; }
+/** 400, by its other name: `VALIDATION_FAILED`, `UNKNOWN_SCOPE` and the other 400 codes. */
+export { BadRequestError as ValidationError };
+/** 401: the API key is missing, invalid, revoked or expired. */
+export class AuthenticationError extends ApiError { override name = 'AuthenticationError'; }
+/** 403: the key lacks a scope, or may not act here; `requiredScope` names the missing scope. */
+export class PermissionDeniedError extends ApiError {
+  override name = 'PermissionDeniedError';
+  /** The scope the route requires (for `INSUFFICIENT_SCOPE`). */
+  get requiredScope(): string | undefined {
+    const scope = this.details?.requiredScope;
+    return typeof scope === 'string' ? scope : undefined;
+  }
+}
+/** 404: the resource does not exist (or is not visible to this key). */
+export class NotFoundError extends ApiError { override name = 'NotFoundError'; }
+/** 409: the request conflicts with the resource's state. */
+export class ConflictError extends ApiError { override name = 'ConflictError'; }
+/** 422: a policy forbids it (e.g. the customer portal is disabled). */
+export class UnprocessableEntityError extends ApiError { override name = 'UnprocessableEntityError'; }
+/** 429: rate limited; `retryAfter` is the server's `Retry-After` in seconds. */
+export class RateLimitError extends ApiError {
+  override name = 'RateLimitError';
+  /** Seconds to wait before retrying, from the `Retry-After` header. */
+  get retryAfter(): number | undefined {
+    return parseRetryAfter(this.headers.get('retry-after'));
+  }
+}
+/** 5xx: the server failed; the request id helps support. */
+export class InternalServerError extends ApiError { override name = 'InternalServerError'; }
+
+const STATUS_CLASSES: Record<number, typeof ApiError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  422: UnprocessableEntityError,
+  429: RateLimitError,
+};
+
+/** The request never got an HTTP answer (DNS, refused connection, reset, TLS). */
+export class ConnectionError extends PaymentGatewayError {
+  override name = 'ConnectionError';
+  constructor(message = 'Connection error.', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** No answer within the `timeout`. */
+export class TimeoutError extends ConnectionError {
+  override name = 'TimeoutError';
+  constructor(timeoutMs: number) {
+    super(`Request timed out after ${timeoutMs} ms.`);
+  }
+}
+
+/** `Retry-After` as seconds: delta-seconds or an HTTP date; undefined when absent or unparsable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}

@@ -1,0 +1,116 @@
+import { PaymentGatewayConfigError } from './errors.js';
+import { assertNoForbiddenHeaders, type HeadersLike } from './internal/headers.js';
+
+/** An API key, or a function that returns the current one (called before every request). */
+export type ApiKeySource = string | (() => string | Promise<string>);
+
+/** The `fetch` the SDK sends requests with. */
+export type Fetch = (input: Request, init?: RequestInit) => Promise<Response>;
+
+export interface PaymentGatewayOptions {
+  /**
+   * The API key (`sk_<keyId>.<secret>`), or a sync/async function that returns it. A function is
+   * called before every request (and every retry), so a rotated key is picked up without a
+   * restart; its result is checked like a string key. A string key's format and checksum are
+   * checked at construction, offline. The key is held privately and never logged or serialised.
+   * @example apiKey: process.env.PAYMENT_GATEWAY_API_KEY
+   * @example apiKey: async () => secrets.get('payment-gateway-key')
+   */
+  apiKey: ApiKeySource;
+  /**
+   * Origin of the gateway (scheme, host and port; any path prefix before `/api/v1`). The SDK
+   * reads no environment variables, so it runs unchanged on Node, Bun, Deno and edge runtimes.
+   * @default 'http://localhost:3000'
+   * @example baseUrl: 'https://pay.example.com'
+   */
+  baseUrl?: string;
+  /**
+   * Milliseconds to wait for each attempt's response before failing with `TimeoutError`.
+   * @default 60000
+   */
+  timeout?: number;
+  /**
+   * How many times an idempotent request (GET, HEAD, PUT, DELETE, OPTIONS) is retried after a
+   * connection error, a timeout, 429 or 5xx. POST and PATCH are never retried.
+   * @default 2
+   */
+  maxRetries?: number;
+  /**
+   * A custom `fetch` implementation (e.g. to add tracing or a proxy agent).
+   * @default globalThis.fetch
+   */
+  fetch?: Fetch;
+  /**
+   * Extra headers sent with every request. `X-Organization-ID` (any letter case) and
+   * `Authorization` are refused with `PaymentGatewayConfigError`: the organization always comes
+   * from the API key.
+   * @default {}
+   */
+  headers?: Record<string, string>;
+}
+
+/** Options for a single call. */
+export interface RequestOptions {
+  /** Extra headers for this call; `X-Organization-ID` and `Authorization` are refused before any request is sent. */
+  headers?: HeadersLike;
+  /** Overrides the client's `timeout` for this call (ms). */
+  timeout?: number;
+  /** Overrides the client's `maxRetries` for this call. */
+  maxRetries?: number;
+  /** Aborts the call (and its retries). */
+  signal?: AbortSignal;
+}
+
+export interface ResolvedOptions {
+  baseUrl: string;
+  timeout: number;
+  maxRetries: number;
+  fetch: Fetch | undefined;
+  headers: Record<string, string>;
+}
+
+export const DEFAULT_BASE_URL = 'http://localhost:3000';
+export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_MAX_RETRIES = 2;
+// ky rejects larger timeouts (setTimeout's limit).
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+export function checkTimeout(value: number, where: string): number {
+  if (!Number.isInteger(value) || value <= 0 || value > MAX_TIMEOUT_MS) {
+    throw new PaymentGatewayConfigError('INVALID_OPTION', `${where} must be a positive integer number of milliseconds.`);
+  }
+  return value;
+}
+
+export function checkMaxRetries(value: number, where: string): number {
+  if (!Number.isInteger(value) || value < 0 || value > 10) {
+    throw new PaymentGatewayConfigError('INVALID_OPTION', `${where} must be an integer from 0 to 10.`);
+  }
+  return value;
+}
+
+/** Every default is applied here, once. */
+export function resolveOptions(options: PaymentGatewayOptions): ResolvedOptions {
+  const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new PaymentGatewayConfigError('INVALID_OPTION', 'baseUrl must be an absolute http(s) URL, e.g. https://pay.example.com.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new PaymentGatewayConfigError('INVALID_OPTION', 'baseUrl must use http or https.');
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new PaymentGatewayConfigError('INVALID_OPTION', 'fetch must be a function.');
+  }
+  const headers = { ...(options.headers ?? {}) };
+  assertNoForbiddenHeaders(headers, 'the client options');
+  return {
+    baseUrl,
+    timeout: checkTimeout(options.timeout ?? DEFAULT_TIMEOUT_MS, 'timeout'),
+    maxRetries: checkMaxRetries(options.maxRetries ?? DEFAULT_MAX_RETRIES, 'maxRetries'),
+    fetch: options.fetch,
+    headers,
+  };
+}
