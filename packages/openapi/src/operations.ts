@@ -1,0 +1,110 @@
+import { ErrorBody, type ContractRoute } from '@payment-gateway/contract';
+import type { OperationObject, ParameterObject, ResponseObject, ResponsesObject } from 'openapi3-ts/oas31';
+import type { ZodTypeAny } from 'zod';
+import { errorResponseRef, headerRef, statusText } from './responses.js';
+import type { SchemaConverter } from './schemas.js';
+import { describeAuth, securityFor } from './security.js';
+
+/** `api.orgApiKeys.create` → `orgApiKeysCreate`; `health.health` → `health`. */
+export function operationIdFor(routeName: string): string {
+  const parts = routeName.split('.').filter((part, i, all) => !(i === 0 && part === 'api' && all.length > 1));
+  const deduped = parts.filter((part, i) => part !== parts[i - 1]);
+  return deduped.map((part, i) => (i === 0 ? part : part[0]!.toUpperCase() + part.slice(1))).join('');
+}
+
+/** ts-rest `/a/:id` → OpenAPI `/a/{id}`. */
+export const toOpenApiPath = (path: string): string => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+const isZod = (value: unknown): value is ZodTypeAny =>
+  typeof value === 'object' && value !== null && '_def' in value && 'safeParse' in value;
+
+/** Strips root-level `.optional()` / `.default()`; says whether the value may be left out. */
+function unwrapOptional(schema: ZodTypeAny): { inner: ZodTypeAny; optional: boolean; defaultValue?: unknown } {
+  let inner = schema;
+  let optional = false;
+  let defaultValue: unknown;
+  for (;;) {
+    const def = inner._def as { typeName?: string; innerType?: ZodTypeAny; defaultValue?: () => unknown };
+    if (def.typeName === 'ZodOptional' && def.innerType) {
+      optional = true;
+      inner = def.innerType;
+    } else if (def.typeName === 'ZodDefault' && def.innerType && def.defaultValue) {
+      optional = true;
+      defaultValue = def.defaultValue();
+      inner = def.innerType;
+    } else {
+      return defaultValue === undefined ? { inner, optional } : { inner, optional, defaultValue };
+    }
+  }
+}
+
+function parametersOf(schema: unknown, location: 'path' | 'query', convert: SchemaConverter): ParameterObject[] {
+  if (!isZod(schema)) return [];
+  const shape = (schema as unknown as { shape?: Record<string, ZodTypeAny> }).shape;
+  if (!shape) throw new Error(`${location} parameters must be a z.object()`);
+  return Object.entries(shape).map(([name, field]) => {
+    const { inner, optional, defaultValue } = unwrapOptional(field);
+    const converted = convert.toSchema(inner);
+    const description = field.description ?? converted.description;
+    delete converted.description;
+    return {
+      name,
+      in: location,
+      required: location === 'path' || !optional,
+      ...(description ? { description } : {}),
+      schema: defaultValue === undefined ? converted : { ...converted, default: defaultValue },
+    };
+  });
+}
+
+function responsesOf(route: ContractRoute, convert: SchemaConverter): ResponsesObject {
+  const out: ResponsesObject = {};
+  for (const [key, body] of Object.entries(route.route.responses)) {
+    const status = Number(key);
+    if (body === ErrorBody) {
+      out[key] = errorResponseRef(status);
+      continue;
+    }
+    const response: ResponseObject = {
+      description: status === 503 ? 'Service Unavailable: the instance is degraded; the body says which part.' : statusText(status),
+      headers: { 'X-Request-ID': headerRef('X-Request-ID') },
+    };
+    if (isZod(body)) response.content = { 'application/json': { schema: convert.toSchema(body) } };
+    out[key] = response;
+  }
+  return out;
+}
+
+/** Every error status an operation declares (for the shared error response components). */
+export function errorStatusesOf(route: ContractRoute): number[] {
+  return Object.entries(route.route.responses)
+    .filter(([, body]) => body === ErrorBody)
+    .map(([status]) => Number(status));
+}
+
+/** One OpenAPI operation for one contract route. */
+export function operationFor(route: ContractRoute, convert: SchemaConverter): OperationObject {
+  const { route: r, metadata } = route;
+  const { auth } = metadata;
+  const parameters = [...parametersOf(r.pathParams, 'path', convert), ...parametersOf('query' in r ? r.query : undefined, 'query', convert)];
+  const operation: OperationObject = {
+    operationId: operationIdFor(route.name),
+    tags: [metadata.tag],
+    summary: r.summary ?? route.name,
+    description: [r.description, describeAuth(auth, r.path.includes(':orgId'))].filter(Boolean).join('\n\n'),
+    security: securityFor(auth),
+    'x-required-scope': auth.scope,
+    'x-accepted-credentials': [...auth.credentials],
+    ...(parameters.length > 0 ? { parameters } : {}),
+  };
+  const body = 'body' in r ? r.body : undefined;
+  if (isZod(body)) {
+    const { inner, optional } = unwrapOptional(body);
+    operation.requestBody = {
+      required: !optional,
+      content: { 'application/json': { schema: convert.toSchema(inner) } },
+    };
+  }
+  operation.responses = responsesOf(route, convert);
+  return operation;
+}
