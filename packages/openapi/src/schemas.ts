@@ -113,7 +113,7 @@ export function createSchemaConverter(named: Readonly<Record<string, ZodTypeAny>
       },
     }) as SchemaObject & { $schema?: string };
     delete out.$schema;
-    return out;
+    return withoutRepeatedDescriptions(out);
   };
 
   return {
@@ -129,4 +129,19 @@ export function createSchemaConverter(named: Readonly<Record<string, ZodTypeAny>
       return out;
     },
   };
+}
+
+/** `.nullable()` copies a description into the non-null branch too; say it once, on the union. */
+function withoutRepeatedDescriptions<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(withoutRepeatedDescriptions) as T;
+  if (typeof node !== 'object' || node === null) return node;
+  const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, withoutRepeatedDescriptions(v)])) as Record<string, unknown>;
+  if (typeof out.description === 'string' && Array.isArray(out.anyOf)) {
+    out.anyOf = out.anyOf.map((branch: Record<string, unknown>) => {
+      if (branch.description !== out.description) return branch;
+      const { description: _repeated, ...rest } = branch;
+      return rest;
+    });
+  }
+  return out as T;
 }
