@@ -28,7 +28,10 @@ async function failure(status: number, code: string, init: { details?: Record<st
       return response;
     }),
   );
-  return gw.clients.create({ email: 'a@example.com', name: 'A' }).catch((e: unknown) => e as ApiError);
+  return (await gw.clients.create({ email: 'a@example.com', name: 'A' }).then(
+    () => { throw new Error('expected a failure'); },
+    (e: unknown) => e,
+  )) as ApiError;
 }
 
 describe('error mapping', () => {
