@@ -13,6 +13,12 @@ const pnpmVersion = pkg.packageManager.split('@')[1];
 const toolsBin = join(root, '.tools', 'bin');
 const pnpmBin = join(toolsBin, process.platform === 'win32' ? 'pnpm.cmd' : 'pnpm');
 const env = { ...process.env, PATH: `${toolsBin}:${join(root, 'node_modules', '.bin')}:${process.env.PATH}` };
+// better-sqlite3 compiles with node-gyp here (prebuilt downloads are unreachable); point node-gyp
+// at the Node headers installed with Node itself so it does not try to download them.
+if (!env.npm_config_nodedir) {
+  const nodedir = join(dirname(process.execPath), '..');
+  if (existsSync(join(nodedir, 'include', 'node', 'node.h'))) env.npm_config_nodedir = nodedir;
+}
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env, ...opts });

@@ -1,0 +1,174 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { contract } from '@payment-gateway/contract';
+import { createExpressEndpoints, initServer } from '@ts-rest/express';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { CredentialAuthenticator } from './auth/authenticator.js';
+import { KeyAuthenticator } from './auth/key-authenticator.js';
+import { authOf, createAuthMiddleware } from './auth/middleware.js';
+import type { ServerConfig } from './config.js';
+import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
+import { AppError } from './http/errors.js';
+import { createLogger } from './http/logger.js';
+import { RateLimits } from './http/rate-limit.js';
+import { requestId } from './http/request-id.js';
+import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
+import { endpointOptions } from './http/routes/endpoints.js';
+import { whoamiForKey } from './http/routes/whoami.js';
+import { SecretHasher } from './keys/hashing.js';
+import { KeyCache } from './keys/key-cache.js';
+import { findKey, touchLastUsed } from './keys/key-repository.js';
+import { KeyService } from './keys/key-service.js';
+import { KeyVerifier } from './keys/key-verifier.js';
+import { LastUsedRecorder } from './keys/last-used.js';
+import { loadOrCreateSecretFile } from './keys/pepper.js';
+import { InProcessChangeFeed, type ChangeFeed } from './storage/change-feed.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from './storage/database.js';
+import { PgChangeFeed } from './storage/pg-change-feed.js';
+import { OrganizationService } from './system/organization-service.js';
+import { SettingsService } from './system/settings-service.js';
+import { VERSION } from './version.js';
+
+export interface GatewayOptions {
+  /** Replaces the logger built from config (tests pass a silent one). */
+  logger?: Logger;
+  /** Clock for services that compare against time (tests). */
+  now?: () => Date;
+}
+
+/** Everything the server is made of; services never import Express. */
+export interface Gateway {
+  app: Express;
+  config: ServerConfig;
+  database: DatabaseHandle;
+  feed: ChangeFeed;
+  logger: Logger;
+  keyCache: KeyCache;
+  keys: KeyService;
+  verifier: KeyVerifier;
+  settings: SettingsService;
+  organizations: OrganizationService;
+  startedAt: Date;
+  /** Listens on config.host:config.port (port 0 = any free port); resolves the bound URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The only place that wires things: storage, change feed, services, HTTP. */
+export async function createGateway(config: ServerConfig, options: GatewayOptions = {}): Promise<Gateway> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const now = options.now ?? (() => new Date());
+  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrateToLatest(database);
+
+  const feed: ChangeFeed = config.databaseUrl
+    ? new PgChangeFeed({
+        connectionString: config.databaseUrl,
+        onError: (err) => logger.warn({ err: err.message }, 'change feed connection lost'),
+        onStatus: (status) => logger.info({ status }, 'change feed status'),
+      })
+    : new InProcessChangeFeed();
+  await feed.start();
+
+  const pepper = config.pepper ?? loadOrCreateSecretFile(config.dataDir, 'api-key-pepper');
+  const previous = new Map<number, string>();
+  if (config.previousPepper) previous.set(config.pepperVersion - 1, config.previousPepper);
+  const hasher = new SecretHasher({ current: { version: config.pepperVersion, secret: pepper }, previous });
+
+  const { db } = database;
+  const settings = new SettingsService(db, feed, config.keyCacheMaxAgeMs);
+  const organizations = new OrganizationService(db, feed, settings, config.keyCacheMaxAgeMs);
+  const keyCache = new KeyCache(feed, { maxAgeMs: config.keyCacheMaxAgeMs });
+  const lastUsed = new LastUsedRecorder((entries) => touchLastUsed(db, entries), config.lastUsedFlushMs, (err) =>
+    logger.warn({ err }, 'lastUsedAt flush failed'),
+  );
+  lastUsed.start();
+  const verifier = new KeyVerifier({ cache: keyCache, hasher, load: (id) => findKey(db, id), touch: (id, at) => lastUsed.touch(id, at), now });
+  const keys = new KeyService({ db, feed, hasher, settings, now });
+  const limits = new RateLimits({
+    perMinute: config.rateLimitPerMinute,
+    per5Minutes: config.rateLimitPer5Minutes,
+    authFailuresPerMinute: config.authFailureLimitPerMinute,
+  });
+  const authenticators: CredentialAuthenticator[] = [new KeyAuthenticator(verifier)];
+  const auth = createAuthMiddleware({ authenticators, organizations, limits });
+
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.trustProxy) app.set('trust proxy', /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
+  app.use(requestId);
+  app.use(helmet());
+  app.use(pinoHttp({ logger, genReqId: (req) => (req as express.Request).requestId, autoLogging: { ignore: (req) => req.url === '/health' } }));
+  app.use((req, _res, next) => {
+    // Bodies are JSON only; anything else is refused before it is parsed.
+    if (req.headers['content-length'] && req.headers['content-length'] !== '0' && !req.is('application/json')) {
+      next(new AppError('UNSUPPORTED_MEDIA_TYPE'));
+      return;
+    }
+    next();
+  });
+  app.use(express.json({ limit: config.bodyLimit, strict: true }));
+
+  const s = initServer();
+  const endpoints = endpointOptions(auth);
+  createExpressEndpoints(contract.health, s.router(contract.health, { health: async () => ({ status: 200, body: { status: 'ok' as const } }) }), app, endpoints);
+  registerOrgApiKeyRoutes(app, keys, endpoints);
+  registerSystemApiKeyRoutes(app, keys, endpoints);
+  const whoami = { whoami: contract.api.auth.whoami };
+  createExpressEndpoints(
+    whoami,
+    s.router(whoami, {
+      whoami: async ({ req }) => {
+        const body = whoamiForKey(authOf(req));
+        if (!body) throw new AppError('CREDENTIAL_NOT_ACCEPTED');
+        return { status: 200, body };
+      },
+    }),
+    app,
+    endpoints,
+  );
+
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(logger));
+
+  let server: Server | null = null;
+  const gateway: Gateway = {
+    app,
+    config,
+    database,
+    feed,
+    logger,
+    keyCache,
+    keys,
+    verifier,
+    settings,
+    organizations,
+    startedAt: new Date(),
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server = app.listen(config.port, config.host, () => {
+          const { port } = server!.address() as AddressInfo;
+          resolve(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
+        });
+        server.once('error', reject);
+        server.keepAliveTimeout = 65_000;
+      }),
+    close: async () => {
+      if (server) {
+        const srv: Server = server;
+        await new Promise<void>((resolve) => {
+          srv.close(() => resolve());
+          srv.closeAllConnections();
+        });
+      }
+      await lastUsed.stop().catch(() => {});
+      await feed.close();
+      await database.close();
+    },
+  };
+  logger.debug({ version: VERSION, dialect: database.dialect }, 'gateway created');
+  return gateway;
+}

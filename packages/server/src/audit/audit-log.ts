@@ -1,0 +1,78 @@
+import type { Actor, AuditEvent } from '@payment-gateway/contract';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../storage/schema.js';
+import { newId } from '../storage/ids.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Where a change came from; written with every audit event. */
+export interface RequestOrigin {
+  actor: Actor;
+  requestId: string | null;
+  ip: string | null;
+}
+
+export interface AuditEntry {
+  action: string;
+  organizationId: string | null;
+  target: { type: string; id: string } | null;
+  /** Action-specific details. Never put secrets, tokens or hashes here. */
+  metadata?: Record<string, unknown>;
+}
+
+/** Writes one audit event, in the caller's transaction so it commits with the change. */
+export async function recordAudit(db: Db, origin: RequestOrigin, entry: AuditEntry, at = new Date()): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      id: newId('evt'),
+      action: entry.action,
+      actor_type: origin.actor.type,
+      actor_id: origin.actor.id,
+      organization_id: entry.organizationId,
+      target_type: entry.target?.type ?? null,
+      target_id: entry.target?.id ?? null,
+      request_id: origin.requestId,
+      ip: origin.ip,
+      created_at: at.toISOString(),
+      metadata: JSON.stringify(entry.metadata ?? {}),
+    })
+    .execute();
+}
+
+export interface AuditFilter {
+  organizationId?: string | undefined;
+  actorId?: string | undefined;
+  action?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  page: number;
+  limit: number;
+}
+
+export async function listAuditEvents(db: Db, f: AuditFilter): Promise<{ items: AuditEvent[]; total: number }> {
+  let q = db.selectFrom('audit_events');
+  if (f.organizationId) q = q.where('organization_id', '=', f.organizationId);
+  if (f.actorId) q = q.where('actor_id', '=', f.actorId);
+  if (f.action) q = q.where('action', '=', f.action);
+  if (f.from) q = q.where('created_at', '>=', f.from);
+  if (f.to) q = q.where('created_at', '<', f.to);
+  const [rows, count] = await Promise.all([
+    q.selectAll().orderBy('seq', 'desc').limit(f.limit).offset((f.page - 1) * f.limit).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    total: Number(count.n),
+    items: rows.map((r) => ({
+      id: r.id,
+      action: r.action,
+      actor: { type: r.actor_type as Actor['type'], id: r.actor_id },
+      organizationId: r.organization_id,
+      target: r.target_type && r.target_id ? { type: r.target_type, id: r.target_id } : null,
+      requestId: r.request_id,
+      ip: r.ip,
+      createdAt: r.created_at,
+      metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+    })),
+  };
+}

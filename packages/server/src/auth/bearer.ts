@@ -1,0 +1,15 @@
+import { AppError } from '../http/errors.js';
+
+// RFC 6750 b64token characters; anything else is not a bearer credential at all.
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/;
+
+/**
+ * Reads `Authorization: Bearer <credential>`. Missing → null (the caller answers 401);
+ * present but not a bearer credential → 400 MALFORMED_AUTHORIZATION.
+ */
+export function readBearer(header: string | undefined): string | null {
+  if (header === undefined || header === '') return null;
+  const m = BEARER.exec(header);
+  if (!m) throw new AppError('MALFORMED_AUTHORIZATION');
+  return m[1]!;
+}

@@ -1,0 +1,84 @@
+import type { RouteMetadata } from '@payment-gateway/contract';
+import { parse as parseCookies } from 'cookie';
+import type { Request, RequestHandler } from 'express';
+import { AppError } from '../http/errors.js';
+import type { RateLimits } from '../http/rate-limit.js';
+import type { CredentialAuthenticator } from './authenticator.js';
+import { authorize, type OrganizationLookup } from './authorize.js';
+import { readBearer } from './bearer.js';
+import { actorOf, credentialId, type AuthContext } from './principal.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Set by the auth middleware on routes that require a credential. */
+      auth?: AuthContext;
+    }
+  }
+}
+
+export interface AuthMiddlewareOptions {
+  authenticators: readonly CredentialAuthenticator[];
+  organizations: OrganizationLookup;
+  limits: RateLimits;
+}
+
+/** The cookie a dashboard uses to pick the organization on routes without `:orgId` (SPEC §3). */
+export const SELECTED_ORGANIZATION_COOKIE = 'selectedOrganization';
+
+/**
+ * The one authentication middleware: reads the route's contract metadata and enforces it
+ * (credential kind, organization rules, scope), then the per-credential rate limit.
+ */
+export function createAuthMiddleware(o: AuthMiddlewareOptions): RequestHandler {
+  return (req, res, next) => {
+    authenticateRequest(req, o).then(
+      (auth) => {
+        if (auth) req.auth = auth;
+        next();
+      },
+      (err: unknown) => next(err),
+    );
+  };
+}
+
+async function authenticateRequest(req: Request, o: AuthMiddlewareOptions): Promise<AuthContext | null> {
+  const metadata = (req as Request & { tsRestRoute?: { metadata?: RouteMetadata } }).tsRestRoute?.metadata;
+  if (!metadata) throw new AppError('INTERNAL_ERROR');
+  const route = metadata.auth;
+  const header = req.headers.authorization;
+  // The organization comes from the credential; never from a header (SPEC §3).
+  if (req.headers['x-organization-id'] !== undefined && (header !== undefined || route.credentials.length > 0)) {
+    throw new AppError('ORGANIZATION_HEADER_NOT_ALLOWED');
+  }
+  if (route.credentials.length === 0) return null;
+
+  const ip = req.ip ?? req.socket.remoteAddress ?? '';
+  await o.limits.assertIpNotBlocked(ip);
+  const token = readBearer(header);
+  if (!token) throw new AppError('INVALID_CREDENTIALS');
+  const authenticator = o.authenticators.find((a) => a.claims(token));
+  let principal;
+  try {
+    if (!authenticator) throw new AppError('INVALID_CREDENTIALS');
+    principal = await authenticator.authenticate(token, { ip });
+  } catch (err) {
+    if (err instanceof AppError && err.status === 401) await o.limits.recordAuthFailure(ip);
+    throw err;
+  }
+  const cookies = req.headers.cookie ? parseCookies(req.headers.cookie) : {};
+  const params = req.params as Record<string, string | undefined>;
+  const { organizationId, scopes } = await authorize(
+    { principal, route, pathOrganizationId: params.orgId, selectedOrganization: cookies[SELECTED_ORGANIZATION_COOKIE] },
+    o.organizations,
+  );
+  await o.limits.consumeCredential(credentialId(principal));
+  return { principal, organizationId, scopes, actor: actorOf(principal), requestId: req.requestId, ip };
+}
+
+/** The authenticated context of a request on a route that requires a credential. */
+export function authOf(req: Request): AuthContext {
+  if (!req.auth) throw new AppError('INVALID_CREDENTIALS');
+  return req.auth;
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.js';
+import { runCommand } from './cli/commands.js';
+
+const USAGE = `payment-gateway <command> [options]
+
+Commands:
+  start                         Start the server (migrations are applied first)
+  migrate                       Apply pending database migrations and exit
+  org:create --name <name>      Create an organization
+  key:create --org <orgId> --name <name> --scopes <a,b,…> [--expires-at <iso>] [--ip <cidr,…>]
+                                Create an organization API key; prints the token once
+Options:
+  --json                        Machine-readable output
+  -h, --help                    Show this help
+
+Configuration comes from environment variables; see the server README.`;
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      org: { type: 'string' },
+      scopes: { type: 'string' },
+      'expires-at': { type: 'string' },
+      ip: { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      role: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const config = loadConfig();
+  return runCommand(command, values, config, USAGE);
+}
+
+main().then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) console.error(err.message);
+    else console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,105 @@
+import type { RequestOrigin } from '../audit/audit-log.js';
+import { createGateway } from '../app.js';
+import type { ServerConfig } from '../config.js';
+import { AppError } from '../http/errors.js';
+import { migrateToLatest, openDatabase } from '../storage/database.js';
+import { ALL_SCOPES } from '@payment-gateway/contract';
+
+export interface CliValues {
+  name?: string | undefined;
+  org?: string | undefined;
+  scopes?: string | undefined;
+  'expires-at'?: string | undefined;
+  ip?: string | undefined;
+  json?: boolean | undefined;
+  [k: string]: string | boolean | undefined;
+}
+
+/** Operator commands run with full authority; their audit actor is `system:cli`. */
+const CLI_ORIGIN: RequestOrigin = { actor: { type: 'system', id: 'cli' }, requestId: null, ip: null };
+
+export async function runCommand(command: string, values: CliValues, config: ServerConfig, usage: string): Promise<number> {
+  switch (command) {
+    case 'start':
+      return start(config);
+    case 'migrate': {
+      const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        const result = await migrateToLatest(db);
+        const applied = (result.results ?? []).map((r) => r.migrationName);
+        out(values, { applied }, applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
+    case 'org:create':
+      return withGateway(config, async (gw) => {
+        const name = required(values, 'name');
+        const org = await gw.organizations.create({ name }, CLI_ORIGIN);
+        out(values, org, `created organization ${org.id} (${org.name})`);
+      });
+    case 'key:create':
+      return withGateway(config, async (gw) => {
+        const organizationId = required(values, 'org');
+        const scopes = required(values, 'scopes').split(',').map((s) => s.trim()).filter(Boolean);
+        const key = await gw.keys.create(
+          { tier: 'organization', organizationId },
+          {
+            name: required(values, 'name'),
+            scopes: scopes as never,
+            expiresAt: values['expires-at'],
+            ipAllowlist: values.ip ? values.ip.split(',').map((s) => s.trim()) : undefined,
+          },
+          // The operator holds every scope; tier rules (no system-tier scopes on org keys) still apply.
+          { scopes: ALL_SCOPES, origin: CLI_ORIGIN },
+        );
+        out(values, key, `created key ${key.id} in ${organizationId} with scopes ${key.scopes.join(', ')}\n\n  ${key.token}\n\nThis token is shown once. Store it now.`);
+      });
+    default:
+      console.error(`unknown command "${command}"\n\n${usage}`);
+      return 2;
+  }
+}
+
+async function start(config: ServerConfig): Promise<number> {
+  const gw = await createGateway(config);
+  const url = await gw.listen();
+  gw.logger.info({ url, database: gw.database.dialect, changeFeed: gw.feed.status() }, `payment gateway listening on ${url}`);
+  const stop = (signal: string) => {
+    gw.logger.info({ signal }, 'shutting down');
+    gw.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return new Promise<number>(() => {});
+}
+
+async function withGateway(config: ServerConfig, fn: (gw: Awaited<ReturnType<typeof createGateway>>) => Promise<void>): Promise<number> {
+  const gw = await createGateway({ ...config, logLevel: 'silent' });
+  try {
+    await fn(gw);
+    return 0;
+  } catch (err) {
+    if (err instanceof AppError) {
+      console.error(`error: ${err.code}: ${err.message}${err.details ? ` ${JSON.stringify(err.details.issues ?? err.details.invalid ?? err.details.scopes ?? '')}` : ''}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await gw.close();
+  }
+}
+
+function required(values: CliValues, name: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || v.trim() === '') throw new Error(`--${name} is required`);
+  return v;
+}
+
+function out(values: CliValues, json: unknown, text: string): void {
+  console.log(values.json ? JSON.stringify(json, null, 2) : text);
+}

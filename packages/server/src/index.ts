@@ -1,0 +1,3 @@
+export { createGateway, type Gateway, type GatewayOptions } from './app.js';
+export { ConfigError, loadConfig, type ServerConfig } from './config.js';
+export { newSecret, parseToken, checksumOf } from './keys/token.js';

@@ -1,0 +1,87 @@
+import {
+  findEscalations,
+  isSystemKeyScope,
+  isSystemTierScope,
+  parseScopes,
+  type Scope,
+} from '@payment-gateway/contract';
+import ipaddr from 'ipaddr.js';
+import { AppError } from '../http/errors.js';
+
+/** Validates requested scopes against the catalogue and the tier's rules (SPEC §2). */
+export function checkScopesForTier(requested: readonly string[], tier: 'organization' | 'system'): Scope[] {
+  const parsed = parseScopes(requested);
+  if (!parsed.ok) throw new AppError('UNKNOWN_SCOPE', parsed.message, { invalid: parsed.invalid, validScopes: parsed.validScopes });
+  if (tier === 'organization') {
+    const forbidden = parsed.scopes.filter(isSystemTierScope);
+    if (forbidden.length) throw new AppError('SYSTEM_SCOPE_NOT_ALLOWED', undefined, { scopes: forbidden });
+  } else {
+    const foreign = parsed.scopes.filter((s) => !isSystemKeyScope(s));
+    if (foreign.length) {
+      throw new AppError('VALIDATION_FAILED', 'System keys carry only system, organization and api_key scopes; use an organization key for the rest.', {
+        issues: [{ path: 'scopes', message: `not allowed on system keys: ${foreign.join(', ')}` }],
+      });
+    }
+  }
+  return parsed.scopes;
+}
+
+/** No escalation: the grantor must hold every scope it grants (or, for an existing key, that key has). */
+export function assertNoEscalation(grantorScopes: readonly Scope[], scopes: readonly Scope[], what = 'grant'): void {
+  const missing = findEscalations(grantorScopes, scopes);
+  if (missing.length) {
+    throw new AppError('SCOPE_ESCALATION', `You cannot ${what} scopes you do not hold: ${missing.join(', ')}.`, { scopes: missing });
+  }
+}
+
+/** Normalises and validates an IP allowlist; every entry becomes a CIDR. */
+export function normaliseAllowlist(entries: readonly string[] | null | undefined): string[] | null | undefined {
+  if (entries === undefined || entries === null) return entries;
+  const bad: string[] = [];
+  const out = entries.map((e) => {
+    try {
+      if (e.includes('/')) {
+        const [addr, bits] = ipaddr.parseCIDR(e);
+        return `${addr.toString()}/${bits}`;
+      }
+      const addr = ipaddr.parse(e);
+      return `${addr.toString()}/${addr.kind() === 'ipv4' ? 32 : 128}`;
+    } catch {
+      bad.push(e);
+      return e;
+    }
+  });
+  if (bad.length) {
+    throw new AppError('VALIDATION_FAILED', undefined, {
+      issues: bad.map((b) => ({ path: 'ipAllowlist', message: `not an IP address or CIDR block: ${b}` })),
+    });
+  }
+  return [...new Set(out)];
+}
+
+/** True when the client address falls in one of the allowlist's CIDRs (IPv4-mapped IPv6 handled). */
+export function ipAllowed(allowlist: readonly string[], ip: string): boolean {
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    addr = ipaddr.process(ip);
+  } catch {
+    return false;
+  }
+  return allowlist.some((cidr) => {
+    try {
+      const [range, bits] = ipaddr.parseCIDR(cidr);
+      const r = range.kind() === 'ipv6' ? ipaddr.process(range.toString()) : range;
+      return addr.kind() === r.kind() && addr.match(r, r.kind() === range.kind() ? bits : bits - 96);
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function assertFutureExpiry(expiresAt: string | null | undefined, now: Date): void {
+  if (expiresAt && new Date(expiresAt) <= now) {
+    throw new AppError('VALIDATION_FAILED', 'expiresAt must be in the future.', {
+      issues: [{ path: 'expiresAt', message: 'must be in the future' }],
+    });
+  }
+}

@@ -1,0 +1,262 @@
+import type { ApiKey, ApiKeyWithToken, CreateApiKeyBody, Scope, UpdateApiKeyBody } from '@payment-gateway/contract';
+import type { Kysely } from 'kysely';
+import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
+import { AppError, notFound } from '../http/errors.js';
+import type { ChangeFeed } from '../storage/change-feed.js';
+import type { Database } from '../storage/schema.js';
+import type { SettingsService } from '../system/settings-service.js';
+import type { SecretHasher } from './hashing.js';
+import { assertFutureExpiry, assertNoEscalation, checkScopesForTier, normaliseAllowlist } from './key-policy.js';
+import { toApiKey, type KeyRecord } from './key-record.js';
+import * as repo from './key-repository.js';
+import { newKeyId, newSecret, secretPrefix } from './token.js';
+
+/** Which keys an operation addresses: one organization's, or the system tier. */
+export type KeyOwner = { tier: 'organization'; organizationId: string } | { tier: 'system' };
+
+/** The caller of a key operation: its scopes bound what it may grant (no escalation). */
+export interface Grantor {
+  scopes: readonly Scope[];
+  origin: RequestOrigin;
+}
+
+export interface KeyServiceDeps {
+  db: Kysely<Database>;
+  feed: ChangeFeed;
+  hasher: SecretHasher;
+  settings: SettingsService;
+  now?: () => Date;
+}
+
+const MAX_WRITE_ATTEMPTS = 5;
+
+/**
+ * Key lifecycle (SPEC §4.3): create, update, rotate with grace, revoke, delete. Every change
+ * commits with its audit event, then is announced on the change feed.
+ */
+export class KeyService {
+  readonly #d: KeyServiceDeps;
+  readonly #now: () => Date;
+
+  constructor(deps: KeyServiceDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  async list(owner: KeyOwner, q: { page: number; limit: number; status?: 'active' | 'revoked' | undefined }) {
+    if (owner.tier === 'organization') await this.#organization(owner.organizationId);
+    const { items, total } = await repo.listKeys(this.#d.db, {
+      tier: owner.tier,
+      organizationId: owner.tier === 'organization' ? owner.organizationId : undefined,
+      status: q.status,
+      page: q.page,
+      limit: q.limit,
+    });
+    return { items: items.map(toApiKey), total, page: q.page, limit: q.limit };
+  }
+
+  async get(owner: KeyOwner, keyId: string): Promise<ApiKey> {
+    return toApiKey(await this.#find(owner, keyId));
+  }
+
+  async create(owner: KeyOwner, input: CreateApiKeyBody, grantor: Grantor): Promise<ApiKeyWithToken> {
+    const scopes = checkScopesForTier(input.scopes, owner.tier);
+    assertNoEscalation(grantor.scopes, scopes);
+    const now = this.#now();
+    assertFutureExpiry(input.expiresAt, now);
+    const ipAllowlist = normaliseAllowlist(input.ipAllowlist) ?? null;
+    const id = newKeyId();
+    const { token, secret } = newSecret(id);
+    const { hash, pepperVersion } = this.#d.hasher.hash(secret);
+    const at = now.toISOString();
+    const key: KeyRecord = {
+      id,
+      tier: owner.tier,
+      organizationId: owner.tier === 'organization' ? owner.organizationId : null,
+      name: input.name,
+      description: input.description ?? null,
+      scopes,
+      status: 'active',
+      ipAllowlist,
+      expiresAt: input.expiresAt ?? null,
+      createdAt: at,
+      createdBy: grantor.origin.actor,
+      updatedAt: at,
+      lastUsedAt: null,
+      lastRotatedAt: null,
+      secretHash: hash,
+      secretPrefix: secretPrefix(secret),
+      pepperVersion,
+      previousSecretHash: null,
+      previousPepperVersion: null,
+      previousSecretExpiresAt: null,
+      revokedAt: null,
+      revokedReason: null,
+      version: 1,
+    };
+    await this.#d.db.transaction().execute(async (trx) => {
+      if (owner.tier === 'organization') {
+        const org = await trx.selectFrom('organizations').select('status').where('id', '=', owner.organizationId).executeTakeFirst();
+        if (!org) throw notFound('organization');
+        if (org.status !== 'active') throw new AppError('INVALID_STATE', 'The organization has been offboarded; no new keys can be created.');
+      }
+      await repo.insertKey(trx, key);
+      await recordAudit(trx, grantor.origin, {
+        action: 'api_key.created',
+        organizationId: key.organizationId,
+        target: { type: 'api_key', id },
+        metadata: { tier: key.tier, name: key.name, scopes, expiresAt: key.expiresAt, ipAllowlist },
+      });
+    });
+    // A negative cache entry for this id (from a probe) must not outlive the create.
+    await this.#d.feed.publish({ type: 'api_key', keyId: id });
+    return { ...toApiKey(key), token };
+  }
+
+  async update(owner: KeyOwner, keyId: string, input: UpdateApiKeyBody, grantor: Grantor): Promise<ApiKey> {
+    const now = this.#now();
+    const scopes = input.scopes ? checkScopesForTier(input.scopes, owner.tier) : undefined;
+    if (scopes) assertNoEscalation(grantor.scopes, scopes);
+    assertFutureExpiry(input.expiresAt, now);
+    const ipAllowlist = normaliseAllowlist(input.ipAllowlist);
+    const updated = await this.#mutate(owner, keyId, grantor.origin, (key) => {
+      assertNoEscalation(grantor.scopes, key.scopes, 'manage a key with');
+      if (key.status === 'revoked') throw new AppError('INVALID_STATE', 'A revoked key cannot be changed.');
+      const next: KeyRecord = {
+        ...key,
+        name: input.name ?? key.name,
+        description: input.description === undefined ? key.description : input.description,
+        scopes: scopes ?? key.scopes,
+        ipAllowlist: ipAllowlist === undefined ? key.ipAllowlist : ipAllowlist,
+        expiresAt: input.expiresAt === undefined ? key.expiresAt : input.expiresAt,
+      };
+      // A grace period never outlives the key itself.
+      if (next.expiresAt && next.previousSecretExpiresAt && next.previousSecretExpiresAt > next.expiresAt) {
+        next.previousSecretExpiresAt = next.expiresAt;
+      }
+      const changed = Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined);
+      return { next, audit: { action: 'api_key.updated', metadata: { changed, scopes: next.scopes, expiresAt: next.expiresAt, ipAllowlist: next.ipAllowlist } } };
+    });
+    return toApiKey(updated);
+  }
+
+  async rotate(owner: KeyOwner, keyId: string, gracePeriodSeconds: number | undefined, grantor: Grantor): Promise<ApiKeyWithToken> {
+    const policy = (await this.#d.settings.get()).keyPolicy;
+    const grace = gracePeriodSeconds ?? policy.defaultGracePeriodSeconds;
+    if (grace > policy.maxGracePeriodSeconds) {
+      throw new AppError('INVALID_GRACE_PERIOD', `gracePeriodSeconds may be at most ${policy.maxGracePeriodSeconds} (system key policy).`, {
+        maxGracePeriodSeconds: policy.maxGracePeriodSeconds,
+      });
+    }
+    let token = '';
+    const updated = await this.#mutate(owner, keyId, grantor.origin, (key) => {
+      // The new token carries the key's power: only a grantor holding all of it may receive it.
+      assertNoEscalation(grantor.scopes, key.scopes, 'rotate a key with');
+      const now = this.#now();
+      if (key.status === 'revoked') throw new AppError('INVALID_STATE', 'A revoked key cannot be rotated.');
+      if (key.expiresAt && new Date(key.expiresAt) <= now) throw new AppError('INVALID_STATE', 'An expired key cannot be rotated.');
+      const fresh = newSecret(key.id);
+      token = fresh.token;
+      const { hash, pepperVersion } = this.#d.hasher.hash(fresh.secret);
+      let graceEnd: string | null = null;
+      if (grace > 0) {
+        graceEnd = new Date(now.getTime() + grace * 1000).toISOString();
+        if (key.expiresAt && graceEnd > key.expiresAt) graceEnd = key.expiresAt;
+      }
+      const next: KeyRecord = {
+        ...key,
+        // Rotating during a grace period ends the older secret at once: only one previous.
+        previousSecretHash: graceEnd ? key.secretHash : null,
+        previousPepperVersion: graceEnd ? key.pepperVersion : null,
+        previousSecretExpiresAt: graceEnd,
+        secretHash: hash,
+        pepperVersion,
+        secretPrefix: secretPrefix(fresh.secret),
+        lastRotatedAt: now.toISOString(),
+      };
+      return { next, audit: { action: 'api_key.rotated', metadata: { gracePeriodSeconds: grace, previousSecretExpiresAt: graceEnd } } };
+    });
+    return { ...toApiKey(updated), token };
+  }
+
+  async revoke(owner: KeyOwner, keyId: string, reason: string | undefined, origin: RequestOrigin): Promise<ApiKey> {
+    const updated = await this.#mutate(owner, keyId, origin, (key) => {
+      if (key.status === 'revoked') return null;
+      const now = this.#now().toISOString();
+      const next: KeyRecord = {
+        ...key,
+        status: 'revoked',
+        revokedAt: now,
+        revokedReason: reason ?? null,
+        previousSecretHash: null,
+        previousPepperVersion: null,
+        previousSecretExpiresAt: null,
+      };
+      return { next, audit: { action: 'api_key.revoked', metadata: { reason: reason ?? null } } };
+    });
+    return toApiKey(updated);
+  }
+
+  async delete(owner: KeyOwner, keyId: string, origin: RequestOrigin): Promise<void> {
+    await this.#d.db.transaction().execute(async (trx) => {
+      const key = await repo.findKey(trx, keyId);
+      if (!key || !owns(owner, key)) throw notFound('API key');
+      await repo.deleteKey(trx, keyId);
+      await recordAudit(trx, origin, {
+        action: 'api_key.deleted',
+        organizationId: key.organizationId,
+        target: { type: 'api_key', id: keyId },
+        metadata: { name: key.name, tier: key.tier, scopes: key.scopes },
+      });
+    });
+    await this.#d.feed.publish({ type: 'api_key', keyId });
+  }
+
+  /**
+   * Read-modify-write with optimistic locking: concurrent rotations and revocations of one key
+   * serialise into one consistent state. `change` returns null for a no-op.
+   */
+  async #mutate(
+    owner: KeyOwner,
+    keyId: string,
+    origin: RequestOrigin,
+    change: (key: KeyRecord) => { next: KeyRecord; audit: { action: string; metadata: Record<string, unknown> } } | null,
+  ): Promise<KeyRecord> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const result = await this.#d.db.transaction().execute(async (trx) => {
+        const key = await repo.findKey(trx, keyId);
+        if (!key || !owns(owner, key)) throw notFound('API key');
+        const planned = change(key);
+        if (!planned) return { key, written: false as const };
+        const next = { ...planned.next, version: key.version + 1, updatedAt: this.#now().toISOString() };
+        if (!(await repo.updateKeyIfVersion(trx, next, key.version))) return null;
+        await recordAudit(trx, origin, {
+          action: planned.audit.action,
+          organizationId: key.organizationId,
+          target: { type: 'api_key', id: keyId },
+          metadata: planned.audit.metadata,
+        });
+        return { key: next, written: true as const };
+      });
+      if (!result) continue;
+      if (result.written) await this.#d.feed.publish({ type: 'api_key', keyId });
+      return result.key;
+    }
+    throw new AppError('CONFLICT', 'The key was changed concurrently too many times; retry.');
+  }
+
+  async #find(owner: KeyOwner, keyId: string): Promise<KeyRecord> {
+    const key = await repo.findKey(this.#d.db, keyId);
+    if (!key || !owns(owner, key)) throw notFound('API key');
+    return key;
+  }
+
+  async #organization(id: string): Promise<void> {
+    const org = await this.#d.db.selectFrom('organizations').select('id').where('id', '=', id).executeTakeFirst();
+    if (!org) throw notFound('organization');
+  }
+}
+
+function owns(owner: KeyOwner, key: KeyRecord): boolean {
+  return owner.tier === 'system' ? key.tier === 'system' : key.tier === 'organization' && key.organizationId === owner.organizationId;
+}

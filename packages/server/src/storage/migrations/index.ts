@@ -1,0 +1,13 @@
+import type { Migration } from 'kysely';
+import type { DialectName } from '../dialect.js';
+import { coreMigration } from './001-core.js';
+
+/**
+ * Every migration, in order. Names sort lexicographically; never rename or edit a released
+ * migration, add a new one.
+ */
+export function migrationsFor(dialect: DialectName): Record<string, Migration> {
+  return {
+    '001-core': coreMigration(dialect),
+  };
+}

@@ -1,0 +1,126 @@
+import pg from 'pg';
+import { BaseChangeFeed, type ChangeEvent, type ChangeFeedStatus } from './change-feed.js';
+
+export const CHANGE_CHANNEL = 'gateway_changes';
+
+export interface PgChangeFeedOptions {
+  connectionString: string;
+  /** Pool used to send NOTIFY. */
+  pool?: pg.Pool;
+  /** Delay before a reconnect attempt, doubled up to maxReconnectDelayMs. @default 100 */
+  reconnectDelayMs?: number;
+  /** @default 2000 */
+  maxReconnectDelayMs?: number;
+  /** Called with connection errors (for logging). */
+  onError?: (err: Error) => void;
+  /** Called when the subscription state changes. */
+  onStatus?: (status: ChangeFeedStatus) => void;
+}
+
+/**
+ * PostgreSQL LISTEN/NOTIFY change feed for many instances. One dedicated connection LISTENs;
+ * when it drops, every listener resets (caches dropped, read-through) until it is back.
+ */
+export class PgChangeFeed extends BaseChangeFeed {
+  #client: pg.Client | null = null;
+  #status: ChangeFeedStatus = 'disconnected';
+  #closed = false;
+  #delay: number;
+  #timer: NodeJS.Timeout | null = null;
+  readonly #notifier: pg.Pool;
+  readonly #ownPool: boolean;
+  /** Identifies this process's own NOTIFYs so local listeners are not run twice. */
+  readonly #origin = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+
+  constructor(private readonly options: PgChangeFeedOptions) {
+    super();
+    this.#delay = options.reconnectDelayMs ?? 100;
+    this.#ownPool = !options.pool;
+    this.#notifier = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 2 });
+    this.#notifier.on('error', () => {});
+  }
+
+  status(): ChangeFeedStatus {
+    return this.#status;
+  }
+
+  async start(): Promise<void> {
+    await this.#connect();
+  }
+
+  async publish(event: ChangeEvent): Promise<void> {
+    // Local listeners first, so this instance is consistent before the response is sent.
+    this.dispatch(event);
+    await this.#notifier.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, JSON.stringify({ o: this.#origin, e: event })]);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    const client = this.#client;
+    this.#client = null;
+    await client?.end().catch(() => {});
+    if (this.#ownPool) await this.#notifier.end().catch(() => {});
+  }
+
+  #setStatus(status: ChangeFeedStatus): void {
+    if (this.#status === status) return;
+    this.#status = status;
+    this.options.onStatus?.(status);
+  }
+
+  async #connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.options.connectionString });
+    client.on('notification', (msg) => {
+      if (msg.channel !== CHANGE_CHANNEL || !msg.payload) return;
+      try {
+        const { o, e } = JSON.parse(msg.payload) as { o: string; e: ChangeEvent };
+        if (o !== this.#origin) this.dispatch(e);
+      } catch {
+        // A malformed payload cannot be trusted to name what changed: drop everything.
+        this.reset();
+      }
+    });
+    const lost = (err?: Error) => {
+      if (this.#client !== client) return;
+      this.#client = null;
+      if (err) this.options.onError?.(err);
+      this.#setStatus('disconnected');
+      this.reset();
+      client.end().catch(() => {});
+      this.#scheduleReconnect();
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+    } catch (err) {
+      client.end().catch(() => {});
+      this.options.onError?.(err as Error);
+      this.#setStatus('disconnected');
+      this.#scheduleReconnect();
+      return;
+    }
+    if (this.#closed) {
+      await client.end().catch(() => {});
+      return;
+    }
+    this.#client = client;
+    this.#delay = this.options.reconnectDelayMs ?? 100;
+    // Anything announced while we were away was missed: start from an empty cache.
+    this.reset();
+    this.#setStatus('subscribed');
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#closed || this.#timer) return;
+    const delay = this.#delay;
+    this.#delay = Math.min(this.#delay * 2, this.options.maxReconnectDelayMs ?? 2000);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.#connect();
+    }, delay);
+    this.#timer.unref();
+  }
+}

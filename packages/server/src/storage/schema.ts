@@ -1,0 +1,95 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types shared by both dialects. Portable on purpose: timestamps are ISO 8601 UTC
+ * strings (they sort correctly as text), booleans are 0/1 integers, JSON is text.
+ */
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  status: 'active' | 'offboarded';
+  portal_enabled: number;
+  created_at: string;
+  updated_at: string;
+  offboarded_at: string | null;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  global_admin: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MembershipsTable {
+  user_id: string;
+  organization_id: string;
+  role: 'viewer' | 'editor' | 'admin';
+  created_at: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  tier: 'organization' | 'system';
+  organization_id: string | null;
+  name: string;
+  description: string | null;
+  /** JSON array of scopes. */
+  scopes: string;
+  status: 'active' | 'revoked';
+  /** JSON array of CIDRs, or null. */
+  ip_allowlist: string | null;
+  expires_at: string | null;
+  created_at: string;
+  created_by_type: string;
+  created_by_id: string;
+  updated_at: string;
+  last_used_at: string | null;
+  last_rotated_at: string | null;
+  /** Hex HMAC-SHA256(pepper[pepper_version], secret). */
+  secret_hash: string;
+  secret_prefix: string;
+  pepper_version: number;
+  previous_secret_hash: string | null;
+  previous_pepper_version: number | null;
+  previous_secret_expires_at: string | null;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+  /** Bumped by every change; lets concurrent writers detect lost updates. */
+  version: number;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  action: string;
+  actor_type: string;
+  actor_id: string;
+  organization_id: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  request_id: string | null;
+  ip: string | null;
+  created_at: string;
+  /** JSON object. */
+  metadata: string;
+  seq: Generated<number>;
+}
+
+export interface SettingsTable {
+  key: string;
+  /** JSON value. */
+  value: string;
+  updated_at: string;
+}
+
+export interface Database {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  api_keys: ApiKeysTable;
+  audit_events: AuditEventsTable;
+  settings: SettingsTable;
+}

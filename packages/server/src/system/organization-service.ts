@@ -1,0 +1,133 @@
+import type { Organization } from '@payment-gateway/contract';
+import type { Kysely } from 'kysely';
+import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
+import type { OrganizationLookup } from '../auth/authorize.js';
+import { AppError, notFound } from '../http/errors.js';
+import { revokeOrganizationKeys } from '../keys/key-repository.js';
+import type { ChangeFeed } from '../storage/change-feed.js';
+import { newId } from '../storage/ids.js';
+import type { Database, OrganizationsTable } from '../storage/schema.js';
+import type { SettingsService } from './settings-service.js';
+
+export function toOrganization(r: OrganizationsTable): Organization {
+  return {
+    id: r.id,
+    name: r.name,
+    status: r.status,
+    portalEnabled: r.portal_enabled === 1,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    offboardedAt: r.offboarded_at,
+  };
+}
+
+/** Organizations: provisioning, settings, offboarding (which revokes every key on every instance). */
+export class OrganizationService implements OrganizationLookup {
+  readonly #status = new Map<string, { value: 'active' | 'offboarded' | null; at: number }>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly feed: ChangeFeed,
+    private readonly settings: SettingsService,
+    private readonly maxAgeMs = 5000,
+  ) {
+    feed.subscribe({
+      onEvent: (e) => {
+        if (e.type === 'organization') this.#status.delete(e.organizationId);
+      },
+      onReset: () => this.#status.clear(),
+    });
+  }
+
+  /** Cached status lookup for the auth path. */
+  async status(id: string): Promise<'active' | 'offboarded' | null> {
+    const c = this.#status.get(id);
+    if (c && Date.now() - c.at <= this.maxAgeMs && this.feed.status() !== 'disconnected') return c.value;
+    const row = await this.db.selectFrom('organizations').select('status').where('id', '=', id).executeTakeFirst();
+    const value = row?.status ?? null;
+    if (this.#status.size > 10_000) this.#status.clear();
+    this.#status.set(id, { value, at: Date.now() });
+    return value;
+  }
+
+  async get(id: string): Promise<Organization> {
+    const row = await this.db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('organization');
+    return toOrganization(row);
+  }
+
+  async list(q: { page: number; limit: number; status?: 'active' | 'offboarded' | undefined }) {
+    let base = this.db.selectFrom('organizations');
+    if (q.status) base = base.where('status', '=', q.status);
+    const [rows, count] = await Promise.all([
+      base.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset((q.page - 1) * q.limit).execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(toOrganization), total: Number(count.n), page: q.page, limit: q.limit };
+  }
+
+  async create(input: { name: string; portalEnabled?: boolean | undefined }, origin: RequestOrigin): Promise<Organization> {
+    const defaults = (await this.settings.get()).organizationDefaults;
+    const now = new Date().toISOString();
+    const row: OrganizationsTable = {
+      id: newId('org'),
+      name: input.name,
+      status: 'active',
+      portal_enabled: (input.portalEnabled ?? defaults.portalEnabled) ? 1 : 0,
+      created_at: now,
+      updated_at: now,
+      offboarded_at: null,
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('organizations').values(row).execute();
+      await recordAudit(trx, origin, {
+        action: 'organization.created',
+        organizationId: row.id,
+        target: { type: 'organization', id: row.id },
+        metadata: { name: row.name, portalEnabled: row.portal_enabled === 1 },
+      });
+    });
+    return toOrganization(row);
+  }
+
+  async update(id: string, input: { name?: string | undefined; portalEnabled?: boolean | undefined }, origin: RequestOrigin): Promise<Organization> {
+    const row = await this.db.transaction().execute(async (trx) => {
+      const current = await trx.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!current) throw notFound('organization');
+      if (current.status !== 'active') throw new AppError('INVALID_STATE', 'An offboarded organization cannot be changed.');
+      const next: OrganizationsTable = {
+        ...current,
+        name: input.name ?? current.name,
+        portal_enabled: input.portalEnabled === undefined ? current.portal_enabled : input.portalEnabled ? 1 : 0,
+        updated_at: new Date().toISOString(),
+      };
+      await trx.updateTable('organizations').set({ name: next.name, portal_enabled: next.portal_enabled, updated_at: next.updated_at }).where('id', '=', id).execute();
+      await recordAudit(trx, origin, { action: 'organization.updated', organizationId: id, target: { type: 'organization', id }, metadata: { ...input } });
+      return next;
+    });
+    await this.feed.publish({ type: 'organization', organizationId: id });
+    return toOrganization(row);
+  }
+
+  /** Offboards: status offboarded and every key revoked, committed together, then announced. */
+  async offboard(id: string, origin: RequestOrigin): Promise<Organization> {
+    const { row, revoked } = await this.db.transaction().execute(async (trx) => {
+      const current = await trx.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!current) throw notFound('organization');
+      if (current.status === 'offboarded') return { row: current, revoked: [] as string[] };
+      const now = new Date().toISOString();
+      const revokedIds = await revokeOrganizationKeys(trx, id, now, 'organization offboarded');
+      await trx.updateTable('organizations').set({ status: 'offboarded', offboarded_at: now, updated_at: now }).where('id', '=', id).execute();
+      await recordAudit(trx, origin, {
+        action: 'organization.offboarded',
+        organizationId: id,
+        target: { type: 'organization', id },
+        metadata: { revokedKeys: revokedIds.length },
+      });
+      return { row: { ...current, status: 'offboarded' as const, offboarded_at: now, updated_at: now }, revoked: revokedIds };
+    });
+    await this.feed.publish({ type: 'organization', organizationId: id });
+    for (const keyId of revoked) await this.feed.publish({ type: 'api_key', keyId });
+    return toOrganization(row);
+  }
+}

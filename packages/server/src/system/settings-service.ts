@@ -1,0 +1,81 @@
+import type { SystemSettings } from '@payment-gateway/contract';
+import type { Kysely } from 'kysely';
+import type { RequestOrigin } from '../audit/audit-log.js';
+import { recordAudit } from '../audit/audit-log.js';
+import { AppError } from '../http/errors.js';
+import type { ChangeFeed } from '../storage/change-feed.js';
+import type { Database } from '../storage/schema.js';
+
+export const DEFAULT_SETTINGS: SystemSettings = {
+  portal: { enabled: true, magicLinksEnabled: true, magicLinkTtlMinutes: 15, sessionTtlMinutes: 60 },
+  keyPolicy: { defaultGracePeriodSeconds: 86_400, maxGracePeriodSeconds: 604_800 },
+  organizationDefaults: { portalEnabled: true },
+};
+
+const KEY = 'system';
+
+export type SettingsPatch = {
+  [S in keyof SystemSettings]?: Partial<SystemSettings[S]>;
+};
+
+/**
+ * System settings: one JSON document, cached in memory and refreshed on the change feed
+ * (and at most `maxAgeMs` old), so a change is effective on every instance at once.
+ */
+export class SettingsService {
+  #cached: { value: SystemSettings; at: number } | null = null;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly feed: ChangeFeed,
+    private readonly maxAgeMs = 5000,
+  ) {
+    feed.subscribe({
+      onEvent: (e) => {
+        if (e.type === 'settings') this.#cached = null;
+      },
+      onReset: () => {
+        this.#cached = null;
+      },
+    });
+  }
+
+  async get(): Promise<SystemSettings> {
+    const c = this.#cached;
+    if (c && Date.now() - c.at <= this.maxAgeMs && this.feed.status() !== 'disconnected') return c.value;
+    const row = await this.db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
+    const value = merge(DEFAULT_SETTINGS, row ? (JSON.parse(row.value) as SettingsPatch) : {});
+    this.#cached = { value, at: Date.now() };
+    return value;
+  }
+
+  async update(patch: SettingsPatch, origin: RequestOrigin): Promise<SystemSettings> {
+    const next = await this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
+      const current = merge(DEFAULT_SETTINGS, row ? (JSON.parse(row.value) as SettingsPatch) : {});
+      const value = merge(current, patch);
+      if (value.keyPolicy.defaultGracePeriodSeconds > value.keyPolicy.maxGracePeriodSeconds) {
+        throw new AppError('VALIDATION_FAILED', 'keyPolicy.defaultGracePeriodSeconds cannot exceed keyPolicy.maxGracePeriodSeconds.', {
+          issues: [{ path: 'keyPolicy.defaultGracePeriodSeconds', message: 'must be ≤ maxGracePeriodSeconds' }],
+        });
+      }
+      const now = new Date().toISOString();
+      const json = JSON.stringify(value);
+      if (row) await trx.updateTable('settings').set({ value: json, updated_at: now }).where('key', '=', KEY).execute();
+      else await trx.insertInto('settings').values({ key: KEY, value: json, updated_at: now }).execute();
+      await recordAudit(trx, origin, { action: 'settings.updated', organizationId: null, target: { type: 'settings', id: KEY }, metadata: { changes: patch } });
+      return value;
+    });
+    this.#cached = null;
+    await this.feed.publish({ type: 'settings' });
+    return next;
+  }
+}
+
+function merge(base: SystemSettings, patch: SettingsPatch): SystemSettings {
+  return {
+    portal: { ...base.portal, ...patch.portal },
+    keyPolicy: { ...base.keyPolicy, ...patch.keyPolicy },
+    organizationDefaults: { ...base.organizationDefaults, ...patch.organizationDefaults },
+  };
+}
