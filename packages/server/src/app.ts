@@ -16,6 +16,7 @@ import { createLogger } from './http/logger.js';
 import { RateLimits } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
 import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
+import { registerDocsRoutes } from './http/routes/docs.js';
 import { endpointOptions } from './http/routes/endpoints.js';
 import { whoamiForKey } from './http/routes/whoami.js';
 import { SecretHasher } from './keys/hashing.js';
@@ -100,7 +101,8 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
   app.disable('x-powered-by');
   if (config.trustProxy) app.set('trust proxy', /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
   app.use(requestId);
-  app.use(helmet());
+  // TLS usually ends at the load balancer: do not ask browsers to upgrade the docs' asset requests.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(pinoHttp({ logger, genReqId: (req) => (req as express.Request).requestId, autoLogging: { ignore: (req) => req.url === '/health' } }));
   app.use((req, _res, next) => {
     // Bodies are JSON only; anything else is refused before it is parsed.
@@ -131,6 +133,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
     endpoints,
   );
 
+  registerDocsRoutes(app);
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));
 
