@@ -85,6 +85,32 @@ export interface SettingsTable {
   updated_at: string;
 }
 
+/** A dashboard sign-in; its refresh tokens form one rotation family (migration 002). */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  status: 'active' | 'revoked';
+  created_at: string;
+  /** When the newest refresh token expires; the session ends with it. */
+  expires_at: string;
+  last_refreshed_at: string | null;
+  revoked_at: string | null;
+  /** logout | refresh_token_reused | user_removed … */
+  revoked_reason: string | null;
+  ip: string | null;
+}
+
+/** Every refresh token ever issued for a session, by hash, so a reused rotated one is recognised. */
+export interface RefreshTokensTable {
+  /** Hex SHA-256 of the opaque token (256 random bits: a fast hash is enough). */
+  token_hash: string;
+  session_id: string;
+  created_at: string;
+  expires_at: string;
+  /** Set when the token was exchanged; presenting it again is reuse. */
+  used_at: string | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -92,4 +118,6 @@ export interface Database {
   api_keys: ApiKeysTable;
   audit_events: AuditEventsTable;
   settings: SettingsTable;
+  sessions: SessionsTable;
+  refresh_tokens: RefreshTokensTable;
 }

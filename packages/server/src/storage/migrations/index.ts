@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import type { DialectName } from '../dialect.js';
 import { coreMigration } from './001-core.js';
+import { sessionsMigration } from './002-sessions.js';
 
 /**
  * Every migration, in order. Names sort lexicographically; never rename or edit a released
@@ -9,5 +10,6 @@ import { coreMigration } from './001-core.js';
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
     '001-core': coreMigration(dialect),
+    '002-sessions': sessionsMigration(),
   };
 }
