@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { CredentialAuthenticator } from './auth/authenticator.js';
 import { KeyAuthenticator } from './auth/key-authenticator.js';
-import { authOf, createAuthMiddleware } from './auth/middleware.js';
+import { SessionAuthenticator } from './auth/session-authenticator.js';
+import { createAuthMiddleware } from './auth/middleware.js';
 import type { ServerConfig } from './config.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { AppError } from './http/errors.js';
@@ -17,8 +18,10 @@ import { RateLimits } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
 import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
 import { registerDocsRoutes } from './http/routes/docs.js';
+import { registerAuthRoutes } from './http/routes/auth.js';
 import { endpointOptions } from './http/routes/endpoints.js';
-import { whoamiForKey } from './http/routes/whoami.js';
+import { registerOrganizationRoutes } from './http/routes/organization.js';
+import { registerSystemRoutes } from './http/routes/system.js';
 import { SecretHasher } from './keys/hashing.js';
 import { KeyCache } from './keys/key-cache.js';
 import { findKey, touchLastUsed } from './keys/key-repository.js';
@@ -28,9 +31,14 @@ import { LastUsedRecorder } from './keys/last-used.js';
 import { loadOrCreateSecretFile } from './keys/pepper.js';
 import { InProcessChangeFeed, type ChangeFeed } from './storage/change-feed.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './storage/database.js';
+import { AccessTokens } from './sessions/access-tokens.js';
+import { bootstrapAdmin } from './sessions/bootstrap-admin.js';
+import { LoginLimiter } from './sessions/login-limiter.js';
+import { SessionService } from './sessions/session-service.js';
 import { PgChangeFeed } from './storage/pg-change-feed.js';
 import { OrganizationService } from './system/organization-service.js';
 import { SettingsService } from './system/settings-service.js';
+import { UserService } from './system/user-service.js';
 import { VERSION } from './version.js';
 
 export interface GatewayOptions {
@@ -38,6 +46,11 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Clock for services that compare against time (tests). */
   now?: () => Date;
+  /**
+   * Prints the one-time banner with a generated bootstrap admin password (first start, no
+   * BOOTSTRAP_ADMIN_PASSWORD). @default writes to process.stdout
+   */
+  announce?: (banner: string) => void;
 }
 
 /** Everything the server is made of; services never import Express. */
@@ -52,6 +65,8 @@ export interface Gateway {
   verifier: KeyVerifier;
   settings: SettingsService;
   organizations: OrganizationService;
+  users: UserService;
+  sessions: SessionService;
   startedAt: Date;
   /** Listens on config.host:config.port (port 0 = any free port); resolves the bound URL. */
   listen(): Promise<string>;
@@ -94,7 +109,29 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
     per5Minutes: config.rateLimitPer5Minutes,
     authFailuresPerMinute: config.authFailureLimitPerMinute,
   });
-  const authenticators: CredentialAuthenticator[] = [new KeyAuthenticator(verifier)];
+  const users = new UserService(db, feed, config.keyCacheMaxAgeMs);
+  await bootstrapAdmin(users, {
+    email: config.bootstrapAdminEmail,
+    password: config.bootstrapAdminPassword,
+    logger,
+    ...(options.announce ? { announce: options.announce } : {}),
+  });
+  const accessTokens = new AccessTokens({
+    secret: config.jwtSecret ?? loadOrCreateSecretFile(config.dataDir, 'jwt-secret'),
+    ttlSeconds: config.accessTokenTtlSeconds,
+    now,
+  });
+  const sessions = new SessionService({
+    db,
+    feed,
+    users,
+    tokens: accessTokens,
+    limiter: new LoginLimiter(limits, { failuresPerAccount: config.loginFailureLimitPerAccount }),
+    refreshTtlSeconds: config.refreshTokenTtlSeconds,
+    cacheMaxAgeMs: config.keyCacheMaxAgeMs,
+    now,
+  });
+  const authenticators: CredentialAuthenticator[] = [new KeyAuthenticator(verifier), new SessionAuthenticator(accessTokens, sessions, users, now)];
   const auth = createAuthMiddleware({ authenticators, organizations, limits });
 
   const app = express();
@@ -114,24 +151,15 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
   });
   app.use(express.json({ limit: config.bodyLimit, strict: true }));
 
+  const startedAt = new Date();
   const s = initServer();
   const endpoints = endpointOptions(auth);
   createExpressEndpoints(contract.health, s.router(contract.health, { health: async () => ({ status: 200, body: { status: 'ok' as const } }) }), app, endpoints);
   registerOrgApiKeyRoutes(app, keys, endpoints);
   registerSystemApiKeyRoutes(app, keys, endpoints);
-  const whoami = { whoami: contract.api.auth.whoami };
-  createExpressEndpoints(
-    whoami,
-    s.router(whoami, {
-      whoami: async ({ req }) => {
-        const body = whoamiForKey(authOf(req));
-        if (!body) throw new AppError('CREDENTIAL_NOT_ACCEPTED');
-        return { status: 200, body };
-      },
-    }),
-    app,
-    endpoints,
-  );
+  registerSystemRoutes(app, { database, feed, keyCache, settings, organizations, users, startedAt }, endpoints);
+  registerAuthRoutes(app, { sessions, users }, endpoints);
+  registerOrganizationRoutes(app, { organizations, db }, endpoints);
 
   registerDocsRoutes(app);
   app.use(notFoundHandler);
@@ -149,7 +177,9 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
     verifier,
     settings,
     organizations,
-    startedAt: new Date(),
+    users,
+    sessions,
+    startedAt,
     listen: () =>
       new Promise((resolve, reject) => {
         server = app.listen(config.port, config.host, () => {

@@ -1,0 +1,46 @@
+import { contract } from '@payment-gateway/contract';
+import { createExpressEndpoints, initServer } from '@ts-rest/express';
+import type { Express } from 'express';
+import { listAuditEvents } from '../../audit/audit-log.js';
+import type { Gateway } from '../../app.js';
+import { deepHealth } from '../../system/health-service.js';
+import type { UserService } from '../../system/user-service.js';
+import { originOf } from '../origin.js';
+import type { EndpointOptions } from './endpoints.js';
+
+const s = initServer();
+
+/** What the system routes use; a slice of the gateway. */
+export type SystemRouteDeps = Pick<Gateway, 'database' | 'feed' | 'keyCache' | 'settings' | 'organizations' | 'startedAt'> & { users: UserService };
+
+/** SPEC §4.5: organizations, users and memberships, settings, deep health, audit (system keys, global admins). */
+export function registerSystemRoutes(app: Express, d: SystemRouteDeps, options: EndpointOptions): void {
+  const router = s.router(contract.api.system, {
+    listOrganizations: async ({ query }) => ({ status: 200, body: await d.organizations.list(query) }),
+    createOrganization: async ({ body, req }) => ({ status: 201, body: await d.organizations.create(body, originOf(req)) }),
+    getOrganization: async ({ params }) => ({ status: 200, body: await d.organizations.get(params.orgId) }),
+    updateOrganization: async ({ params, body, req }) => ({ status: 200, body: await d.organizations.update(params.orgId, body, originOf(req)) }),
+    offboardOrganization: async ({ params, req }) => ({ status: 200, body: await d.organizations.offboard(params.orgId, originOf(req)) }),
+    listUsers: async ({ query }) => ({ status: 200, body: await d.users.list(query) }),
+    createUser: async ({ body, req }) => ({ status: 201, body: await d.users.create(body, originOf(req)) }),
+    setMembership: async ({ params, body, req }) => ({
+      status: 200,
+      body: await d.users.setMembership(params.orgId, params.userId, body.role, originOf(req)),
+    }),
+    removeMembership: async ({ params, req }) => {
+      await d.users.removeMembership(params.orgId, params.userId, originOf(req));
+      return { status: 204, body: undefined };
+    },
+    getSettings: async () => ({ status: 200, body: await d.settings.get() }),
+    updateSettings: async ({ body, req }) => ({ status: 200, body: await d.settings.update(body, originOf(req)) }),
+    health: async () => {
+      const health = await deepHealth(d);
+      return health.database.status === 'ok' ? { status: 200, body: health } : { status: 503, body: health };
+    },
+    auditEvents: async ({ query }) => {
+      const { items, total } = await listAuditEvents(d.database.db, query);
+      return { status: 200, body: { items, total, page: query.page, limit: query.limit } };
+    },
+  });
+  createExpressEndpoints(contract.api.system, router, app, options);
+}

@@ -1,0 +1,46 @@
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { AppError } from '../http/errors.js';
+import type { RateLimits } from '../http/rate-limit.js';
+
+export interface LoginLimiterOptions {
+  /** Failed logins per account (email, whether or not it exists) per window. @default 10 */
+  failuresPerAccount?: number;
+  /** @default 900 */
+  windowSeconds?: number;
+}
+
+/**
+ * Failed-login limits (per instance, in memory): per account, and per IP through the shared
+ * failed-authentication budget of RateLimits. Keyed by the submitted email, so the limit
+ * behaves the same for unknown emails and reveals nothing.
+ */
+export class LoginLimiter {
+  readonly #accounts: RateLimiterMemory;
+  readonly #points: number;
+
+  constructor(
+    private readonly limits: RateLimits,
+    o: LoginLimiterOptions = {},
+  ) {
+    this.#points = o.failuresPerAccount ?? 10;
+    this.#accounts = new RateLimiterMemory({ points: this.#points, duration: o.windowSeconds ?? 900 });
+  }
+
+  /** Throws RATE_LIMITED (with Retry-After) before the password is even checked. */
+  async assertAllowed(email: string, ip: string): Promise<void> {
+    await this.limits.assertIpNotBlocked(ip);
+    const res = await this.#accounts.get(email);
+    if (res && res.consumedPoints >= this.#points) {
+      const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+      throw new AppError('RATE_LIMITED', 'Too many failed sign-in attempts; try again later.', { retryAfterSeconds: seconds }, { 'Retry-After': String(seconds) });
+    }
+  }
+
+  async recordFailure(email: string, ip: string): Promise<void> {
+    await Promise.all([this.#accounts.penalty(email, 1), this.limits.recordAuthFailure(ip)]);
+  }
+
+  async recordSuccess(email: string): Promise<void> {
+    await this.#accounts.delete(email);
+  }
+}

@@ -1,0 +1,184 @@
+import type { Membership, Role, User } from '@payment-gateway/contract';
+import type { Kysely } from 'kysely';
+import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
+import { AppError, notFound } from '../http/errors.js';
+import { hashPassword } from '../sessions/password.js';
+import { FeedCache } from '../sessions/feed-cache.js';
+import type { ChangeFeed } from '../storage/change-feed.js';
+import { newId } from '../storage/ids.js';
+import type { Database, UsersTable } from '../storage/schema.js';
+
+/** What a session needs to know about its user on every request (cached, evicted on `{type:'user'}`). */
+export interface UserIdentity {
+  id: string;
+  email: string;
+  globalAdmin: boolean;
+  /** organizationId → role */
+  memberships: ReadonlyMap<string, Role>;
+}
+
+export interface CreateUserInput {
+  email: string;
+  name: string;
+  password: string;
+  globalAdmin?: boolean | undefined;
+}
+
+function toUser(r: UsersTable, memberships: Membership[]): User {
+  return { id: r.id, email: r.email, name: r.name, globalAdmin: r.global_admin === 1, createdAt: r.created_at, memberships };
+}
+
+/** Dashboard users and their roles per organization. Every change is audited and announced. */
+export class UserService {
+  readonly #identities: FeedCache<UserIdentity | null>;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly feed: ChangeFeed,
+    maxAgeMs = 5000,
+  ) {
+    this.#identities = new FeedCache(feed, { maxAgeMs, keyOf: (e) => (e.type === 'user' ? e.userId : null) });
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async create(input: CreateUserInput, origin: RequestOrigin): Promise<User> {
+    const email = input.email.trim().toLowerCase();
+    const passwordHash = await hashPassword(input.password);
+    const now = new Date().toISOString();
+    const row: UsersTable = {
+      id: newId('usr'),
+      email,
+      name: input.name,
+      password_hash: passwordHash,
+      global_admin: input.globalAdmin ? 1 : 0,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        const existing = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+        if (existing) throw new AppError('CONFLICT', 'A user with this email already exists.');
+        await trx.insertInto('users').values(row).execute();
+        await recordAudit(trx, origin, {
+          action: 'user.created',
+          organizationId: null,
+          target: { type: 'user', id: row.id },
+          metadata: { email, globalAdmin: row.global_admin === 1 },
+        });
+      });
+    } catch (err) {
+      // A concurrent insert of the same email loses on the unique index.
+      if (!(err instanceof AppError) && (await this.findForLogin(email))) throw new AppError('CONFLICT', 'A user with this email already exists.');
+      throw err;
+    }
+    return toUser(row, []);
+  }
+
+  async get(id: string): Promise<User> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('user');
+    return toUser(row, await this.#memberships([id]).then((m) => m.get(id) ?? []));
+  }
+
+  async list(q: { page: number; limit: number }) {
+    const [rows, count] = await Promise.all([
+      this.db.selectFrom('users').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset((q.page - 1) * q.limit).execute(),
+      this.count(),
+    ]);
+    const memberships = await this.#memberships(rows.map((r) => r.id));
+    return { items: rows.map((r) => toUser(r, memberships.get(r.id) ?? [])), total: count, page: q.page, limit: q.limit };
+  }
+
+  /** The stored hash for a login attempt, or null when no user has this email. */
+  async findForLogin(email: string): Promise<{ id: string; passwordHash: string } | null> {
+    const row = await this.db.selectFrom('users').select(['id', 'password_hash']).where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+    return row ? { id: row.id, passwordHash: row.password_hash } : null;
+  }
+
+  /** Cached identity for the auth path; null when the user no longer exists. */
+  identity(userId: string): Promise<UserIdentity | null> {
+    return this.#identities.load(userId, async () => {
+      const row = await this.db.selectFrom('users').select(['id', 'email', 'global_admin']).where('id', '=', userId).executeTakeFirst();
+      if (!row) return null;
+      const memberships = (await this.#memberships([userId])).get(userId) ?? [];
+      return {
+        id: row.id,
+        email: row.email,
+        globalAdmin: row.global_admin === 1,
+        memberships: new Map(memberships.map((m) => [m.organizationId, m.role])),
+      };
+    });
+  }
+
+  /** Sets (creates or changes) a user's role in an active organization. */
+  async setMembership(organizationId: string, userId: string, role: Role, origin: RequestOrigin): Promise<Membership> {
+    await this.db.transaction().execute(async (trx) => {
+      const org = await trx.selectFrom('organizations').select('status').where('id', '=', organizationId).executeTakeFirst();
+      if (!org) throw notFound('organization');
+      if (org.status !== 'active') throw new AppError('INVALID_STATE', 'An offboarded organization cannot get members.');
+      const user = await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+      if (!user) throw notFound('user');
+      const current = await trx
+        .selectFrom('memberships')
+        .select('role')
+        .where('user_id', '=', userId)
+        .where('organization_id', '=', organizationId)
+        .executeTakeFirst();
+      if (current) {
+        await trx.updateTable('memberships').set({ role }).where('user_id', '=', userId).where('organization_id', '=', organizationId).execute();
+      } else {
+        await trx.insertInto('memberships').values({ user_id: userId, organization_id: organizationId, role, created_at: new Date().toISOString() }).execute();
+      }
+      await recordAudit(trx, origin, {
+        action: 'membership.role_set',
+        organizationId,
+        target: { type: 'user', id: userId },
+        metadata: { role, previousRole: current?.role ?? null },
+      });
+    });
+    await this.feed.publish({ type: 'user', userId });
+    return { organizationId, role };
+  }
+
+  async removeMembership(organizationId: string, userId: string, origin: RequestOrigin): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const current = await trx
+        .selectFrom('memberships')
+        .select('role')
+        .where('user_id', '=', userId)
+        .where('organization_id', '=', organizationId)
+        .executeTakeFirst();
+      if (!current) throw notFound('membership');
+      await trx.deleteFrom('memberships').where('user_id', '=', userId).where('organization_id', '=', organizationId).execute();
+      await recordAudit(trx, origin, {
+        action: 'membership.removed',
+        organizationId,
+        target: { type: 'user', id: userId },
+        metadata: { previousRole: current.role },
+      });
+    });
+    await this.feed.publish({ type: 'user', userId });
+  }
+
+  async #memberships(userIds: string[]): Promise<Map<string, Membership[]>> {
+    const out = new Map<string, Membership[]>();
+    if (userIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('memberships')
+      .select(['user_id', 'organization_id', 'role'])
+      .where('user_id', 'in', userIds)
+      .orderBy('created_at')
+      .orderBy('organization_id')
+      .execute();
+    for (const r of rows) {
+      const list = out.get(r.user_id) ?? [];
+      list.push({ organizationId: r.organization_id, role: r.role });
+      out.set(r.user_id, list);
+    }
+    return out;
+  }
+}
