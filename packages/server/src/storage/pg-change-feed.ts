@@ -2,6 +2,8 @@ import pg from 'pg';
 import { BaseChangeFeed, type ChangeEvent, type ChangeFeedStatus } from './change-feed.js';
 
 export const CHANGE_CHANNEL = 'gateway_changes';
+/** `application_name` of the LISTEN connection, so operators can find it in `pg_stat_activity`. */
+export const CHANGE_FEED_APPLICATION_NAME = 'gateway-change-feed';
 
 export interface PgChangeFeedOptions {
   connectionString: string;
@@ -44,6 +46,11 @@ export class PgChangeFeed extends BaseChangeFeed {
     return this.#status;
   }
 
+  /** Backend pid of the LISTEN connection while subscribed (health reports, fault tests). */
+  get listenerPid(): number | null {
+    return (this.#client as (pg.Client & { processID?: number }) | null)?.processID ?? null;
+  }
+
   async start(): Promise<void> {
     await this.#connect();
   }
@@ -70,7 +77,8 @@ export class PgChangeFeed extends BaseChangeFeed {
   }
 
   async #connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.connectionString });
+    // keepAlive: a silently dropped connection (no RST) must still end in a reset.
+    const client = new pg.Client({ connectionString: this.options.connectionString, application_name: CHANGE_FEED_APPLICATION_NAME, keepAlive: true });
     client.on('notification', (msg) => {
       if (msg.channel !== CHANGE_CHANNEL || !msg.payload) return;
       try {

@@ -1,0 +1,78 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A PostgreSQL cluster of its own for a test that stops and starts the server (like
+ * scripts/pg.mjs, which starts the shared one): restarting the shared cluster would break the
+ * suites running next to it.
+ */
+export interface ThrowawayPostgres {
+  url: string;
+  stop(): void;
+  start(): void;
+  destroy(): void;
+}
+
+function binDir(): string | null {
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return null;
+  const versions = readdirSync(base)
+    .filter((v) => existsSync(join(base, v, 'bin', 'pg_ctl')) && existsSync(join(base, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? join(base, versions[0], 'bin') : null;
+}
+
+/** Why the cluster cannot be started here, or null when it can. */
+export function throwawayPostgresUnavailable(): string | null {
+  return binDir() ? null : 'the PostgreSQL server binaries (/usr/lib/postgresql/*/bin/pg_ctl) are not installed';
+}
+
+function freePort(): number {
+  const out = execFileSync(process.execPath, ['-e', "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"], {
+    encoding: 'utf8',
+  });
+  return Number(out.trim());
+}
+
+export function startThrowawayPostgres(): ThrowawayPostgres {
+  const bin = binDir();
+  if (!bin) throw new Error(throwawayPostgresUnavailable()!);
+  const dir = mkdtempSync(join(tmpdir(), 'pg-restart-'));
+  chmodSync(dir, 0o777);
+  const asRoot = process.getuid?.() === 0;
+  const run = (cmd: string, args: string[]) => {
+    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]] : [join(bin, cmd), args];
+    const r = spawnSync(file, argv, { encoding: 'utf8', cwd: dir, timeout: 30_000 });
+    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout || r.error?.message}`);
+  };
+  const data = join(dir, 'data');
+  const port = freePort();
+  const start = () =>
+    run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  start();
+  run('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'gateway_restart']);
+  let running = true;
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/gateway_restart`,
+    // `fast`: the server terminates every session (clients see the connection end), as in a restart.
+    stop() {
+      run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+      running = false;
+    },
+    start() {
+      start();
+      running = true;
+    },
+    destroy() {
+      try {
+        if (running) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } catch {
+        /* already stopped */
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
