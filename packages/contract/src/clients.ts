@@ -23,6 +23,7 @@ export const CreateClientBody = z
     externalId: z.string().trim().min(1).max(100).optional(),
   })
   .strict();
+export type CreateClientBody = z.infer<typeof CreateClientBody>;
 
 const tag = 'Clients';
 const errors = { ...authErrorResponses, 404: ErrorBody };

@@ -42,6 +42,7 @@ export const CreateInvoiceBody = z
     dueDate: z.string().date().optional(),
   })
   .strict();
+export type CreateInvoiceBody = z.infer<typeof CreateInvoiceBody>;
 
 export const Interval = z.enum(['weekly', 'monthly', 'quarterly', 'yearly']);
 
@@ -72,6 +73,7 @@ export const CreateRecurringScheduleBody = z
     startDate: z.string().date().describe('First run date (YYYY-MM-DD), today or later'),
   })
   .strict();
+export type CreateRecurringScheduleBody = z.infer<typeof CreateRecurringScheduleBody>;
 
 const INVOICES = 'Invoices';
 const RECURRING = 'Recurring schedules';

@@ -8,6 +8,7 @@ export const CreateMagicLinkBody = z
     ttlMinutes: z.number().int().positive().optional().describe('Capped by the system magicLinkTtlMinutes'),
   })
   .strict();
+export type CreateMagicLinkBody = z.infer<typeof CreateMagicLinkBody>;
 
 export const MagicLink = z
   .object({
@@ -16,10 +17,12 @@ export const MagicLink = z
     ttlMinutes: z.number().int().describe('The effective TTL: min(requested, system policy)'),
   })
   .describe('MagicLink');
+export type MagicLink = z.infer<typeof MagicLink>;
 
 export const PortalSession = z
   .object({ token: z.string().describe('Opaque portal session token; send as Authorization: Bearer'), expiresAt: Timestamp })
   .describe('PortalSession');
+export type PortalSession = z.infer<typeof PortalSession>;
 
 const ADMIN_TAG = 'Customer portal links';
 const PORTAL_TAG = 'Customer portal';

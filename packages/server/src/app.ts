@@ -9,6 +9,10 @@ import { pinoHttp } from 'pino-http';
 import type { CredentialAuthenticator } from './auth/authenticator.js';
 import { KeyAuthenticator } from './auth/key-authenticator.js';
 import { SessionAuthenticator } from './auth/session-authenticator.js';
+import { PortalSessionAuthenticator } from './auth/portal-session-authenticator.js';
+import { ClientService } from './billing/client-service.js';
+import { InvoiceService } from './billing/invoice-service.js';
+import { ScheduleService } from './billing/schedule-service.js';
 import { createAuthMiddleware } from './auth/middleware.js';
 import type { ServerConfig } from './config.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
@@ -17,11 +21,13 @@ import { createLogger } from './http/logger.js';
 import { RateLimits } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
 import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
+import { registerBillingRoutes } from './http/routes/billing.js';
 import { registerDocsRoutes } from './http/routes/docs.js';
 import { registerAuthRoutes } from './http/routes/auth.js';
 import { endpointOptions } from './http/routes/endpoints.js';
 import { registerOrganizationRoutes } from './http/routes/organization.js';
 import { registerSystemRoutes } from './http/routes/system.js';
+import { registerPortalRoutes } from './http/routes/portal.js';
 import { SecretHasher } from './keys/hashing.js';
 import { KeyCache } from './keys/key-cache.js';
 import { findKey, touchLastUsed } from './keys/key-repository.js';
@@ -29,6 +35,8 @@ import { KeyService } from './keys/key-service.js';
 import { KeyVerifier } from './keys/key-verifier.js';
 import { LastUsedRecorder } from './keys/last-used.js';
 import { loadOrCreateSecretFile } from './keys/pepper.js';
+import { MagicLinkService } from './portal/magic-link-service.js';
+import { PortalSessionService } from './portal/portal-session-service.js';
 import { InProcessChangeFeed, type ChangeFeed } from './storage/change-feed.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './storage/database.js';
 import { AccessTokens } from './sessions/access-tokens.js';
@@ -132,6 +140,14 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
     now,
   });
   const authenticators: CredentialAuthenticator[] = [new KeyAuthenticator(verifier), new SessionAuthenticator(accessTokens, sessions, users, now)];
+  // Billing resources and the customer portal (SPEC §5, §6).
+  const clients = new ClientService({ db, now });
+  const billing = { clients, invoices: new InvoiceService({ db, now }, clients), schedules: new ScheduleService({ db, now }, clients) };
+  const portal = {
+    magicLinks: new MagicLinkService({ db, settings, organizations, portalBaseUrl: config.portalBaseUrl, limiter: limits, now }),
+    sessions: new PortalSessionService({ db, settings, organizations, now }),
+  };
+  authenticators.push(new PortalSessionAuthenticator(portal.sessions));
   const auth = createAuthMiddleware({ authenticators, organizations, limits });
 
   const app = express();
@@ -160,6 +176,8 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
   registerSystemRoutes(app, { database, feed, keyCache, settings, organizations, users, startedAt }, endpoints);
   registerAuthRoutes(app, { sessions, users }, endpoints);
   registerOrganizationRoutes(app, { organizations, db }, endpoints);
+  registerBillingRoutes(app, billing, endpoints);
+  registerPortalRoutes(app, portal, endpoints);
 
   registerDocsRoutes(app);
   app.use(notFoundHandler);

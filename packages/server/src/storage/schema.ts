@@ -85,6 +85,83 @@ export interface SettingsTable {
   updated_at: string;
 }
 
+export interface ClientsTable {
+  id: string;
+  organization_id: string;
+  /** Lower-cased. */
+  email: string;
+  name: string;
+  external_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Per-organization invoice number sequence (numbers are assigned at issue). */
+export interface InvoiceCountersTable {
+  organization_id: string;
+  last_number: number;
+}
+
+export interface InvoicesTable {
+  id: string;
+  organization_id: string;
+  client_id: string;
+  number: string | null;
+  status: 'draft' | 'issued';
+  currency: string;
+  /** JSON array of { description, quantity, unitAmount }. */
+  lines: string;
+  /** Minor units. */
+  total_amount: number;
+  due_date: string | null;
+  recurring_schedule_id: string | null;
+  issued_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RecurringSchedulesTable {
+  id: string;
+  organization_id: string;
+  client_id: string;
+  status: 'active' | 'paused' | 'cancelled';
+  interval: 'weekly' | 'monthly' | 'quarterly' | 'yearly';
+  currency: string;
+  /** JSON array of invoice lines. */
+  lines: string;
+  /** YYYY-MM-DD. */
+  start_date: string;
+  next_run_date: string | null;
+  created_at: string;
+  updated_at: string;
+  cancelled_at: string | null;
+}
+
+export interface MagicLinksTable {
+  id: string;
+  /** Hex SHA-256 of the token; the token itself is never stored. */
+  token_hash: string;
+  organization_id: string;
+  email: string;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+  created_by_type: string;
+  created_by_id: string;
+}
+
+export interface PortalSessionsTable {
+  id: string;
+  /** Hex SHA-256 of the session token. */
+  token_hash: string;
+  magic_link_id: string;
+  organization_id: string;
+  email: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
 /** A dashboard sign-in; its refresh tokens form one rotation family (migration 002). */
 export interface SessionsTable {
   id: string;
@@ -120,4 +197,10 @@ export interface Database {
   settings: SettingsTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
+  clients: ClientsTable;
+  invoice_counters: InvoiceCountersTable;
+  invoices: InvoicesTable;
+  recurring_schedules: RecurringSchedulesTable;
+  magic_links: MagicLinksTable;
+  portal_sessions: PortalSessionsTable;
 }

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import type { DialectName } from '../dialect.js';
 import { coreMigration } from './001-core.js';
 import { sessionsMigration } from './002-sessions.js';
+import { billingPortalMigration } from './003-billing-portal.js';
 
 /**
  * Every migration, in order. Names sort lexicographically; never rename or edit a released
@@ -11,5 +12,6 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
     '001-core': coreMigration(dialect),
     '002-sessions': sessionsMigration(),
+    '003-billing-portal': billingPortalMigration(),
   };
 }

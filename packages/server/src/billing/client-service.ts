@@ -1,0 +1,77 @@
+import type { Client, CreateClientBody } from '@payment-gateway/contract';
+import type { Kysely } from 'kysely';
+import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
+import { AppError, notFound } from '../http/errors.js';
+import { newId } from '../storage/ids.js';
+import type { ClientsTable, Database } from '../storage/schema.js';
+import { isUniqueViolation } from '../storage/unique-violation.js';
+import { toClient } from './records.js';
+
+export interface BillingServiceDeps {
+  db: Kysely<Database>;
+  /** @default () => new Date() */
+  now?: () => Date;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  limit: number;
+}
+
+/** SPEC §5 clients, always within one organization: another organization's ids are 404. */
+export class ClientService {
+  readonly #db: Kysely<Database>;
+  readonly #now: () => Date;
+
+  constructor(deps: BillingServiceDeps) {
+    this.#db = deps.db;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  async list(organizationId: string, q: { page: number; limit: number; email?: string | undefined; externalId?: string | undefined }): Promise<Page<Client>> {
+    let base = this.#db.selectFrom('clients').where('organization_id', '=', organizationId);
+    if (q.email) base = base.where('email', '=', q.email);
+    if (q.externalId) base = base.where('external_id', '=', q.externalId);
+    const [rows, count] = await Promise.all([
+      base.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset((q.page - 1) * q.limit).execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(toClient), total: Number(count.n), page: q.page, limit: q.limit };
+  }
+
+  async get(organizationId: string, id: string): Promise<Client> {
+    return toClient(await this.find(organizationId, id));
+  }
+
+  /** The client row, or 404 when it does not exist in this organization. */
+  async find(organizationId: string, id: string, db: Kysely<Database> = this.#db): Promise<ClientsTable> {
+    const row = await db.selectFrom('clients').selectAll().where('id', '=', id).where('organization_id', '=', organizationId).executeTakeFirst();
+    if (!row) throw notFound('client');
+    return row;
+  }
+
+  async create(organizationId: string, input: CreateClientBody, origin: RequestOrigin): Promise<Client> {
+    const at = this.#now().toISOString();
+    const row: ClientsTable = {
+      id: newId('cli'),
+      organization_id: organizationId,
+      email: input.email,
+      name: input.name,
+      external_id: input.externalId ?? null,
+      created_at: at,
+      updated_at: at,
+    };
+    try {
+      await this.#db.transaction().execute(async (trx) => {
+        await trx.insertInto('clients').values(row).execute();
+        await recordAudit(trx, origin, { action: 'client.created', organizationId, target: { type: 'client', id: row.id }, metadata: { externalId: row.external_id } }, this.#now());
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError('CONFLICT', 'A client with this externalId already exists in this organization.', { externalId: row.external_id });
+      throw err;
+    }
+    return toClient(row);
+  }
+}

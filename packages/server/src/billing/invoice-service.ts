@@ -1,0 +1,111 @@
+import type { CreateInvoiceBody, Invoice } from '@payment-gateway/contract';
+import type { Kysely, Transaction } from 'kysely';
+import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
+import { AppError, notFound } from '../http/errors.js';
+import { newId } from '../storage/ids.js';
+import type { Database, InvoicesTable } from '../storage/schema.js';
+import type { BillingServiceDeps, ClientService, Page } from './client-service.js';
+import { totalOf } from './money.js';
+import { toInvoice } from './records.js';
+
+export interface InvoiceFilter {
+  page: number;
+  limit: number;
+  clientId?: string | undefined;
+  status?: 'draft' | 'issued' | undefined;
+}
+
+/** SPEC §5 invoices: drafts, issued once with a per-organization number. */
+export class InvoiceService {
+  readonly #db: Kysely<Database>;
+  readonly #now: () => Date;
+
+  constructor(
+    deps: BillingServiceDeps,
+    private readonly clients: ClientService,
+  ) {
+    this.#db = deps.db;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  async list(organizationId: string, q: InvoiceFilter): Promise<Page<Invoice>> {
+    let base = this.#db.selectFrom('invoices').where('organization_id', '=', organizationId);
+    if (q.clientId) base = base.where('client_id', '=', q.clientId);
+    if (q.status) base = base.where('status', '=', q.status);
+    const [rows, count] = await Promise.all([
+      base.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset((q.page - 1) * q.limit).execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(toInvoice), total: Number(count.n), page: q.page, limit: q.limit };
+  }
+
+  async get(organizationId: string, id: string): Promise<Invoice> {
+    return toInvoice(await this.#find(this.#db, organizationId, id));
+  }
+
+  async create(organizationId: string, input: CreateInvoiceBody, origin: RequestOrigin): Promise<Invoice> {
+    const total = totalOf(input.lines);
+    const at = this.#now().toISOString();
+    const row: InvoicesTable = {
+      id: newId('inv'),
+      organization_id: organizationId,
+      client_id: input.clientId,
+      number: null,
+      status: 'draft',
+      currency: input.currency,
+      lines: JSON.stringify(input.lines),
+      total_amount: total,
+      due_date: input.dueDate ?? null,
+      recurring_schedule_id: null,
+      issued_at: null,
+      created_at: at,
+      updated_at: at,
+    };
+    await this.#db.transaction().execute(async (trx) => {
+      // The client must be this organization's: another organization's id is simply unknown.
+      await this.clients.find(organizationId, input.clientId, trx);
+      await trx.insertInto('invoices').values(row).execute();
+      await recordAudit(trx, origin, { action: 'invoice.created', organizationId, target: { type: 'invoice', id: row.id }, metadata: { clientId: row.client_id, totalAmount: total, currency: row.currency } }, this.#now());
+    });
+    return toInvoice(row);
+  }
+
+  /** draft → issued, assigning the next number of the organization; issuing twice is 409. */
+  async issue(organizationId: string, id: string, origin: RequestOrigin): Promise<Invoice> {
+    return this.#db.transaction().execute(async (trx) => {
+      const current = await this.#find(trx, organizationId, id);
+      if (current.status !== 'draft') throw new AppError('INVALID_STATE', 'This invoice has already been issued.', { status: current.status });
+      const number = await nextInvoiceNumber(trx, organizationId);
+      const at = this.#now().toISOString();
+      // Conditional on the draft status, so two concurrent issues cannot both succeed.
+      const res = await trx
+        .updateTable('invoices')
+        .set({ status: 'issued', number, issued_at: at, updated_at: at })
+        .where('id', '=', id)
+        .where('organization_id', '=', organizationId)
+        .where('status', '=', 'draft')
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) throw new AppError('INVALID_STATE', 'This invoice has already been issued.');
+      await recordAudit(trx, origin, { action: 'invoice.issued', organizationId, target: { type: 'invoice', id }, metadata: { number } }, this.#now());
+      return toInvoice({ ...current, status: 'issued', number, issued_at: at, updated_at: at });
+    });
+  }
+
+  async #find(db: Kysely<Database>, organizationId: string, id: string): Promise<InvoicesTable> {
+    const row = await db.selectFrom('invoices').selectAll().where('id', '=', id).where('organization_id', '=', organizationId).executeTakeFirst();
+    if (!row) throw notFound('invoice');
+    return row;
+  }
+}
+
+/** Per-organization sequence: INV-000001, INV-000002, … (rolled back with the transaction). */
+async function nextInvoiceNumber(trx: Transaction<Database>, organizationId: string): Promise<string> {
+  await trx.insertInto('invoice_counters').values({ organization_id: organizationId, last_number: 0 }).onConflict((oc) => oc.column('organization_id').doNothing()).execute();
+  const { last_number } = await trx
+    .updateTable('invoice_counters')
+    .set((eb) => ({ last_number: eb('last_number', '+', 1) }))
+    .where('organization_id', '=', organizationId)
+    .returning('last_number')
+    .executeTakeFirstOrThrow();
+  return `INV-${String(last_number).padStart(6, '0')}`;
+}

@@ -1,0 +1,123 @@
+import type { CreateRecurringScheduleBody, RecurringSchedule } from '@payment-gateway/contract';
+import type { Kysely } from 'kysely';
+import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
+import { AppError, notFound } from '../http/errors.js';
+import { newId } from '../storage/ids.js';
+import type { Database, RecurringSchedulesTable } from '../storage/schema.js';
+import type { BillingServiceDeps, ClientService, Page } from './client-service.js';
+import { totalOf } from './money.js';
+import { toSchedule } from './records.js';
+import { nextRunOnOrAfter, utcDate } from './schedule-dates.js';
+
+type Status = RecurringSchedulesTable['status'];
+export type ScheduleAction = 'pause' | 'resume' | 'cancel';
+
+/** Which states each action leaves from, and where it goes. Cancelled is final. */
+const TRANSITIONS: Record<ScheduleAction, { from: readonly Status[]; to: Status; audit: string }> = {
+  pause: { from: ['active'], to: 'paused', audit: 'recurring_schedule.paused' },
+  resume: { from: ['paused'], to: 'active', audit: 'recurring_schedule.resumed' },
+  cancel: { from: ['active', 'paused'], to: 'cancelled', audit: 'recurring_schedule.cancelled' },
+};
+
+/** SPEC §5 recurring schedules (the invoice scope family): create, pause, resume, cancel. */
+export class ScheduleService {
+  readonly #db: Kysely<Database>;
+  readonly #now: () => Date;
+
+  constructor(
+    deps: BillingServiceDeps,
+    private readonly clients: ClientService,
+  ) {
+    this.#db = deps.db;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  async list(organizationId: string, q: { page: number; limit: number; clientId?: string | undefined; status?: Status | undefined }): Promise<Page<RecurringSchedule>> {
+    let base = this.#db.selectFrom('recurring_schedules').where('organization_id', '=', organizationId);
+    if (q.clientId) base = base.where('client_id', '=', q.clientId);
+    if (q.status) base = base.where('status', '=', q.status);
+    const [rows, count] = await Promise.all([
+      base.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset((q.page - 1) * q.limit).execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map((r) => this.#present(r)), total: Number(count.n), page: q.page, limit: q.limit };
+  }
+
+  async get(organizationId: string, id: string): Promise<RecurringSchedule> {
+    return this.#present(await this.#find(this.#db, organizationId, id));
+  }
+
+  async create(organizationId: string, input: CreateRecurringScheduleBody, origin: RequestOrigin): Promise<RecurringSchedule> {
+    totalOf(input.lines);
+    const now = this.#now();
+    if (input.startDate < utcDate(now)) {
+      throw new AppError('VALIDATION_FAILED', 'startDate cannot be in the past.', { issues: [{ path: 'body.startDate', message: `must be ${utcDate(now)} (today, UTC) or later` }] });
+    }
+    const at = now.toISOString();
+    const row: RecurringSchedulesTable = {
+      id: newId('rec'),
+      organization_id: organizationId,
+      client_id: input.clientId,
+      status: 'active',
+      interval: input.interval,
+      currency: input.currency,
+      lines: JSON.stringify(input.lines),
+      start_date: input.startDate,
+      next_run_date: input.startDate,
+      created_at: at,
+      updated_at: at,
+      cancelled_at: null,
+    };
+    await this.#db.transaction().execute(async (trx) => {
+      await this.clients.find(organizationId, input.clientId, trx);
+      await trx.insertInto('recurring_schedules').values(row).execute();
+      await recordAudit(trx, origin, { action: 'recurring_schedule.created', organizationId, target: { type: 'recurring_schedule', id: row.id }, metadata: { clientId: row.client_id, interval: row.interval, startDate: row.start_date } }, now);
+    });
+    return toSchedule(row);
+  }
+
+  /** pause (active → paused), resume (paused → active), cancel (active|paused → cancelled); anything else is 409. */
+  async transition(organizationId: string, id: string, action: ScheduleAction, origin: RequestOrigin): Promise<RecurringSchedule> {
+    const rule = TRANSITIONS[action];
+    return this.#db.transaction().execute(async (trx) => {
+      const current = await this.#find(trx, organizationId, id);
+      const invalid = () => new AppError('INVALID_STATE', `A ${current.status} schedule cannot be ${action === 'cancel' ? 'cancelled' : `${action}d`}.`, { status: current.status });
+      if (!rule.from.includes(current.status)) throw invalid();
+      const now = this.#now();
+      const at = now.toISOString();
+      const next: RecurringSchedulesTable = {
+        ...current,
+        status: rule.to,
+        updated_at: at,
+        cancelled_at: rule.to === 'cancelled' ? at : current.cancelled_at,
+        next_run_date: rule.to === 'cancelled' ? null : nextRunOnOrAfter(current.start_date, current.interval, utcDate(now)),
+      };
+      const res = await trx
+        .updateTable('recurring_schedules')
+        .set({ status: next.status, updated_at: at, cancelled_at: next.cancelled_at, next_run_date: next.next_run_date })
+        .where('id', '=', id)
+        .where('organization_id', '=', organizationId)
+        .where('status', '=', current.status)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) throw invalid();
+      await recordAudit(trx, origin, { action: rule.audit, organizationId, target: { type: 'recurring_schedule', id }, metadata: { from: current.status, to: next.status } }, now);
+      return toSchedule(next);
+    });
+  }
+
+  /**
+   * No invoice runner exists yet, so a stored next run date can fall behind the clock;
+   * what a caller sees is always the next date on the schedule's grid from today.
+   */
+  #present(row: RecurringSchedulesTable): RecurringSchedule {
+    if (row.status === 'cancelled' || !row.next_run_date) return toSchedule(row);
+    const today = utcDate(this.#now());
+    return toSchedule({ ...row, next_run_date: row.next_run_date >= today ? row.next_run_date : nextRunOnOrAfter(row.start_date, row.interval, today) });
+  }
+
+  async #find(db: Kysely<Database>, organizationId: string, id: string): Promise<RecurringSchedulesTable> {
+    const row = await db.selectFrom('recurring_schedules').selectAll().where('id', '=', id).where('organization_id', '=', organizationId).executeTakeFirst();
+    if (!row) throw notFound('recurring schedule');
+    return row;
+  }
+}

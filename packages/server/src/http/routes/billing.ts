@@ -1,0 +1,49 @@
+import { contract } from '@payment-gateway/contract';
+import { createExpressEndpoints, initServer } from '@ts-rest/express';
+import type { Express } from 'express';
+import type { ClientService } from '../../billing/client-service.js';
+import type { InvoiceService } from '../../billing/invoice-service.js';
+import type { ScheduleService } from '../../billing/schedule-service.js';
+import type { AuthContext } from '../../auth/principal.js';
+import { AppError } from '../errors.js';
+import { originOf } from '../origin.js';
+import type { EndpointOptions } from './endpoints.js';
+
+const s = initServer();
+
+export interface BillingServices {
+  clients: ClientService;
+  invoices: InvoiceService;
+  schedules: ScheduleService;
+}
+
+/** The organization the auth middleware resolved (SPEC §3); billing routes always have one. */
+function orgOf(req: { auth?: AuthContext | undefined }): string {
+  const org = req.auth?.organizationId;
+  if (!org) throw new AppError('ORGANIZATION_CONTEXT_REQUIRED');
+  return org;
+}
+
+/** SPEC §5: clients, invoices and recurring schedules of the calling organization. */
+export function registerBillingRoutes(app: Express, b: BillingServices, options: EndpointOptions): void {
+  const clients = s.router(contract.api.clients, {
+    list: async ({ query, req }) => ({ status: 200, body: await b.clients.list(orgOf(req), query) }),
+    create: async ({ body, req }) => ({ status: 201, body: await b.clients.create(orgOf(req), body, originOf(req)) }),
+    get: async ({ params, req }) => ({ status: 200, body: await b.clients.get(orgOf(req), params.id) }),
+  });
+  createExpressEndpoints(contract.api.clients, clients, app, options);
+
+  const invoices = s.router(contract.api.invoices, {
+    list: async ({ query, req }) => ({ status: 200, body: await b.invoices.list(orgOf(req), query) }),
+    create: async ({ body, req }) => ({ status: 201, body: await b.invoices.create(orgOf(req), body, originOf(req)) }),
+    get: async ({ params, req }) => ({ status: 200, body: await b.invoices.get(orgOf(req), params.id) }),
+    issue: async ({ params, req }) => ({ status: 200, body: await b.invoices.issue(orgOf(req), params.id, originOf(req)) }),
+    listRecurring: async ({ query, req }) => ({ status: 200, body: await b.schedules.list(orgOf(req), query) }),
+    createRecurring: async ({ body, req }) => ({ status: 201, body: await b.schedules.create(orgOf(req), body, originOf(req)) }),
+    getRecurring: async ({ params, req }) => ({ status: 200, body: await b.schedules.get(orgOf(req), params.id) }),
+    pauseRecurring: async ({ params, req }) => ({ status: 200, body: await b.schedules.transition(orgOf(req), params.id, 'pause', originOf(req)) }),
+    resumeRecurring: async ({ params, req }) => ({ status: 200, body: await b.schedules.transition(orgOf(req), params.id, 'resume', originOf(req)) }),
+    cancelRecurring: async ({ params, req }) => ({ status: 200, body: await b.schedules.transition(orgOf(req), params.id, 'cancel', originOf(req)) }),
+  });
+  createExpressEndpoints(contract.api.invoices, invoices, app, options);
+}
