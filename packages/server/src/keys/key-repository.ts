@@ -31,6 +31,30 @@ export async function updateKeyIfVersion(db: Db, key: KeyRecord, expectedVersion
   return Number(res.numUpdatedRows) === 1;
 }
 
+/**
+ * Revokes one key if it is still active, whatever its version: a revocation must never lose a
+ * race against rotations or updates (a leaked key that may rotate itself could otherwise keep
+ * its own revocation failing). Returns false when it was already revoked or does not exist.
+ */
+export async function revokeKey(db: Db, id: string, now: string, reason: string | null): Promise<boolean> {
+  const res = await db
+    .updateTable('api_keys')
+    .set((eb) => ({
+      status: 'revoked',
+      revoked_at: now,
+      revoked_reason: reason,
+      updated_at: now,
+      previous_secret_hash: null,
+      previous_pepper_version: null,
+      previous_secret_expires_at: null,
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
 export async function deleteKey(db: Db, id: string): Promise<boolean> {
   const res = await db.deleteFrom('api_keys').where('id', '=', id).executeTakeFirst();
   return Number(res.numDeletedRows) === 1;

@@ -180,21 +180,25 @@ export class KeyService {
   }
 
   async revoke(owner: KeyOwner, keyId: string, reason: string | undefined, origin: RequestOrigin): Promise<ApiKey> {
-    const updated = await this.#mutate(owner, keyId, origin, (key) => {
-      if (key.status === 'revoked') return null;
-      const now = this.#now().toISOString();
-      const next: KeyRecord = {
-        ...key,
-        status: 'revoked',
-        revokedAt: now,
-        revokedReason: reason ?? null,
-        previousSecretHash: null,
-        previousPepperVersion: null,
-        previousSecretExpiresAt: null,
-      };
-      return { next, audit: { action: 'api_key.revoked', metadata: { reason: reason ?? null } } };
+    // Not #mutate: a revocation is applied whatever the key's version, so concurrent rotations
+    // can delay it (row lock) but never make it fail.
+    const { key, written } = await this.#d.db.transaction().execute(async (trx) => {
+      const current = await repo.findKey(trx, keyId);
+      if (!current || !owns(owner, current)) throw notFound('API key');
+      const revoked = await repo.revokeKey(trx, keyId, this.#now().toISOString(), reason ?? null);
+      const after = await repo.findKey(trx, keyId);
+      if (!after) throw notFound('API key');
+      if (!revoked) return { key: after, written: false };
+      await recordAudit(trx, origin, {
+        action: 'api_key.revoked',
+        organizationId: after.organizationId,
+        target: { type: 'api_key', id: keyId },
+        metadata: { reason: reason ?? null },
+      });
+      return { key: after, written: true };
     });
-    return toApiKey(updated);
+    if (written) await this.#d.feed.publish({ type: 'api_key', keyId });
+    return toApiKey(key);
   }
 
   async delete(owner: KeyOwner, keyId: string, origin: RequestOrigin): Promise<void> {
