@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +10,10 @@ import { join } from 'node:path';
  */
 export interface ThrowawayPostgres {
   url: string;
-  stop(): void;
-  start(): void;
-  destroy(): void;
+  /** Stops the server (sessions are terminated); asynchronous so request loops keep running. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  destroy(): Promise<void>;
 }
 
 function binDir(): string | null {
@@ -36,39 +37,41 @@ function freePort(): number {
   return Number(out.trim());
 }
 
-export function startThrowawayPostgres(): ThrowawayPostgres {
+export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const bin = binDir();
   if (!bin) throw new Error(throwawayPostgresUnavailable()!);
   const dir = mkdtempSync(join(tmpdir(), 'pg-restart-'));
   chmodSync(dir, 0o777);
   const asRoot = process.getuid?.() === 0;
-  const run = (cmd: string, args: string[]) => {
-    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]] : [join(bin, cmd), args];
-    const r = spawnSync(file, argv, { encoding: 'utf8', cwd: dir, timeout: 30_000 });
-    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout || r.error?.message}`);
-  };
+  const run = (cmd: string, args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]] : [join(bin, cmd), args];
+      execFile(file, argv, { encoding: 'utf8', cwd: dir, timeout: 30_000 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${cmd} failed: ${stderr || stdout || err.message}`)) : resolve(),
+      );
+    });
   const data = join(dir, 'data');
   const port = freePort();
   const start = () =>
     run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  start();
-  run('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'gateway_restart']);
+  await run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  await start();
+  await run('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'gateway_restart']);
   let running = true;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/gateway_restart`,
     // `fast`: the server terminates every session (clients see the connection end), as in a restart.
-    stop() {
-      run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+    async stop() {
+      await run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
       running = false;
     },
-    start() {
-      start();
+    async start() {
+      await start();
       running = true;
     },
-    destroy() {
+    async destroy() {
       try {
-        if (running) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        if (running) await run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
       } catch {
         /* already stopped */
       }
