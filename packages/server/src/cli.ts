@@ -11,6 +11,10 @@ Commands:
   org:create --name <name>      Create an organization
   key:create --org <orgId> --name <name> --scopes <a,b,…> [--expires-at <iso>] [--ip <cidr,…>]
                                 Create an organization API key; prints the token once
+  user:create --email <email> [--name <name>] [--password <pw>] [--global-admin]
+                                Create a dashboard user (password also from GATEWAY_USER_PASSWORD)
+  member:set --org <orgId> --email <email> --role viewer|editor|admin
+                                Set a user's role in an organization
 Options:
   --json                        Machine-readable output
   -h, --help                    Show this help
@@ -29,6 +33,7 @@ async function main(): Promise<number> {
       email: { type: 'string' },
       password: { type: 'string' },
       role: { type: 'string' },
+      'global-admin': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },

@@ -3,7 +3,7 @@ import { createGateway } from '../app.js';
 import type { ServerConfig } from '../config.js';
 import { AppError } from '../http/errors.js';
 import { migrateToLatest, openDatabase } from '../storage/database.js';
-import { ALL_SCOPES } from '@payment-gateway/contract';
+import { ALL_SCOPES, ROLES, type Role } from '@payment-gateway/contract';
 
 export interface CliValues {
   name?: string | undefined;
@@ -55,6 +55,29 @@ export async function runCommand(command: string, values: CliValues, config: Ser
           { scopes: ALL_SCOPES, origin: CLI_ORIGIN },
         );
         out(values, key, `created key ${key.id} in ${organizationId} with scopes ${key.scopes.join(', ')}\n\n  ${key.token}\n\nThis token is shown once. Store it now.`);
+      });
+    case 'user:create':
+      return withGateway(config, async (gw) => {
+        const password = values.password ?? process.env.GATEWAY_USER_PASSWORD;
+        if (typeof password !== 'string' || password.length < 12) {
+          throw new Error('--password (or GATEWAY_USER_PASSWORD) of at least 12 characters is required');
+        }
+        const user = await gw.users.create(
+          { email: required(values, 'email'), name: values.name ?? required(values, 'email'), password, globalAdmin: values['global-admin'] === true },
+          CLI_ORIGIN,
+        );
+        out(values, user, `created user ${user.id} (${user.email})${user.globalAdmin ? ' as global admin' : ''}`);
+      });
+    case 'member:set':
+      return withGateway(config, async (gw) => {
+        const role = required(values, 'role');
+        if (!(ROLES as readonly string[]).includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+        const organizationId = required(values, 'org');
+        const email = required(values, 'email');
+        const user = await gw.users.findForLogin(email);
+        if (!user) throw new AppError('NOT_FOUND', `No user has the email ${email}.`);
+        const membership = await gw.users.setMembership(organizationId, user.id, role as Role, CLI_ORIGIN);
+        out(values, { userId: user.id, ...membership }, `${email} is now ${role} in ${organizationId}`);
       });
     default:
       console.error(`unknown command "${command}"\n\n${usage}`);
