@@ -2,6 +2,7 @@ import { RequestValidationError } from '@ts-rest/express';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../storage/database-unavailable.js';
 import { AppError, errorBody } from './errors.js';
 
 export interface ValidationIssue {
@@ -30,7 +31,11 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof AppError) appError = err;
     else if (err instanceof RequestValidationError) appError = new AppError('VALIDATION_FAILED', undefined, { issues: issuesOf(err) });
     else if (isBodyParserError(err)) appError = fromBodyParser(err);
-    else {
+    else if (isDatabaseUnavailable(err)) {
+      // Fail closed with a retryable answer while the database is unreachable (e.g. restarting).
+      logger.warn({ requestId, err: (err as Error).message }, 'database unavailable');
+      appError = new AppError('SERVICE_UNAVAILABLE', undefined, undefined, { 'Retry-After': '1' });
+    } else {
       logger.error({ err, requestId, method: req.method, path: req.path }, 'unhandled error');
       appError = new AppError('INTERNAL_ERROR');
     }

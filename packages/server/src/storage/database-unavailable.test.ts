@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { isDatabaseUnavailable } from './database-unavailable.js';
+
+describe('isDatabaseUnavailable', () => {
+  it.each([
+    ['connection refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['admin shutdown (restart)', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
+    ['starting up', Object.assign(new Error('the database system is starting up'), { code: '57P03' })],
+    ['connection exception class', Object.assign(new Error('connection failure'), { code: '08006' })],
+    ['socket ended under a query', new Error('Connection terminated unexpectedly')],
+    ['dual-stack connect', Object.assign(new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]), { code: undefined })],
+  ])('recognises %s', (_, err) => expect(isDatabaseUnavailable(err)).toBe(true));
+
+  it.each([
+    ['a unique violation', Object.assign(new Error('duplicate key'), { code: '23505' })],
+    ['a syntax error', Object.assign(new Error('syntax error'), { code: '42601' })],
+    ['a plain error', new Error('boom')],
+    ['a non-error', 'ECONNREFUSED'],
+  ])('does not take %s for an outage', (_, err) => expect(isDatabaseUnavailable(err)).toBe(false));
+});
