@@ -37,8 +37,15 @@ describe.skipIf(!TEST_DATABASE_URL)('an instance that loses its change-feed conn
     const manager = (await a.createKey(orgId, ['api_key:*', 'invoice:read'] as Scope[])).token;
     const k1 = await a.createKey(orgId, ['invoice:read']);
     const k2 = await a.createKey(orgId, ['invoice:read']);
+    const operator = (await a.createKey(null, ['system:read'])).token;
     const whoami = (i: Instance, token: string) => i.request('GET', '/api/v1/auth/whoami', { token });
     for (const i of instances) for (const k of [k1, k2]) expect((await whoami(i, k.token)).status).toBe(200);
+    /** The feed state as /api/v1/system/health reports it, or null until that route exists. */
+    const reportedFeed = async (i: Instance) => {
+      const res = await i.request('GET', '/api/v1/system/health', { token: operator });
+      return res.body?.code === 'ROUTE_NOT_FOUND' ? null : (res.body as { changeFeed: { status: string }; cache: { readThrough: boolean } });
+    };
+    expect((await reportedFeed(b))?.changeFeed.status ?? 'subscribed').toBe('subscribed');
     // The manager's own verification on A, warmed before connections are refused below.
     expect((await a.request('GET', `/api/v1/organizations/${orgId}/api-keys?limit=1`, { token: manager })).status).toBe(200);
 
@@ -73,6 +80,8 @@ describe.skipIf(!TEST_DATABASE_URL)('an instance that loses its change-feed conn
       // Still serving the keys that are fine, and caching nothing while it cannot be told to evict.
       expect((await whoami(b, k2.token)).status).toBe(200);
       expect(await b.status()).toMatchObject({ feed: 'disconnected', cacheSize: 0 });
+      const health = await reportedFeed(b);
+      if (health) expect(health).toMatchObject({ status: 'degraded', changeFeed: { status: 'disconnected' }, cache: { readThrough: true } });
       // The others were not affected.
       expect((await a.status()).feed).toBe('subscribed');
       expect((await c.status()).feed).toBe('subscribed');
