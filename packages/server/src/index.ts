@@ -1,3 +1,4 @@
 export { createGateway, type Gateway, type GatewayOptions } from './app.js';
 export { ConfigError, loadConfig, type ServerConfig } from './config.js';
 export { newSecret, parseToken, checksumOf } from './keys/token.js';
+export { SecretHasher, type Peppers } from './keys/hashing.js';
