@@ -40,6 +40,10 @@ export function normaliseAllowlist(entries: readonly string[] | null | undefined
   const bad: string[] = [];
   const out = entries.map((e) => {
     try {
+      // ipaddr.js also reads inet_aton shorthands ('10.1' → 10.0.0.1, '010.0.0.1' → 8.0.0.1, hex):
+      // an allowlist takes only the dotted-quad form people mean.
+      const address = e.split('/')[0]!;
+      if (!address.includes(':') && !ipaddr.IPv4.isValidFourPartDecimal(address)) throw new Error('not a dotted quad');
       if (e.includes('/')) {
         const [addr, bits] = ipaddr.parseCIDR(e);
         return `${addr.toString()}/${bits}`;
