@@ -17,7 +17,7 @@ import { createAuthMiddleware } from './auth/middleware.js';
 import type { ServerConfig } from './config.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { AppError } from './http/errors.js';
-import { createLogger } from './http/logger.js';
+import { createLogger, REDACT_PATHS } from './http/logger.js';
 import { RateLimits } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
 import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
@@ -83,7 +83,8 @@ export interface Gateway {
 
 /** The only place that wires things: storage, change feed, services, HTTP. */
 export async function createGateway(config: ServerConfig, options: GatewayOptions = {}): Promise<Gateway> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  // Redaction is applied here as well, so an injected logger can never print credentials either.
+  const logger = (options.logger ?? createLogger(config.logLevel)).child({}, { redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
   const now = options.now ?? (() => new Date());
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(database);

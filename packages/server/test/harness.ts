@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_SCOPES, type ApiKeyWithToken, type Scope } from '@payment-gateway/contract';
 import pg from 'pg';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createGateway, type Gateway } from '../src/app.js';
 import type { RequestOrigin } from '../src/audit/audit-log.js';
 import { loadConfig } from '../src/config.js';
@@ -22,6 +22,8 @@ export interface TestServerOptions {
   now?: () => Date;
   /** Reuse an existing database (PostgreSQL: a URL from createTestDatabase) to run several instances. */
   databaseUrl?: string;
+  /** Logger the gateway writes to (tests that inspect logs pass one over a memory stream). @default a silent logger */
+  logger?: Logger;
 }
 
 export interface HttpResult<T = any> {
@@ -88,7 +90,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.env,
   };
   const config = loadConfig(env);
-  const gateway = await createGateway(config, { logger: pino({ level: 'silent' }), ...(options.now ? { now: options.now } : {}) });
+  const gateway = await createGateway(config, { logger: options.logger ?? pino({ level: 'silent' }), ...(options.now ? { now: options.now } : {}) });
   const url = await gateway.listen();
 
   return {
