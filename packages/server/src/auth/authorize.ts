@@ -53,6 +53,7 @@ function assertCredentialAccepted(principal: Principal, route: RouteAuth): void 
       return;
     case 'systemKey':
       if (accepts(route, 'systemKey')) return;
+      if (accepts(route, 'portalSession')) throw new AppError('INVALID_CREDENTIALS');
       if (route.organization !== 'none') throw new AppError('ORGANIZATION_SCOPED_ROUTE');
       throw new AppError('CREDENTIAL_NOT_ACCEPTED', 'System keys are not accepted on this route.');
     case 'organizationKey':
