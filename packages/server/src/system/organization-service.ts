@@ -24,6 +24,8 @@ export function toOrganization(r: OrganizationsTable): Organization {
 /** Organizations: provisioning, settings, offboarding (which revokes every key on every instance). */
 export class OrganizationService implements OrganizationLookup {
   readonly #status = new Map<string, { value: 'active' | 'offboarded' | null; at: number }>();
+  /** Bumped on every eviction, so a lookup that raced an offboarding does not cache 'active'. */
+  #generation = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -33,9 +35,14 @@ export class OrganizationService implements OrganizationLookup {
   ) {
     feed.subscribe({
       onEvent: (e) => {
-        if (e.type === 'organization') this.#status.delete(e.organizationId);
+        if (e.type !== 'organization') return;
+        this.#generation++;
+        this.#status.delete(e.organizationId);
       },
-      onReset: () => this.#status.clear(),
+      onReset: () => {
+        this.#generation++;
+        this.#status.clear();
+      },
     });
   }
 
@@ -43,10 +50,14 @@ export class OrganizationService implements OrganizationLookup {
   async status(id: string): Promise<'active' | 'offboarded' | null> {
     const c = this.#status.get(id);
     if (c && Date.now() - c.at <= this.maxAgeMs && this.feed.status() !== 'disconnected') return c.value;
+    const generation = this.#generation;
+    const at = Date.now();
     const row = await this.db.selectFrom('organizations').select('status').where('id', '=', id).executeTakeFirst();
     const value = row?.status ?? null;
+    // Not cached when an eviction arrived meanwhile (the row may predate it) or while the feed is down.
+    if (generation !== this.#generation || this.feed.status() === 'disconnected') return value;
     if (this.#status.size > 10_000) this.#status.clear();
-    this.#status.set(id, { value, at: Date.now() });
+    this.#status.set(id, { value, at });
     return value;
   }
 
