@@ -1,16 +1,16 @@
 import { defineConfig } from 'tsup';
 
-// ky and the contract are ESM-only: bundling them makes the CommonJS build load on every Node
-// version (and keeps one code path for ESM). zod and @ts-rest/core ship both formats and stay
-// dependencies.
+// ky is ESM-only: bundling it makes the CommonJS build load on every Node version (and keeps one
+// code path for ESM). The contract, zod and @ts-rest/core ship both formats (with .d.cts types)
+// and stay dependencies, so the CommonJS declarations import the contract's CommonJS ones.
 export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm', 'cjs'],
   target: 'es2022',
   platform: 'neutral',
-  noExternal: ['@payment-gateway/contract', 'ky'],
-  external: ['zod', '@ts-rest/core'],
-  dts: { resolve: ['@payment-gateway/contract', 'ky'], compilerOptions: { composite: false, customConditions: ['source'], ignoreDeprecations: '6.0' } },
+  noExternal: ['ky'],
+  external: ['@payment-gateway/contract', 'zod', '@ts-rest/core'],
+  dts: { resolve: ['ky'], compilerOptions: { composite: false, customConditions: ['source'], ignoreDeprecations: '6.0' } },
   esbuildOptions(options) {
     options.conditions = ['source', 'import', 'module', 'default'];
   },
