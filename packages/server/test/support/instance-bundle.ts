@@ -1,10 +1,20 @@
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
 const serverDir = fileURLToPath(new URL('../../', import.meta.url));
-let bundle: Promise<string> | null = null;
+const cacheDir = join(serverDir, 'node_modules', '.cache', 'gateway-instances');
+let bundle: { root: string; file: Promise<string> } | null = null;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The instance entry bundled from the TypeScript sources (no prior build; the `source` export
@@ -13,13 +23,17 @@ let bundle: Promise<string> | null = null;
  * starts in a fraction of the time a per-process TypeScript loader takes on a busy machine.
  */
 export function instanceBundle(): Promise<string> {
-  bundle ??= (async () => {
-    const root = join(serverDir, 'node_modules', '.cache', 'gateway-instances', `${process.pid}-${Date.now().toString(36)}`);
+  if (bundle) return bundle.file;
+  // Bundles of test processes that died before disposing of theirs.
+  for (const name of readdirSafe(cacheDir)) {
+    if (!alive(Number(name.split('-')[0]))) rmSync(join(cacheDir, name), { recursive: true, force: true });
+  }
+  const root = join(cacheDir, `${process.pid}-${Date.now().toString(36)}`);
+  const file = (async () => {
     const outDir = join(root, 'dist');
     mkdirSync(outDir, { recursive: true });
     // The sources read ../package.json (the version) relative to dist/, as in the published package.
     copyFileSync(join(serverDir, 'package.json'), join(root, 'package.json'));
-    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
     await build({
       configFile: false,
       logLevel: 'warn',
@@ -36,5 +50,20 @@ export function instanceBundle(): Promise<string> {
     });
     return join(outDir, 'instance-main.mjs');
   })();
-  return bundle;
+  bundle = { root, file };
+  return file;
+}
+
+/** Deletes the bundle once the processes have loaded it (their imports are resolved at start). */
+export function disposeInstanceBundle(): void {
+  if (bundle) rmSync(bundle.root, { recursive: true, force: true });
+  bundle = null;
+}
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiKeyWithToken, Organization, Scope } from '@payment-gateway/contract';
 import type { InstanceCommand, InstanceStatus } from './gateway-entry.js';
-import { instanceBundle } from './instance-bundle.js';
+import { disposeInstanceBundle, instanceBundle } from './instance-bundle.js';
 
 export interface HttpResult<T = any> {
   status: number;
@@ -138,6 +138,7 @@ export async function startInstance(name: string, o: InstanceOptions): Promise<I
 export async function startInstances(count: number, o: InstanceOptions): Promise<Instance[]> {
   const names = Array.from({ length: count }, (_, i) => String.fromCharCode(65 + i));
   const settled = await Promise.allSettled(names.map((n) => startInstance(n, o)));
+  disposeInstanceBundle();
   const started = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = settled.find((s) => s.status === 'rejected');
   if (failed) {
