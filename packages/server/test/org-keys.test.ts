@@ -139,6 +139,15 @@ describe.each(DIALECTS)('organization API keys (%s)', (dialect) => {
       expectError(await server.request('PUT', keysPath(orgA, k.id), { token: admin, body: { name: 'x' } }), 409, 'INVALID_STATE');
       expectError(await server.request('POST', keysPath(orgA, k.id, 'rotate'), { token: admin, body: {} }), 409, 'INVALID_STATE');
     });
+
+    it('stops every secret of the key, the one still in its grace period too (answered API_KEY_REVOKED)', async () => {
+      const k = await newKey(['invoice:read']);
+      const rotated = await server.request('POST', keysPath(orgA, k.id, 'rotate'), { token: admin, body: { gracePeriodSeconds: 3600 } });
+      expect((await whoami(k.token)).status).toBe(200);
+      expect((await server.request('POST', keysPath(orgA, k.id, 'revoke'), { token: admin, body: {} })).status).toBe(200);
+      expectError(await whoami(k.token), 401, 'API_KEY_REVOKED');
+      expectError(await whoami(rotated.body.token), 401, 'API_KEY_REVOKED');
+    });
   });
 
   describe('rotation', () => {

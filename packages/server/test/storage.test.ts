@@ -88,7 +88,8 @@ describe.each(DIALECTS)('storage (%s)', (dialect) => {
 
     expect(await repo.revokeOrganizationKeys(handle.db, orgId, '2030-07-01T00:00:00.000Z', 'offboarded')).toEqual([key.id]);
     const revoked = (await repo.findKey(handle.db, key.id))!;
-    expect(revoked).toMatchObject({ status: 'revoked', revokedReason: 'offboarded', previousSecretHash: null, version: 3 });
+    // The previous secret stays recorded so it is answered API_KEY_REVOKED rather than INVALID_CREDENTIALS.
+    expect(revoked).toMatchObject({ status: 'revoked', revokedReason: 'offboarded', previousSecretHash: 'f'.repeat(64), version: 3 });
 
     expect(await repo.deleteKey(handle.db, key.id)).toBe(true);
     expect(await repo.deleteKey(handle.db, key.id)).toBe(false);
@@ -145,7 +146,28 @@ describe.each(DIALECTS)('concurrent key changes (%s)', (dialect) => {
       }
       expect(await server.gateway.verifier.verify(key.token)).toMatchObject({ ok: false });
       const after = await server.gateway.keys.get(owner(), key.id);
-      expect(after).toMatchObject({ status: 'revoked', previousSecretExpiresAt: null });
+      expect(after).toMatchObject({ status: 'revoked' });
+    }
+  });
+
+  it('key creations racing an offboarding never leave an active key in the offboarded organization', async () => {
+    for (let round = 0; round < 3; round++) {
+      const org = await server.createOrganization(`race ${round}`);
+      const creations = Array.from({ length: 8 }, (_, n) =>
+        server.gateway.keys.create({ tier: 'organization', organizationId: org }, { name: `k${n}`, scopes: ['invoice:read'] }, grantor),
+      );
+      creations.splice(2 + round, 0, server.gateway.organizations.offboard(org, OPERATOR) as never);
+      const results = await Promise.allSettled(creations);
+      for (const r of results) {
+        if (r.status === 'rejected') expect((r.reason as { code?: string }).code).toBe('INVALID_STATE');
+      }
+      const active = await server.gateway.database.db
+        .selectFrom('api_keys')
+        .select('id')
+        .where('organization_id', '=', org)
+        .where('status', '=', 'active')
+        .execute();
+      expect(active).toEqual([]);
     }
   });
 });

@@ -1,7 +1,8 @@
 import { AppError } from '../http/errors.js';
 
-// RFC 6750 b64token characters; anything else is not a bearer credential at all.
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/;
+// RFC 6750 b64token characters; anything else is not a bearer credential at all. The scheme
+// name is case-insensitive (RFC 9110 §11.1).
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 /**
  * Reads `Authorization: Bearer <credential>`. Missing → null (the caller answers 401);

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import type { Database } from '../storage/schema.js';
 import { keyRecordToRow, rowToKeyRecord, type KeyRecord } from './key-record.js';
 
@@ -39,20 +39,26 @@ export async function updateKeyIfVersion(db: Db, key: KeyRecord, expectedVersion
 export async function revokeKey(db: Db, id: string, now: string, reason: string | null): Promise<boolean> {
   const res = await db
     .updateTable('api_keys')
-    .set((eb) => ({
-      status: 'revoked',
-      revoked_at: now,
-      revoked_reason: reason,
-      updated_at: now,
-      previous_secret_hash: null,
-      previous_pepper_version: null,
-      previous_secret_expires_at: null,
-      version: eb('version', '+', 1),
-    }))
+    .set(revokedColumns(now, reason))
     .where('id', '=', id)
     .where('status', '=', 'active')
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
+}
+
+/**
+ * The columns a revocation writes. The previous secret's hash is kept on purpose: a request
+ * with a secret still in its grace period then proves itself and is answered API_KEY_REVOKED,
+ * like the current secret, instead of a puzzling INVALID_CREDENTIALS.
+ */
+function revokedColumns(now: string, reason: string | null) {
+  return (eb: ExpressionBuilder<Database, 'api_keys'>) => ({
+    status: 'revoked' as const,
+    revoked_at: now,
+    revoked_reason: reason,
+    updated_at: now,
+    version: eb('version', '+', 1),
+  });
 }
 
 export async function deleteKey(db: Db, id: string): Promise<boolean> {
@@ -82,16 +88,7 @@ export async function revokeOrganizationKeys(db: Db, organizationId: string, now
   if (rows.length === 0) return [];
   await db
     .updateTable('api_keys')
-    .set((eb) => ({
-      status: 'revoked',
-      revoked_at: now,
-      revoked_reason: reason,
-      updated_at: now,
-      previous_secret_hash: null,
-      previous_pepper_version: null,
-      previous_secret_expires_at: null,
-      version: eb('version', '+', 1),
-    }))
+    .set(revokedColumns(now, reason))
     .where('organization_id', '=', organizationId)
     .where('status', '=', 'active')
     .execute();

@@ -96,9 +96,19 @@ export class KeyService {
     };
     await this.#d.db.transaction().execute(async (trx) => {
       if (owner.tier === 'organization') {
-        const org = await trx.selectFrom('organizations').select('status').where('id', '=', owner.organizationId).executeTakeFirst();
-        if (!org) throw notFound('organization');
-        if (org.status !== 'active') throw new AppError('INVALID_STATE', 'The organization has been offboarded; no new keys can be created.');
+        // Locks the organization row (a no-op write) so an offboarding cannot slip between this
+        // check and the insert and leave an active key in an offboarded organization.
+        const locked = await trx
+          .updateTable('organizations')
+          .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+          .where('id', '=', owner.organizationId)
+          .where('status', '=', 'active')
+          .executeTakeFirst();
+        if (Number(locked.numUpdatedRows) === 0) {
+          const org = await trx.selectFrom('organizations').select('status').where('id', '=', owner.organizationId).executeTakeFirst();
+          if (!org) throw notFound('organization');
+          throw new AppError('INVALID_STATE', 'The organization has been offboarded; no new keys can be created.');
+        }
       }
       await repo.insertKey(trx, key);
       await recordAudit(trx, grantor.origin, {

@@ -125,10 +125,21 @@ export class OrganizationService implements OrganizationLookup {
     const { row, revoked } = await this.db.transaction().execute(async (trx) => {
       const current = await trx.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
       if (!current) throw notFound('organization');
-      if (current.status === 'offboarded') return { row: current, revoked: [] as string[] };
       const now = new Date().toISOString();
+      // The status changes first: the row lock it takes makes a concurrent key creation
+      // (which locks the same row, see KeyService.create) either finish before the keys are
+      // revoked below or see the organization offboarded.
+      const changed = await trx
+        .updateTable('organizations')
+        .set({ status: 'offboarded', offboarded_at: now, updated_at: now })
+        .where('id', '=', id)
+        .where('status', '=', 'active')
+        .executeTakeFirst();
+      if (Number(changed.numUpdatedRows) === 0) {
+        const latest = await trx.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+        return { row: latest, revoked: [] as string[] };
+      }
       const revokedIds = await revokeOrganizationKeys(trx, id, now, 'organization offboarded');
-      await trx.updateTable('organizations').set({ status: 'offboarded', offboarded_at: now, updated_at: now }).where('id', '=', id).execute();
       await recordAudit(trx, origin, {
         action: 'organization.offboarded',
         organizationId: id,
