@@ -90,7 +90,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.env,
   };
   const config = loadConfig(env);
-  const gateway = await createGateway(config, { logger: options.logger ?? pino({ level: 'silent' }), ...(options.now ? { now: options.now } : {}) });
+  const gateway = await createGateway(config, {
+    logger: options.logger ?? pino({ level: 'silent' }),
+    // The generated bootstrap password banner is for humans at a terminal, not test logs.
+    announce: () => {},
+    ...(options.now ? { now: options.now } : {}),
+  });
   const url = await gateway.listen();
 
   return {
