@@ -55,7 +55,8 @@ switch (task) {
     break;
   case 'start':
     must(pnpmBin, ['run', '-r', '--workspace-concurrency=1', 'build']);
-    must('node', [join(root, 'packages/server/dist/cli.js'), 'start', ...rest]);
+    // The bundled CLI (the server package's `bin`): one file loads far faster than the tsc output.
+    must('node', [join(root, 'packages/server/dist/payment-gateway.mjs'), 'start', ...rest]);
     break;
   case 'test':
     process.exit(run('node', [join(root, 'scripts/test.mjs'), ...rest]));
