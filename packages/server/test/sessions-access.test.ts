@@ -96,7 +96,8 @@ describe.each(DIALECTS)('session roles and organization context (%s)', (dialect)
   });
 
   it('X-Organization-ID is refused for sessions too', async () => {
-    for (const headers of [{ 'X-Organization-ID': orgA }, { 'x-organization-id': orgB, ...selected(orgA) }]) {
+    const cases: Record<string, string>[] = [{ 'X-Organization-ID': orgA }, { 'x-organization-id': orgB, ...selected(orgA) }];
+    for (const headers of cases) {
       const res = await server.request('GET', '/api/v1/organizations/settings', { token: tokens.admin, headers });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('ORGANIZATION_HEADER_NOT_ALLOWED');

@@ -1,11 +1,19 @@
-import type { RequestHandler } from 'express';
+import type { NextFunction, RequestHandler } from 'express';
+
+/**
+ * A middleware as ts-rest accepts it on every router. ts-rest types `req` per route (its `res`
+ * may be `Response<never>` on routes without a body), which a plain Express RequestHandler is
+ * not assignable to; the auth middleware reads only headers, params and route metadata.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type RouterMiddleware = (req: any, res: any, next: NextFunction) => void;
 
 /** Options every ts-rest router is mounted with: validation errors go to the error handler; auth runs first. */
 export interface EndpointOptions {
   requestValidationErrorHandler: (err: unknown, req: unknown, res: unknown, next: (e: unknown) => void) => void;
-  globalMiddleware: RequestHandler[];
+  globalMiddleware: RouterMiddleware[];
 }
 
 export function endpointOptions(auth: RequestHandler): EndpointOptions {
-  return { requestValidationErrorHandler: (err, _req, _res, next) => next(err), globalMiddleware: [auth] };
+  return { requestValidationErrorHandler: (err, _req, _res, next) => next(err), globalMiddleware: [auth as RouterMiddleware] };
 }
