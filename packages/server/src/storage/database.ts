@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
-import pg from 'pg';
+import type { Pool } from 'pg';
 import type { DialectName } from './dialect.js';
 import { migrationsFor } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -24,15 +24,21 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-// Timestamps and booleans are stored portably; make pg return int8 (bigserial) as numbers.
-pg.types.setTypeParser(20, (v) => Number(v));
+/** pg is loaded on first use, only when PostgreSQL is configured: the embedded default starts faster without it. */
+async function createPgPool(connectionString: string, max: number): Promise<Pool> {
+  const { default: pg } = await import('pg');
+  // Timestamps and booleans are stored portably; make pg return int8 (bigserial) as numbers.
+  pg.types.setTypeParser(20, (v) => Number(v));
+  const pool = new pg.Pool({ connectionString, max });
+  // An idle client losing its connection (e.g. PostgreSQL restart) must not crash the process.
+  pool.on('error', () => {});
+  return pool;
+}
 
 export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
-    // An idle client losing its connection (e.g. PostgreSQL restart) must not crash the process.
-    pool.on('error', () => {});
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const { databaseUrl, poolSize = 10 } = options;
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: () => createPgPool(databaseUrl, poolSize) }) });
     return { db, dialect: 'postgres', databaseUrl: options.databaseUrl, close: () => db.destroy() };
   }
   const dir = options.dataDir ?? '.data';

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { BaseChangeFeed, type ChangeEvent, type ChangeFeedStatus } from './change-feed.js';
 
 export const CHANGE_CHANNEL = 'gateway_changes';
@@ -29,7 +29,9 @@ export class PgChangeFeed extends BaseChangeFeed {
   #closed = false;
   #delay: number;
   #timer: NodeJS.Timeout | null = null;
-  readonly #notifier: pg.Pool;
+  /** Loaded in start(), so pg is only loaded when PostgreSQL is configured. */
+  #pg: typeof pg | null = null;
+  #notifier: pg.Pool | null;
   readonly #ownPool: boolean;
   /** Identifies this process's own NOTIFYs so local listeners are not run twice. */
   readonly #origin = `${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -38,8 +40,8 @@ export class PgChangeFeed extends BaseChangeFeed {
     super();
     this.#delay = options.reconnectDelayMs ?? 100;
     this.#ownPool = !options.pool;
-    this.#notifier = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 2 });
-    this.#notifier.on('error', () => {});
+    this.#notifier = options.pool ?? null;
+    this.#notifier?.on('error', () => {});
   }
 
   status(): ChangeFeedStatus {
@@ -52,12 +54,18 @@ export class PgChangeFeed extends BaseChangeFeed {
   }
 
   async start(): Promise<void> {
+    this.#pg ??= (await import('pg')).default;
+    if (!this.#notifier) {
+      this.#notifier = new this.#pg.Pool({ connectionString: this.options.connectionString, max: 2 });
+      this.#notifier.on('error', () => {});
+    }
     await this.#connect();
   }
 
   async publish(event: ChangeEvent): Promise<void> {
     // Local listeners first, so this instance is consistent before the response is sent.
     this.dispatch(event);
+    if (!this.#notifier) throw new Error('PgChangeFeed.publish() called before start()');
     await this.#notifier.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, JSON.stringify({ o: this.#origin, e: event })]);
   }
 
@@ -67,7 +75,7 @@ export class PgChangeFeed extends BaseChangeFeed {
     const client = this.#client;
     this.#client = null;
     await client?.end().catch(() => {});
-    if (this.#ownPool) await this.#notifier.end().catch(() => {});
+    if (this.#ownPool) await this.#notifier?.end().catch(() => {});
   }
 
   #setStatus(status: ChangeFeedStatus): void {
@@ -78,7 +86,7 @@ export class PgChangeFeed extends BaseChangeFeed {
 
   async #connect(): Promise<void> {
     // keepAlive: a silently dropped connection (no RST) must still end in a reset.
-    const client = new pg.Client({ connectionString: this.options.connectionString, application_name: CHANGE_FEED_APPLICATION_NAME, keepAlive: true });
+    const client = new this.#pg!.Client({ connectionString: this.options.connectionString, application_name: CHANGE_FEED_APPLICATION_NAME, keepAlive: true });
     client.on('notification', (msg) => {
       if (msg.channel !== CHANGE_CHANNEL || !msg.payload) return;
       try {
