@@ -14,6 +14,7 @@ import { ClientService } from './billing/client-service.js';
 import { InvoiceService } from './billing/invoice-service.js';
 import { ScheduleService } from './billing/schedule-service.js';
 import { createAuthMiddleware } from './auth/middleware.js';
+import type { Principal } from './auth/principal.js';
 import type { ServerConfig } from './config.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { AppError } from './http/errors.js';
@@ -59,6 +60,15 @@ export interface GatewayOptions {
    * BOOTSTRAP_ADMIN_PASSWORD). @default writes to process.stdout
    */
   announce?: (banner: string) => void;
+  /**
+   * **Benchmarks only.** Every route that requires a credential acts as `principal` without
+   * reading, verifying or rate-limiting the request's credential (organization rules and
+   * scopes are still applied), so a benchmark can measure what authentication costs on the
+   * same route of the same server. Deliberately not reachable from configuration, the
+   * environment or the CLI: only code that calls createGateway can set it.
+   * @default undefined (every request proves its credential)
+   */
+  authenticationBypass?: { principal: Principal };
 }
 
 /** Everything the server is made of; services never import Express. */
@@ -149,7 +159,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
     sessions: new PortalSessionService({ db, settings, organizations, now }),
   };
   authenticators.push(new PortalSessionAuthenticator(portal.sessions));
-  const auth = createAuthMiddleware({ authenticators, organizations, limits });
+  const auth = createAuthMiddleware({ authenticators, organizations, limits, bypassWith: options.authenticationBypass?.principal });
 
   const app = express();
   app.disable('x-powered-by');

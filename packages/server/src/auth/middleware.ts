@@ -6,7 +6,7 @@ import type { RateLimits } from '../http/rate-limit.js';
 import type { CredentialAuthenticator } from './authenticator.js';
 import { authorize, type OrganizationLookup } from './authorize.js';
 import { readBearer } from './bearer.js';
-import { actorOf, credentialId, type AuthContext } from './principal.js';
+import { actorOf, credentialId, type AuthContext, type Principal } from './principal.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -22,6 +22,13 @@ export interface AuthMiddlewareOptions {
   authenticators: readonly CredentialAuthenticator[];
   organizations: OrganizationLookup;
   limits: RateLimits;
+  /**
+   * Benchmarks only (see GatewayOptions.authenticationBypass): on routes that require a
+   * credential, use this principal instead of reading, proving and rate-limiting one.
+   * Authorization (credential kind, organization, scope) still applies.
+   * @default undefined (every credential is proven)
+   */
+  bypassWith?: Principal | undefined;
 }
 
 /** The cookie a dashboard uses to pick the organization on routes without `:orgId` (SPEC §3). */
@@ -55,26 +62,30 @@ async function authenticateRequest(req: Request, o: AuthMiddlewareOptions): Prom
   if (route.credentials.length === 0) return null;
 
   const ip = req.ip ?? req.socket.remoteAddress ?? '';
-  await o.limits.assertIpNotBlocked(ip);
-  const token = readBearer(header);
-  if (!token) throw new AppError('INVALID_CREDENTIALS');
-  const authenticator = o.authenticators.find((a) => a.claims(token));
-  let principal;
-  try {
-    if (!authenticator) throw new AppError('INVALID_CREDENTIALS');
-    principal = await authenticator.authenticate(token, { ip });
-  } catch (err) {
-    if (err instanceof AppError && err.status === 401) await o.limits.recordAuthFailure(ip);
-    throw err;
-  }
+  const principal = o.bypassWith ?? (await proveCredential(header, ip, o));
   const cookies = req.headers.cookie ? parseCookies(req.headers.cookie) : {};
   const params = req.params as Record<string, string | undefined>;
   const { organizationId, scopes } = await authorize(
     { principal, route, pathOrganizationId: params.orgId, selectedOrganization: cookies[SELECTED_ORGANIZATION_COOKIE] },
     o.organizations,
   );
-  await o.limits.consumeCredential(credentialId(principal));
+  if (!o.bypassWith) await o.limits.consumeCredential(credentialId(principal));
   return { principal, organizationId, scopes, actor: actorOf(principal), requestId: req.requestId, ip };
+}
+
+/** Reads the bearer credential and lets its authenticator prove it; failures count against the IP. */
+async function proveCredential(header: string | undefined, ip: string, o: AuthMiddlewareOptions): Promise<Principal> {
+  await o.limits.assertIpNotBlocked(ip);
+  const token = readBearer(header);
+  if (!token) throw new AppError('INVALID_CREDENTIALS');
+  const authenticator = o.authenticators.find((a) => a.claims(token));
+  try {
+    if (!authenticator) throw new AppError('INVALID_CREDENTIALS');
+    return await authenticator.authenticate(token, { ip });
+  } catch (err) {
+    if (err instanceof AppError && err.status === 401) await o.limits.recordAuthFailure(ip);
+    throw err;
+  }
 }
 
 /** The authenticated context of a request on a route that requires a credential. */
