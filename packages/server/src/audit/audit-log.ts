@@ -2,6 +2,7 @@ import type { Actor, AuditEvent } from '@payment-gateway/contract';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../storage/schema.js';
 import { newId } from '../storage/ids.js';
+import { paginate, type Page } from '../storage/paginate.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -50,29 +51,22 @@ export interface AuditFilter {
   limit: number;
 }
 
-export async function listAuditEvents(db: Db, f: AuditFilter): Promise<{ items: AuditEvent[]; total: number }> {
+export async function listAuditEvents(db: Db, f: AuditFilter): Promise<Page<AuditEvent>> {
   let q = db.selectFrom('audit_events');
   if (f.organizationId) q = q.where('organization_id', '=', f.organizationId);
   if (f.actorId) q = q.where('actor_id', '=', f.actorId);
   if (f.action) q = q.where('action', '=', f.action);
   if (f.from) q = q.where('created_at', '>=', f.from);
   if (f.to) q = q.where('created_at', '<', f.to);
-  const [rows, count] = await Promise.all([
-    q.selectAll().orderBy('seq', 'desc').limit(f.limit).offset((f.page - 1) * f.limit).execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return {
-    total: Number(count.n),
-    items: rows.map((r) => ({
-      id: r.id,
-      action: r.action,
-      actor: { type: r.actor_type as Actor['type'], id: r.actor_id },
-      organizationId: r.organization_id,
-      target: r.target_type && r.target_id ? { type: r.target_type, id: r.target_id } : null,
-      requestId: r.request_id,
-      ip: r.ip,
-      createdAt: r.created_at,
-      metadata: JSON.parse(r.metadata) as Record<string, unknown>,
-    })),
-  };
+  return paginate(q.selectAll().orderBy('seq', 'desc'), f, (r) => ({
+    id: r.id,
+    action: r.action,
+    actor: { type: r.actor_type as Actor['type'], id: r.actor_id },
+    organizationId: r.organization_id,
+    target: r.target_type && r.target_id ? { type: r.target_type, id: r.target_id } : null,
+    requestId: r.request_id,
+    ip: r.ip,
+    createdAt: r.created_at,
+    metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+  }));
 }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
 import { AppError, notFound } from '../http/errors.js';
 import { newId } from '../storage/ids.js';
+import { paginate, type Page } from '../storage/paginate.js';
 import type { ClientsTable, Database } from '../storage/schema.js';
 import { isUniqueViolation } from '../storage/unique-violation.js';
 import { toClient } from './records.js';
@@ -11,13 +12,6 @@ export interface BillingServiceDeps {
   db: Kysely<Database>;
   /** @default () => new Date() */
   now?: () => Date;
-}
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  limit: number;
 }
 
 /** SPEC §5 clients, always within one organization: another organization's ids are 404. */
@@ -34,11 +28,7 @@ export class ClientService {
     let base = this.#db.selectFrom('clients').where('organization_id', '=', organizationId);
     if (q.email) base = base.where('email', '=', q.email);
     if (q.externalId) base = base.where('external_id', '=', q.externalId);
-    const [rows, count] = await Promise.all([
-      base.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset((q.page - 1) * q.limit).execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map(toClient), total: Number(count.n), page: q.page, limit: q.limit };
+    return paginate(base.selectAll().orderBy('created_at', 'desc').orderBy('id'), q, toClient);
   }
 
   async get(organizationId: string, id: string): Promise<Client> {

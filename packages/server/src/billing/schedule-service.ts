@@ -3,8 +3,9 @@ import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
 import { AppError, notFound } from '../http/errors.js';
 import { newId } from '../storage/ids.js';
+import { paginate, type Page } from '../storage/paginate.js';
 import type { Database, RecurringSchedulesTable } from '../storage/schema.js';
-import type { BillingServiceDeps, ClientService, Page } from './client-service.js';
+import type { BillingServiceDeps, ClientService } from './client-service.js';
 import { totalOf } from './money.js';
 import { toSchedule } from './records.js';
 import { nextRunOnOrAfter, utcDate } from './schedule-dates.js';
@@ -36,11 +37,7 @@ export class ScheduleService {
     let base = this.#db.selectFrom('recurring_schedules').where('organization_id', '=', organizationId);
     if (q.clientId) base = base.where('client_id', '=', q.clientId);
     if (q.status) base = base.where('status', '=', q.status);
-    const [rows, count] = await Promise.all([
-      base.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset((q.page - 1) * q.limit).execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map((r) => this.#present(r)), total: Number(count.n), page: q.page, limit: q.limit };
+    return paginate(base.selectAll().orderBy('created_at', 'desc').orderBy('id'), q, (r) => this.#present(r));
   }
 
   async get(organizationId: string, id: string): Promise<RecurringSchedule> {

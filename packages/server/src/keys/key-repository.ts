@@ -1,4 +1,5 @@
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
+import { paginate, type Page } from '../storage/paginate.js';
 import type { Database } from '../storage/schema.js';
 import { keyRecordToRow, rowToKeyRecord, type KeyRecord } from './key-record.js';
 
@@ -66,15 +67,11 @@ export async function deleteKey(db: Db, id: string): Promise<boolean> {
   return Number(res.numDeletedRows) === 1;
 }
 
-export async function listKeys(db: Db, f: KeyListFilter): Promise<{ items: KeyRecord[]; total: number }> {
+export async function listKeys(db: Db, f: KeyListFilter): Promise<Page<KeyRecord>> {
   let q = db.selectFrom('api_keys').where('tier', '=', f.tier);
   if (f.organizationId) q = q.where('organization_id', '=', f.organizationId);
   if (f.status) q = q.where('status', '=', f.status);
-  const [rows, count] = await Promise.all([
-    q.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(f.limit).offset((f.page - 1) * f.limit).execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { items: rows.map(rowToKeyRecord), total: Number(count.n) };
+  return paginate(q.selectAll().orderBy('created_at', 'desc').orderBy('id'), f, rowToKeyRecord);
 }
 
 /** Revokes every active key of an organization; returns their ids for the change feed. */

@@ -45,14 +45,14 @@ export class KeyService {
 
   async list(owner: KeyOwner, q: { page: number; limit: number; status?: 'active' | 'revoked' | undefined }) {
     if (owner.tier === 'organization') await this.#organization(owner.organizationId);
-    const { items, total } = await repo.listKeys(this.#d.db, {
+    const page = await repo.listKeys(this.#d.db, {
       tier: owner.tier,
       organizationId: owner.tier === 'organization' ? owner.organizationId : undefined,
       status: q.status,
       page: q.page,
       limit: q.limit,
     });
-    return { items: items.map(toApiKey), total, page: q.page, limit: q.limit };
+    return { ...page, items: page.items.map(toApiKey) };
   }
 
   async get(owner: KeyOwner, keyId: string): Promise<ApiKey> {

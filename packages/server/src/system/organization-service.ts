@@ -6,6 +6,7 @@ import { AppError, notFound } from '../http/errors.js';
 import { revokeOrganizationKeys } from '../keys/key-repository.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
 import { newId } from '../storage/ids.js';
+import { paginate } from '../storage/paginate.js';
 import type { Database, OrganizationsTable } from '../storage/schema.js';
 import type { SettingsService } from './settings-service.js';
 
@@ -70,11 +71,7 @@ export class OrganizationService implements OrganizationLookup {
   async list(q: { page: number; limit: number; status?: 'active' | 'offboarded' | undefined }) {
     let base = this.db.selectFrom('organizations');
     if (q.status) base = base.where('status', '=', q.status);
-    const [rows, count] = await Promise.all([
-      base.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset((q.page - 1) * q.limit).execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map(toOrganization), total: Number(count.n), page: q.page, limit: q.limit };
+    return paginate(base.selectAll().orderBy('created_at', 'desc').orderBy('id'), q, toOrganization);
   }
 
   async create(input: { name: string; portalEnabled?: boolean | undefined }, origin: RequestOrigin): Promise<Organization> {

@@ -6,6 +6,7 @@ import { hashPassword } from '../sessions/password.js';
 import { FeedCache } from '../sessions/feed-cache.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
 import { newId } from '../storage/ids.js';
+import { paginate, type Page } from '../storage/paginate.js';
 import type { Database, UsersTable } from '../storage/schema.js';
 
 /** What a session needs to know about its user on every request (cached, evicted on `{type:'user'}`). */
@@ -84,13 +85,10 @@ export class UserService {
     return toUser(row, await this.#memberships([id]).then((m) => m.get(id) ?? []));
   }
 
-  async list(q: { page: number; limit: number }) {
-    const [rows, count] = await Promise.all([
-      this.db.selectFrom('users').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset((q.page - 1) * q.limit).execute(),
-      this.count(),
-    ]);
-    const memberships = await this.#memberships(rows.map((r) => r.id));
-    return { items: rows.map((r) => toUser(r, memberships.get(r.id) ?? [])), total: count, page: q.page, limit: q.limit };
+  async list(q: { page: number; limit: number }): Promise<Page<User>> {
+    const page = await paginate(this.db.selectFrom('users').selectAll().orderBy('created_at', 'desc').orderBy('id'), q, (r) => r);
+    const memberships = await this.#memberships(page.items.map((r) => r.id));
+    return { ...page, items: page.items.map((r) => toUser(r, memberships.get(r.id) ?? [])) };
   }
 
   /** The stored hash for a login attempt, or null when no user has this email. */

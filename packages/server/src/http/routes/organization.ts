@@ -29,10 +29,7 @@ export function registerOrganizationRoutes(app: Express, d: { organizations: Org
       status: 200,
       body: settingsOf(await d.organizations.update(contextOrganization(req), body, originOf(req))),
     }),
-    auditEvents: async ({ params, query }) => {
-      const { items, total } = await listAuditEvents(d.db, { ...query, organizationId: params.orgId });
-      return { status: 200, body: { items, total, page: query.page, limit: query.limit } };
-    },
+    auditEvents: async ({ params, query }) => ({ status: 200, body: await listAuditEvents(d.db, { ...query, organizationId: params.orgId }) }),
   });
   createExpressEndpoints(contract.api.organization, router, app, options);
 }

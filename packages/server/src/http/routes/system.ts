@@ -37,10 +37,7 @@ export function registerSystemRoutes(app: Express, d: SystemRouteDeps, options: 
       const health = await deepHealth(d);
       return health.database.status === 'ok' ? { status: 200, body: health } : { status: 503, body: health };
     },
-    auditEvents: async ({ query }) => {
-      const { items, total } = await listAuditEvents(d.database.db, query);
-      return { status: 200, body: { items, total, page: query.page, limit: query.limit } };
-    },
+    auditEvents: async ({ query }) => ({ status: 200, body: await listAuditEvents(d.database.db, query) }),
   });
   createExpressEndpoints(contract.api.system, router, app, options);
 }
