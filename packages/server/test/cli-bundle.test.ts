@@ -81,7 +81,7 @@ describe.skipIf(!built)('the bundled CLI (dist/payment-gateway.mjs)', () => {
     const res = await fetch(`${url}/health`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
-    expect(res.headers.get('x-request-id')).toMatch(/^req_/);
+    expect(res.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{32}$/);
     // Secrets were generated next to the SQLite database, not next to the bundle.
     expect(existsSync(join(dataDir, 'api-key-pepper'))).toBe(true);
     expect(existsSync(join(dataDir, 'gateway.sqlite'))).toBe(true);
