@@ -25,6 +25,11 @@ export interface CreateUserInput {
   globalAdmin?: boolean | undefined;
 }
 
+/** The user's current role in the organization, read in the caller's transaction. */
+function membershipRole(db: Kysely<Database>, organizationId: string, userId: string) {
+  return db.selectFrom('memberships').select('role').where('user_id', '=', userId).where('organization_id', '=', organizationId).executeTakeFirst();
+}
+
 function toUser(r: UsersTable, memberships: Membership[]): User {
   return { id: r.id, email: r.email, name: r.name, globalAdmin: r.global_admin === 1, createdAt: r.created_at, memberships };
 }
@@ -120,12 +125,7 @@ export class UserService {
       if (org.status !== 'active') throw new AppError('INVALID_STATE', 'An offboarded organization cannot get members.');
       const user = await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
       if (!user) throw notFound('user');
-      const current = await trx
-        .selectFrom('memberships')
-        .select('role')
-        .where('user_id', '=', userId)
-        .where('organization_id', '=', organizationId)
-        .executeTakeFirst();
+      const current = await membershipRole(trx, organizationId, userId);
       if (current) {
         await trx.updateTable('memberships').set({ role }).where('user_id', '=', userId).where('organization_id', '=', organizationId).execute();
       } else {
@@ -144,12 +144,7 @@ export class UserService {
 
   async removeMembership(organizationId: string, userId: string, origin: RequestOrigin): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      const current = await trx
-        .selectFrom('memberships')
-        .select('role')
-        .where('user_id', '=', userId)
-        .where('organization_id', '=', organizationId)
-        .executeTakeFirst();
+      const current = await membershipRole(trx, organizationId, userId);
       if (!current) throw notFound('membership');
       await trx.deleteFrom('memberships').where('user_id', '=', userId).where('organization_id', '=', organizationId).execute();
       await recordAudit(trx, origin, {
