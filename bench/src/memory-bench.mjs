@@ -1,8 +1,9 @@
 // Benchmark 6: startup time (spawn → GET /health 200) and resident set size idle and under
 // load of one `payment-gateway start` process on embedded SQLite, against a bare node:http
-// server measured the same way in the same run.
+// server measured the same way in the same run. The same CLI as tsc emitted it (one file per
+// module, what the `bin` was before the bundle) is measured too, restart and idle only.
 import { load } from './http-load.mjs';
-import { freePort, peakRssMiB, provisionKey, removeDir, rssMiB, serverEnv, startBareNodeServer, startServer, tempDataDir } from './server-process.mjs';
+import { CLI_UNBUNDLED, freePort, peakRssMiB, provisionKey, removeDir, rssMiB, serverEnv, startBareNodeServer, startServer, tempDataDir } from './server-process.mjs';
 import { fmt, fmtRatio, median, ratio, table } from './stats.mjs';
 
 const SETTLE_MS = 2000;
@@ -40,6 +41,15 @@ export async function memoryBench({ quick }) {
     return startServer({ env: serverEnv({ dataDir }), port: await freePort() });
   }, runs);
   const restart = await startups(async () => startServer({ env: serverEnv({ dataDir: dirs[0] }), port: await freePort() }), runs);
+  const unbundledRestart = await startups(async () => startServer({ env: serverEnv({ dataDir: dirs[0] }), port: await freePort(), cli: CLI_UNBUNDLED }), runs);
+  const unbundled = await startServer({ env: serverEnv({ dataDir: dirs[0] }), port: await freePort(), cli: CLI_UNBUNDLED });
+  let unbundledIdle;
+  try {
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    unbundledIdle = rssMiB(unbundled.pid);
+  } finally {
+    await unbundled.stop();
+  }
   dirs.forEach(removeDir);
 
   // Memory.
@@ -84,12 +94,22 @@ export async function memoryBench({ quick }) {
           fmtRatio(ratio(gwMem.idle, bareMem.idle)),
           fmtRatio(ratio(gwMem.loaded, bareMem.loaded)),
         ],
+        [
+          'same CLI unbundled (tsc output, dist/cli.js), restart',
+          ms(unbundledRestart),
+          fmtRatio(ratio(median(unbundledRestart), median(bareStart))),
+          mib(unbundledIdle),
+          '',
+          '',
+          fmtRatio(ratio(unbundledIdle, bareMem.idle)),
+          '',
+        ],
       ],
     ),
     notes: [
-      `startup = spawn of \`node dist/cli.js start\` → first GET /health 200, ${runs} runs each; RSS = VmRSS from /proc/<pid>/status, idle after ${SETTLE_MS / 1000} s, under load = highest 100 ms sample during ${durationSec} s of autocannon (10 connections) on GET /api/v1/auth/whoami (baseline: on its only route); peak = VmHWM.`,
+      `startup = spawn of \`payment-gateway start\` (the package bin, the esbuild bundle dist/payment-gateway.mjs; last row: dist/cli.js, the tsc output) → first GET /health 200, ${runs} runs each; RSS = VmRSS from /proc/<pid>/status, idle after ${SETTLE_MS / 1000} s, under load = highest 100 ms sample during ${durationSec} s of autocannon (10 connections) on GET /api/v1/auth/whoami (baseline: on its only route); peak = VmHWM.`,
     ],
-    summary: `startup ${fmt(median(restart), 0)} ms (first start ${fmt(median(firstStart), 0)} ms; bare node ${fmt(median(bareStart), 0)} ms); RSS idle ${mib(gwMem.idle)} MiB, under load ${mib(gwMem.loaded)} MiB (bare node ${mib(bareMem.idle)} / ${mib(bareMem.loaded)} MiB)`,
-    values: { bareStart, firstStart, restart, bareMem, gwMem },
+    summary: `startup ${fmt(median(restart), 0)} ms (first start ${fmt(median(firstStart), 0)} ms; unbundled ${fmt(median(unbundledRestart), 0)} ms; bare node ${fmt(median(bareStart), 0)} ms); RSS idle ${mib(gwMem.idle)} MiB (unbundled ${mib(unbundledIdle)} MiB), under load ${mib(gwMem.loaded)} MiB (bare node ${mib(bareMem.idle)} / ${mib(bareMem.loaded)} MiB)`,
+    values: { bareStart, firstStart, restart, unbundledRestart, unbundledIdle, bareMem, gwMem },
   };
 }

@@ -1,16 +1,24 @@
-// Real `payment-gateway` server processes for the HTTP, revocation and memory benchmarks:
-// the built CLI (packages/server/dist/cli.js) spawned with plain node, loopback only.
+// Real server processes for the HTTP, revocation and memory benchmarks, spawned with plain
+// node, loopback only: the built CLI (the package's `bin`, the bundle dist/payment-gateway.mjs),
+// and for the HTTP benchmarks a gateway process built through the library (gateway-server.mjs).
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const require = createRequire(import.meta.url);
+const serverRoot = join(dirname(require.resolve('@payment-gateway/server')), '..');
+const serverBin = JSON.parse(readFileSync(join(serverRoot, 'package.json'), 'utf8')).bin['payment-gateway'];
 /** The built server CLI (the package's `bin`), found through the package so the bench runs what users run. */
-export const CLI = join(dirname(require.resolve('@payment-gateway/server')), 'cli.js');
+export const CLI = join(serverRoot, serverBin);
+/** The same CLI as tsc emitted it, one file per module (what `bin` was before the bundle): startup comparison only. */
+export const CLI_UNBUNDLED = join(serverRoot, 'dist', 'cli.js');
+/** A gateway process built through the library, which can switch authentication off (gateway-server.mjs). */
+export const GATEWAY_SERVER = fileURLToPath(new URL('./gateway-server.mjs', import.meta.url));
 
 const run = promisify(execFile);
 
@@ -97,8 +105,17 @@ export async function waitForHealth(url, since, timeoutMs = 20_000) {
  * Spawns `payment-gateway start` and waits for /health. `startupMs` is spawn → first 200.
  * @returns {Promise<{ url: string, pid: number, startupMs: number, stop(): Promise<void> }>}
  */
-export function startServer({ env, port }) {
-  return startProcess({ args: [CLI, 'start'], env, port });
+export function startServer({ env, port, cli = CLI }) {
+  return startProcess({ args: [cli, 'start'], env, port });
+}
+
+/**
+ * Spawns gateway-server.mjs (same configuration as `payment-gateway start`, from env). With
+ * `bypassToken`, the gateway is created with GatewayOptions.authenticationBypass acting as that
+ * key: same routes, same middleware, no credential proven per request.
+ */
+export function startGatewayServer({ env, port, bypassToken }) {
+  return startProcess({ args: [GATEWAY_SERVER], env: bypassToken ? { ...env, BENCH_BYPASS_TOKEN: bypassToken } : env, port });
 }
 
 /** The memory/startup baseline: a bare node:http server answering 200 to everything. */
