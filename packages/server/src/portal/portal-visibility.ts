@@ -1,6 +1,7 @@
 import type { Invoice } from '@payment-gateway/contract';
 import type { Kysely } from 'kysely';
 import { toInvoice } from '../billing/records.js';
+import { paginate, type Page } from '../storage/paginate.js';
 import type { Database } from '../storage/schema.js';
 
 type Db = Kysely<Database>;
@@ -10,16 +11,7 @@ type Db = Kysely<Database>;
  * of that organization's clients with that email, and their recurring schedules.
  */
 export async function hasIssuedInvoice(db: Db, organizationId: string, email: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('invoices')
-    .innerJoin('clients', 'clients.id', 'invoices.client_id')
-    .select('invoices.id')
-    .where('invoices.organization_id', '=', organizationId)
-    .where('clients.organization_id', '=', organizationId)
-    .where('clients.email', '=', email)
-    .where('invoices.status', '=', 'issued')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await visibleInvoices(db, organizationId, email).select('invoices.id').limit(1).executeTakeFirst();
   return row !== undefined;
 }
 
@@ -37,18 +29,17 @@ export async function hasSchedule(db: Db, organizationId: string, email: string,
   return row !== undefined;
 }
 
-export async function listVisibleInvoices(db: Db, organizationId: string, email: string, q: { page: number; limit: number }) {
-  const base = db
+export function listVisibleInvoices(db: Db, organizationId: string, email: string, q: { page: number; limit: number }): Promise<Page<Invoice>> {
+  return paginate(visibleInvoices(db, organizationId, email).selectAll('invoices').orderBy('invoices.issued_at', 'desc').orderBy('invoices.id'), q, toInvoice);
+}
+
+/** The issued invoices of this organization's clients with this email. */
+function visibleInvoices(db: Db, organizationId: string, email: string) {
+  return db
     .selectFrom('invoices')
     .innerJoin('clients', 'clients.id', 'invoices.client_id')
     .where('invoices.organization_id', '=', organizationId)
     .where('clients.organization_id', '=', organizationId)
     .where('clients.email', '=', email)
     .where('invoices.status', '=', 'issued');
-  const [rows, count] = await Promise.all([
-    base.selectAll('invoices').orderBy('invoices.issued_at', 'desc').orderBy('invoices.id').limit(q.limit).offset((q.page - 1) * q.limit).execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  const items: Invoice[] = rows.map(toInvoice);
-  return { items, total: Number(count.n), page: q.page, limit: q.limit };
 }
