@@ -4,68 +4,34 @@
 // strict, `skipLibCheck: false`) install the SDK and contract tarballs, typecheck and run. The
 // root test runner builds every package first; run alone, this test builds what it packs.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itPassesPackageLinters, loadBothFormats, pack, root } from '../../../scripts/test-support/package-checks.js';
 
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const root = join(pkgDir, '..', '..');
-const bin = (name: string) => join(pkgDir, 'node_modules', '.bin', name);
-const pnpm = existsSync(join(root, '.tools', 'bin', 'pnpm')) ? join(root, '.tools', 'bin', 'pnpm') : 'pnpm';
 const contractDir = join(root, 'packages', 'contract');
 let outDir = '';
 let tarball = '';
 let contractTarball = '';
 
-function pack(dir: string, name: string): string {
-  if (!existsSync(join(dir, 'dist', 'index.cjs'))) execFileSync(pnpm, ['run', 'build'], { cwd: dir, stdio: 'pipe' });
-  const dest = join(outDir, name);
-  execFileSync(pnpm, ['pack', '--pack-destination', dest], { cwd: dir, stdio: 'pipe' });
-  return join(dest, readdirSync(dest).find((f) => f.endsWith('.tgz'))!);
-}
-
 beforeAll(() => {
   outDir = mkdtempSync(join(tmpdir(), 'sdk-pack-'));
-  tarball = pack(pkgDir, 'sdk');
-  contractTarball = pack(contractDir, 'contract');
+  tarball = pack(pkgDir, join(outDir, 'sdk'));
+  contractTarball = pack(contractDir, join(outDir, 'contract'));
 }, 180_000);
 afterAll(() => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
-function run(cmd: string, args: string[]) {
-  const r = spawnSync(cmd, args, { cwd: pkgDir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
-  return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
-}
-
 describe('published package', () => {
-  it('passes publint (strict)', () => {
-    const r = run(bin('publint'), ['run', tarball, '--strict']);
-    expect(r.output).toContain('All good');
-    expect(r.status).toBe(0);
-  });
+  itPassesPackageLinters(pkgDir, () => tarball);
 
-  it('passes @arethetypeswrong/cli for node10, node16 (CJS and ESM) and bundlers', () => {
-    const r = run(bin('attw'), [tarball, '--format', 'ascii']);
-    expect(r.output).toContain('No problems found');
-    expect(r.status).toBe(0);
-  });
-
-  // In a plain Node process: the test runner resolves the `source` condition, which would load
-  // the contract's TypeScript sources instead of its built files.
   it('loads from CommonJS and ESM with the same exports', () => {
-    const script = `const cjs = require(${JSON.stringify(join(pkgDir, 'dist', 'index.cjs'))});
-import(${JSON.stringify(pathToFileURL(join(pkgDir, 'dist', 'index.js')).href)}).then((esm) => {
-  console.log(JSON.stringify({ cjs: typeof cjs.PaymentGateway, cjsKeys: Object.keys(cjs).sort(), esmKeys: Object.keys(esm).sort() }));
-});`;
-    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
-    expect(r.status, r.stderr).toBe(0);
-    const { cjs, cjsKeys, esmKeys } = JSON.parse(r.stdout) as { cjs: string; cjsKeys: string[]; esmKeys: string[] };
-    expect(cjs).toBe('function');
-    expect(cjsKeys).toEqual(esmKeys);
+    expect(loadBothFormats(pkgDir, 'typeof cjs.PaymentGateway')).toBe('function');
   });
 });
 
