@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import { PaymentGateway } from './client.js';
 import { AuthenticationError, PaymentGatewayConfigError } from './errors.js';
-import { BASE_URL, errorBody, http, HttpResponse, KEY, makeKey, seen, server, useMsw, whoamiHandler } from './test-support/msw.js';
+import { BASE_URL, errorBody, http, KEY, makeKey, seen, server, useMsw, whoamiHandler } from './test-support/msw.js';
 
 useMsw();
 const SECRET = KEY.slice(KEY.indexOf('.') + 1);
