@@ -1,11 +1,12 @@
 import type { Client, CreateClientBody } from '@payment-gateway/contract';
 import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
-import { AppError, notFound } from '../http/errors.js';
+import { AppError } from '../http/errors.js';
 import { newId } from '../storage/ids.js';
 import { paginate, type Page } from '../storage/paginate.js';
 import type { ClientsTable, Database } from '../storage/schema.js';
 import { isUniqueViolation } from '../storage/unique-violation.js';
+import { findInOrganization } from './find-in-organization.js';
 import { toClient } from './records.js';
 
 export interface BillingServiceDeps {
@@ -37,9 +38,7 @@ export class ClientService {
 
   /** The client row, or 404 when it does not exist in this organization. */
   async find(organizationId: string, id: string, db: Kysely<Database> = this.#db): Promise<ClientsTable> {
-    const row = await db.selectFrom('clients').selectAll().where('id', '=', id).where('organization_id', '=', organizationId).executeTakeFirst();
-    if (!row) throw notFound('client');
-    return row;
+    return findInOrganization(db, 'clients', organizationId, id, 'client');
   }
 
   async create(organizationId: string, input: CreateClientBody, origin: RequestOrigin): Promise<Client> {

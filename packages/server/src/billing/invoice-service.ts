@@ -1,10 +1,11 @@
 import type { CreateInvoiceBody, Invoice } from '@payment-gateway/contract';
 import type { Kysely, Transaction } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
-import { AppError, notFound } from '../http/errors.js';
+import { AppError } from '../http/errors.js';
 import { newId } from '../storage/ids.js';
 import { paginate, type Page } from '../storage/paginate.js';
 import type { Database, InvoicesTable } from '../storage/schema.js';
+import { findInOrganization } from './find-in-organization.js';
 import type { BillingServiceDeps, ClientService } from './client-service.js';
 import { totalOf } from './money.js';
 import { toInvoice } from './records.js';
@@ -89,9 +90,7 @@ export class InvoiceService {
   }
 
   async #find(db: Kysely<Database>, organizationId: string, id: string): Promise<InvoicesTable> {
-    const row = await db.selectFrom('invoices').selectAll().where('id', '=', id).where('organization_id', '=', organizationId).executeTakeFirst();
-    if (!row) throw notFound('invoice');
-    return row;
+    return findInOrganization(db, 'invoices', organizationId, id, 'invoice');
   }
 }
 

@@ -1,10 +1,11 @@
 import type { CreateRecurringScheduleBody, RecurringSchedule } from '@payment-gateway/contract';
 import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
-import { AppError, notFound } from '../http/errors.js';
+import { AppError } from '../http/errors.js';
 import { newId } from '../storage/ids.js';
 import { paginate, type Page } from '../storage/paginate.js';
 import type { Database, RecurringSchedulesTable } from '../storage/schema.js';
+import { findInOrganization } from './find-in-organization.js';
 import type { BillingServiceDeps, ClientService } from './client-service.js';
 import { totalOf } from './money.js';
 import { toSchedule } from './records.js';
@@ -113,8 +114,6 @@ export class ScheduleService {
   }
 
   async #find(db: Kysely<Database>, organizationId: string, id: string): Promise<RecurringSchedulesTable> {
-    const row = await db.selectFrom('recurring_schedules').selectAll().where('id', '=', id).where('organization_id', '=', organizationId).executeTakeFirst();
-    if (!row) throw notFound('recurring schedule');
-    return row;
+    return findInOrganization(db, 'recurring_schedules', organizationId, id, 'recurring schedule');
   }
 }
