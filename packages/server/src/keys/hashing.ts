@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /**
  * Secrets are 256-bit random strings, so a keyed fast hash is right (SPEC §1.2):
@@ -11,13 +11,14 @@ export interface Peppers {
 }
 
 export class SecretHasher {
-  readonly #keys = new Map<number, Buffer>();
+  // KeyObjects, imported once: createHmac with a raw Buffer re-imports the key on every call.
+  readonly #keys = new Map<number, KeyObject>();
   readonly currentVersion: number;
 
   constructor(peppers: Peppers) {
     this.currentVersion = peppers.current.version;
-    this.#keys.set(peppers.current.version, Buffer.from(peppers.current.secret, 'utf8'));
-    for (const [version, secret] of peppers.previous) this.#keys.set(version, Buffer.from(secret, 'utf8'));
+    this.#keys.set(peppers.current.version, createSecretKey(Buffer.from(peppers.current.secret, 'utf8')));
+    for (const [version, secret] of peppers.previous) this.#keys.set(version, createSecretKey(Buffer.from(secret, 'utf8')));
   }
 
   /** Hex HMAC-SHA256 of the secret under the current pepper. */
