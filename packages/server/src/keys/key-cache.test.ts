@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BaseChangeFeed, InProcessChangeFeed, type ChangeEvent, type ChangeFeedStatus } from '../storage/change-feed.js';
+import { BaseChangeFeed, InProcessChangeFeed, type ChangeFeedStatus } from '../storage/change-feed.js';
 import { KeyCache } from './key-cache.js';
 import { keyRecord } from '../../test/key-record-fixture.js';
 import type { KeyRecord } from './key-record.js';
@@ -7,9 +7,7 @@ import type { KeyRecord } from './key-record.js';
 /** A feed whose subscription can be lost and regained, like the PostgreSQL one. */
 class ControlledFeed extends BaseChangeFeed {
   state: ChangeFeedStatus = 'subscribed';
-  async publish(event: ChangeEvent) {
-    this.dispatch(event);
-  }
+  async announce() {}
   status() {
     return this.state;
   }
@@ -55,11 +53,11 @@ describe('KeyCache', () => {
     await cache.load('a', load);
     status = 'revoked';
     expect((await cache.load('a', load))!.status).toBe('active');
-    await feed.publish({ type: 'api_key', keyId: 'a' });
+    feed.dispatchLocal([{ type: 'api_key', keyId: 'a' }]);
     expect((await cache.load('a', load))!.status).toBe('revoked');
     await cache.load('b', load);
     expect(cache.size).toBe(2);
-    await feed.publish({ type: 'organization', organizationId: 'org_x' });
+    feed.dispatchLocal([{ type: 'organization', organizationId: 'org_x' }]);
     expect(cache.size).toBe(0);
   });
 
@@ -97,7 +95,7 @@ describe('KeyCache', () => {
         first = false;
         // The read saw the row before the revoke committed; the revoke's eviction arrives mid-fill.
         stored = keyRecord({ status: 'revoked' });
-        await feed.publish({ type: 'api_key', keyId: 'a' });
+        feed.dispatchLocal([{ type: 'api_key', keyId: 'a' }]);
       }
       return snapshot;
     };
@@ -109,7 +107,7 @@ describe('KeyCache', () => {
     const feed = new InProcessChangeFeed();
     const cache = new KeyCache(feed);
     const load = async () => {
-      await feed.publish({ type: 'api_key', keyId: 'other' });
+      feed.dispatchLocal([{ type: 'api_key', keyId: 'other' }]);
       return keyRecord();
     };
     expect(await cache.load('a', load)).not.toBeNull();

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
+import { commitWithChanges } from '../storage/change-transaction.js';
 import type { Database } from '../storage/schema.js';
 import type { SettingsService } from '../system/settings-service.js';
 import type { SecretHasher } from './hashing.js';
@@ -94,7 +95,7 @@ export class KeyService {
       revokedReason: null,
       version: 1,
     };
-    await this.#d.db.transaction().execute(async (trx) => {
+    await commitWithChanges(this.#d.db, this.#d.feed, async (trx, announce) => {
       if (owner.tier === 'organization') {
         // Locks the organization row (a no-op write) so an offboarding cannot slip between this
         // check and the insert and leave an active key in an offboarded organization.
@@ -117,9 +118,9 @@ export class KeyService {
         target: { type: 'api_key', id },
         metadata: { tier: key.tier, name: key.name, scopes, expiresAt: key.expiresAt, ipAllowlist },
       });
+      // A negative cache entry for this id (from a probe) must not outlive the create.
+      announce({ type: 'api_key', keyId: id });
     });
-    // A negative cache entry for this id (from a probe) must not outlive the create.
-    await this.#d.feed.publish({ type: 'api_key', keyId: id });
     return { ...toApiKey(key), token };
   }
 
@@ -192,30 +193,31 @@ export class KeyService {
   async revoke(owner: KeyOwner, keyId: string, reason: string | undefined, origin: RequestOrigin): Promise<ApiKey> {
     // Not #mutate: a revocation is applied whatever the key's version, so concurrent rotations
     // can delay it (row lock) but never make it fail.
-    const { key, written } = await this.#d.db.transaction().execute(async (trx) => {
+    const key = await commitWithChanges(this.#d.db, this.#d.feed, async (trx, announce) => {
       const current = await repo.findKey(trx, keyId);
       if (!current || !owns(owner, current)) throw notFound('API key');
       const revoked = await repo.revokeKey(trx, keyId, this.#now().toISOString(), reason ?? null);
       const after = await repo.findKey(trx, keyId);
       if (!after) throw notFound('API key');
-      if (!revoked) return { key: after, written: false };
+      if (!revoked) return after;
       await recordAudit(trx, origin, {
         action: 'api_key.revoked',
         organizationId: after.organizationId,
         target: { type: 'api_key', id: keyId },
         metadata: { reason: reason ?? null },
       });
-      return { key: after, written: true };
+      announce({ type: 'api_key', keyId });
+      return after;
     });
-    if (written) await this.#d.feed.publish({ type: 'api_key', keyId });
     return toApiKey(key);
   }
 
   async delete(owner: KeyOwner, keyId: string, origin: RequestOrigin): Promise<void> {
-    await this.#d.db.transaction().execute(async (trx) => {
+    await commitWithChanges(this.#d.db, this.#d.feed, async (trx, announce) => {
       const key = await repo.findKey(trx, keyId);
       if (!key || !owns(owner, key)) throw notFound('API key');
       await repo.deleteKey(trx, keyId);
+      announce({ type: 'api_key', keyId });
       await recordAudit(trx, origin, {
         action: 'api_key.deleted',
         organizationId: key.organizationId,
@@ -223,7 +225,6 @@ export class KeyService {
         metadata: { name: key.name, tier: key.tier, scopes: key.scopes },
       });
     });
-    await this.#d.feed.publish({ type: 'api_key', keyId });
   }
 
   /**
@@ -237,11 +238,11 @@ export class KeyService {
     change: (key: KeyRecord) => { next: KeyRecord; audit: { action: string; metadata: Record<string, unknown> } } | null,
   ): Promise<KeyRecord> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const result = await this.#d.db.transaction().execute(async (trx) => {
+      const result = await commitWithChanges(this.#d.db, this.#d.feed, async (trx, announce) => {
         const key = await repo.findKey(trx, keyId);
         if (!key || !owns(owner, key)) throw notFound('API key');
         const planned = change(key);
-        if (!planned) return { key, written: false as const };
+        if (!planned) return key;
         const next = { ...planned.next, version: key.version + 1, updatedAt: this.#now().toISOString() };
         if (!(await repo.updateKeyIfVersion(trx, next, key.version))) return null;
         await recordAudit(trx, origin, {
@@ -250,11 +251,10 @@ export class KeyService {
           target: { type: 'api_key', id: keyId },
           metadata: planned.audit.metadata,
         });
-        return { key: next, written: true as const };
+        announce({ type: 'api_key', keyId });
+        return next;
       });
-      if (!result) continue;
-      if (result.written) await this.#d.feed.publish({ type: 'api_key', keyId });
-      return result.key;
+      if (result) return result;
     }
     throw new AppError('CONFLICT', 'The key was changed concurrently too many times; retry.');
   }

@@ -1,4 +1,5 @@
 import type { User } from '@payment-gateway/contract';
+import { commitWithChanges } from '../storage/change-transaction.js';
 import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
 import { AppError } from '../http/errors.js';
@@ -116,7 +117,7 @@ export class SessionService {
     const at = now.toISOString();
     const next = newRefreshToken();
     const nextExpiresAt = new Date(now.getTime() + this.d.refreshTtlSeconds * 1000);
-    const outcome = await this.d.db.transaction().execute(async (trx) => {
+    const outcome = await commitWithChanges(this.d.db, this.d.feed, async (trx, announce) => {
       const row = await repo.findRefreshToken(trx, hash);
       if (!row) return { ok: false as const };
       const session = await repo.findSession(trx, row.session_id);
@@ -129,29 +130,27 @@ export class SessionService {
             organizationId: null,
             target: { type: 'session', id: session.id },
           });
+          announce({ type: 'session', sessionId: session.id });
         }
-        return { ok: false as const, revokedSessionId: revoked ? session.id : undefined };
+        return { ok: false as const };
       }
       if (session.status !== 'active' || session.expires_at <= at || row.expires_at <= at) return { ok: false as const };
       await repo.addRefreshToken(trx, session.id, hashRefreshToken(next), at, nextExpiresAt.toISOString());
       return { ok: true as const, userId: session.user_id, sessionId: session.id };
     });
-    if (!outcome.ok) {
-      if (outcome.revokedSessionId) await this.#announce(outcome.revokedSessionId);
-      throw new AppError('REFRESH_TOKEN_INVALID');
-    }
+    if (!outcome.ok) throw new AppError('REFRESH_TOKEN_INVALID');
     return this.#issue(outcome.userId, outcome.sessionId, next, nextExpiresAt);
   }
 
   /** Ends the session at once: its access tokens and refresh tokens stop working on every instance. */
   async logout(sessionId: string, origin: RequestOrigin): Promise<void> {
     const at = this.#now().toISOString();
-    await this.d.db.transaction().execute(async (trx) => {
+    await commitWithChanges(this.d.db, this.d.feed, async (trx, announce) => {
       if (await repo.revokeSession(trx, sessionId, at, 'logout')) {
         await recordAudit(trx, origin, { action: 'session.revoked', organizationId: null, target: { type: 'session', id: sessionId }, metadata: { reason: 'logout' } });
       }
+      announce({ type: 'session', sessionId });
     });
-    await this.#announce(sessionId);
   }
 
   /** Cached (≤ maxAge, evicted by the change feed) state of a session for the auth path. */
@@ -164,11 +163,6 @@ export class SessionService {
 
   get cachedEntries(): number {
     return this.#states.size;
-  }
-
-  async #announce(sessionId: string): Promise<void> {
-    this.#states.evict(sessionId);
-    await this.d.feed.publish({ type: 'session', sessionId });
   }
 
   async #issue(userId: string, sessionId: string, refreshToken: string, refreshExpiresAt: Date): Promise<IssuedSession> {

@@ -1,6 +1,11 @@
+import type { Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
 /**
- * The change feed of SPEC §7.2: after a change that can reduce a credential's power is
- * committed, it is announced here and every instance evicts what it cached.
+ * The change feed of SPEC §7.2: a change that can reduce a credential's power is announced
+ * as part of the transaction that writes it, and every instance evicts what it cached once
+ * the transaction has committed. Use `commitWithChanges` (storage/change-transaction.ts)
+ * rather than calling `announce`/`dispatchLocal` by hand.
  */
 export type ChangeEvent =
   | { type: 'api_key'; keyId: string }
@@ -22,8 +27,14 @@ export interface ChangeFeedListener {
 export type ChangeFeedStatus = 'in-process' | 'subscribed' | 'disconnected';
 
 export interface ChangeFeed {
-  /** Announce a committed change; local listeners run before this resolves. */
-  publish(event: ChangeEvent): Promise<void>;
+  /**
+   * Queues the announcement of changes inside the transaction that makes them. PostgreSQL
+   * delivers NOTIFY only when that transaction commits, so other instances hear of exactly
+   * the committed changes, and a process dying right after its commit cannot lose one.
+   */
+  announce(trx: Transaction<Database>, events: readonly ChangeEvent[]): Promise<void>;
+  /** Runs this instance's own listeners, once the transaction has committed. */
+  dispatchLocal(events: readonly ChangeEvent[]): void;
   subscribe(listener: ChangeFeedListener): () => void;
   status(): ChangeFeedStatus;
   lastEventAt(): Date | null;
@@ -36,7 +47,7 @@ export abstract class BaseChangeFeed implements ChangeFeed {
   readonly #listeners = new Set<ChangeFeedListener>();
   #lastEventAt: Date | null = null;
 
-  abstract publish(event: ChangeEvent): Promise<void>;
+  abstract announce(trx: Transaction<Database>, events: readonly ChangeEvent[]): Promise<void>;
   abstract status(): ChangeFeedStatus;
   abstract start(): Promise<void>;
   abstract close(): Promise<void>;
@@ -48,6 +59,10 @@ export abstract class BaseChangeFeed implements ChangeFeed {
 
   lastEventAt(): Date | null {
     return this.#lastEventAt;
+  }
+
+  dispatchLocal(events: readonly ChangeEvent[]): void {
+    for (const e of events) this.dispatch(e);
   }
 
   protected dispatch(event: ChangeEvent): void {
@@ -62,9 +77,8 @@ export abstract class BaseChangeFeed implements ChangeFeed {
 
 /** The embedded database has one server process: events are delivered in-process. */
 export class InProcessChangeFeed extends BaseChangeFeed {
-  async publish(event: ChangeEvent): Promise<void> {
-    this.dispatch(event);
-  }
+  /** One process: nothing to tell anyone else; dispatchLocal does the work after commit. */
+  async announce(): Promise<void> {}
   status(): ChangeFeedStatus {
     return 'in-process';
   }

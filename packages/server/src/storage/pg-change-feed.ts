@@ -1,5 +1,7 @@
+import { sql, type Transaction } from 'kysely';
 import type pg from 'pg';
 import { BaseChangeFeed, type ChangeEvent, type ChangeFeedStatus } from './change-feed.js';
+import type { Database } from './schema.js';
 
 export const CHANGE_CHANNEL = 'gateway_changes';
 /** `application_name` of the LISTEN connection, so operators can find it in `pg_stat_activity`. */
@@ -7,8 +9,6 @@ export const CHANGE_FEED_APPLICATION_NAME = 'gateway-change-feed';
 
 export interface PgChangeFeedOptions {
   connectionString: string;
-  /** Pool used to send NOTIFY. */
-  pool?: pg.Pool;
   /** Delay before a reconnect attempt, doubled up to maxReconnectDelayMs. @default 100 */
   reconnectDelayMs?: number;
   /** @default 2000 */
@@ -31,17 +31,12 @@ export class PgChangeFeed extends BaseChangeFeed {
   #timer: NodeJS.Timeout | null = null;
   /** Loaded in start(), so pg is only loaded when PostgreSQL is configured. */
   #pg: typeof pg | null = null;
-  #notifier: pg.Pool | null;
-  readonly #ownPool: boolean;
   /** Identifies this process's own NOTIFYs so local listeners are not run twice. */
   readonly #origin = `${process.pid}-${Math.random().toString(36).slice(2)}`;
 
   constructor(private readonly options: PgChangeFeedOptions) {
     super();
     this.#delay = options.reconnectDelayMs ?? 100;
-    this.#ownPool = !options.pool;
-    this.#notifier = options.pool ?? null;
-    this.#notifier?.on('error', () => {});
   }
 
   status(): ChangeFeedStatus {
@@ -55,18 +50,13 @@ export class PgChangeFeed extends BaseChangeFeed {
 
   async start(): Promise<void> {
     this.#pg ??= (await import('pg')).default;
-    if (!this.#notifier) {
-      this.#notifier = new this.#pg.Pool({ connectionString: this.options.connectionString, max: 2 });
-      this.#notifier.on('error', () => {});
-    }
     await this.#connect();
   }
 
-  async publish(event: ChangeEvent): Promise<void> {
-    // Local listeners first, so this instance is consistent before the response is sent.
-    this.dispatch(event);
-    if (!this.#notifier) throw new Error('PgChangeFeed.publish() called before start()');
-    await this.#notifier.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, JSON.stringify({ o: this.#origin, e: event })]);
+  async announce(trx: Transaction<Database>, events: readonly ChangeEvent[]): Promise<void> {
+    for (const e of events) {
+      await sql`SELECT pg_notify(${CHANGE_CHANNEL}, ${JSON.stringify({ o: this.#origin, e })})`.execute(trx);
+    }
   }
 
   async close(): Promise<void> {
@@ -75,7 +65,6 @@ export class PgChangeFeed extends BaseChangeFeed {
     const client = this.#client;
     this.#client = null;
     await client?.end().catch(() => {});
-    if (this.#ownPool) await this.#notifier?.end().catch(() => {});
   }
 
   #setStatus(status: ChangeFeedStatus): void {

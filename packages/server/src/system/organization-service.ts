@@ -5,6 +5,7 @@ import type { OrganizationLookup } from '../auth/authorize.js';
 import { AppError, notFound } from '../http/errors.js';
 import { revokeOrganizationKeys } from '../keys/key-repository.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
+import { commitWithChanges } from '../storage/change-transaction.js';
 import { newId } from '../storage/ids.js';
 import { paginate } from '../storage/paginate.js';
 import type { Database, OrganizationsTable } from '../storage/schema.js';
@@ -99,7 +100,7 @@ export class OrganizationService implements OrganizationLookup {
   }
 
   async update(id: string, input: { name?: string | undefined; portalEnabled?: boolean | undefined }, origin: RequestOrigin): Promise<Organization> {
-    const row = await this.db.transaction().execute(async (trx) => {
+    const row = await commitWithChanges(this.db, this.feed, async (trx, announce) => {
       const current = await trx.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
       if (!current) throw notFound('organization');
       if (current.status !== 'active') throw new AppError('INVALID_STATE', 'An offboarded organization cannot be changed.');
@@ -111,15 +112,15 @@ export class OrganizationService implements OrganizationLookup {
       };
       await trx.updateTable('organizations').set({ name: next.name, portal_enabled: next.portal_enabled, updated_at: next.updated_at }).where('id', '=', id).execute();
       await recordAudit(trx, origin, { action: 'organization.updated', organizationId: id, target: { type: 'organization', id }, metadata: { ...input } });
+      announce({ type: 'organization', organizationId: id });
       return next;
     });
-    await this.feed.publish({ type: 'organization', organizationId: id });
     return toOrganization(row);
   }
 
   /** Offboards: status offboarded and every key revoked, committed together, then announced. */
   async offboard(id: string, origin: RequestOrigin): Promise<Organization> {
-    const { row, revoked } = await this.db.transaction().execute(async (trx) => {
+    const row = await commitWithChanges(this.db, this.feed, async (trx, announce) => {
       const current = await trx.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
       if (!current) throw notFound('organization');
       const now = new Date().toISOString();
@@ -134,7 +135,7 @@ export class OrganizationService implements OrganizationLookup {
         .executeTakeFirst();
       if (Number(changed.numUpdatedRows) === 0) {
         const latest = await trx.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-        return { row: latest, revoked: [] as string[] };
+        return latest;
       }
       const revokedIds = await revokeOrganizationKeys(trx, id, now, 'organization offboarded');
       await recordAudit(trx, origin, {
@@ -143,10 +144,10 @@ export class OrganizationService implements OrganizationLookup {
         target: { type: 'organization', id },
         metadata: { revokedKeys: revokedIds.length },
       });
-      return { row: { ...current, status: 'offboarded' as const, offboarded_at: now, updated_at: now }, revoked: revokedIds };
+      announce({ type: 'organization', organizationId: id });
+      for (const keyId of revokedIds) announce({ type: 'api_key', keyId });
+      return { ...current, status: 'offboarded' as const, offboarded_at: now, updated_at: now };
     });
-    await this.feed.publish({ type: 'organization', organizationId: id });
-    for (const keyId of revoked) await this.feed.publish({ type: 'api_key', keyId });
     return toOrganization(row);
   }
 }

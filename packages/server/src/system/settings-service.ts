@@ -4,6 +4,7 @@ import type { RequestOrigin } from '../audit/audit-log.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { AppError } from '../http/errors.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
+import { commitWithChanges } from '../storage/change-transaction.js';
 import type { Database } from '../storage/schema.js';
 
 export const DEFAULT_SETTINGS: SystemSettings = {
@@ -50,7 +51,7 @@ export class SettingsService {
   }
 
   async update(patch: SettingsPatch, origin: RequestOrigin): Promise<SystemSettings> {
-    const next = await this.db.transaction().execute(async (trx) => {
+    const next = await commitWithChanges(this.db, this.feed, async (trx, announce) => {
       const row = await trx.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
       const current = merge(DEFAULT_SETTINGS, row ? (JSON.parse(row.value) as SettingsPatch) : {});
       const value = merge(current, patch);
@@ -64,10 +65,9 @@ export class SettingsService {
       if (row) await trx.updateTable('settings').set({ value: json, updated_at: now }).where('key', '=', KEY).execute();
       else await trx.insertInto('settings').values({ key: KEY, value: json, updated_at: now }).execute();
       await recordAudit(trx, origin, { action: 'settings.updated', organizationId: null, target: { type: 'settings', id: KEY }, metadata: { changes: patch } });
+      announce({ type: 'settings' });
       return value;
     });
-    this.#cached = null;
-    await this.feed.publish({ type: 'settings' });
     return next;
   }
 }

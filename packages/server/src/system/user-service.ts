@@ -1,4 +1,5 @@
 import type { Membership, Role, User } from '@payment-gateway/contract';
+import { commitWithChanges } from '../storage/change-transaction.js';
 import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -119,7 +120,7 @@ export class UserService {
 
   /** Sets (creates or changes) a user's role in an active organization. */
   async setMembership(organizationId: string, userId: string, role: Role, origin: RequestOrigin): Promise<Membership> {
-    await this.db.transaction().execute(async (trx) => {
+    await commitWithChanges(this.db, this.feed, async (trx, announce) => {
       const org = await trx.selectFrom('organizations').select('status').where('id', '=', organizationId).executeTakeFirst();
       if (!org) throw notFound('organization');
       if (org.status !== 'active') throw new AppError('INVALID_STATE', 'An offboarded organization cannot get members.');
@@ -137,13 +138,13 @@ export class UserService {
         target: { type: 'user', id: userId },
         metadata: { role, previousRole: current?.role ?? null },
       });
+      announce({ type: 'user', userId });
     });
-    await this.feed.publish({ type: 'user', userId });
     return { organizationId, role };
   }
 
   async removeMembership(organizationId: string, userId: string, origin: RequestOrigin): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await commitWithChanges(this.db, this.feed, async (trx, announce) => {
       const current = await membershipRole(trx, organizationId, userId);
       if (!current) throw notFound('membership');
       await trx.deleteFrom('memberships').where('user_id', '=', userId).where('organization_id', '=', organizationId).execute();
@@ -153,8 +154,8 @@ export class UserService {
         target: { type: 'user', id: userId },
         metadata: { previousRole: current.role },
       });
+      announce({ type: 'user', userId });
     });
-    await this.feed.publish({ type: 'user', userId });
   }
 
   async #memberships(userIds: string[]): Promise<Map<string, Membership[]>> {

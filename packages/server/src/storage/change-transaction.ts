@@ -1,0 +1,28 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { ChangeEvent, ChangeFeed } from './change-feed.js';
+import type { Database } from './schema.js';
+
+/** Records a change to announce once the transaction commits. */
+export type Announce = (event: ChangeEvent) => void;
+
+/**
+ * Runs `work` in one transaction and announces the changes it records (SPEC §7.2): the
+ * announcement commits with the change (PostgreSQL NOTIFY is transactional), then this
+ * instance's caches are evicted before the caller answers. A rolled-back change announces
+ * nothing.
+ */
+export async function commitWithChanges<T>(
+  db: Kysely<Database>,
+  feed: ChangeFeed,
+  work: (trx: Transaction<Database>, announce: Announce) => Promise<T>,
+): Promise<T> {
+  const events: ChangeEvent[] = [];
+  const result = await db.transaction().execute(async (trx) => {
+    events.length = 0;
+    const value = await work(trx, (e) => events.push(e));
+    if (events.length > 0) await feed.announce(trx, events);
+    return value;
+  });
+  feed.dispatchLocal(events);
+  return result;
+}
