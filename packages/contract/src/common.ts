@@ -82,8 +82,6 @@ export function pageOf<T extends z.ZodTypeAny>(item: T) {
 
 export const Email = z.string().trim().toLowerCase().email().max(254);
 
-export const EmptyBody = c.noBody();
-
 /** Error responses every authenticated route may answer. */
 export const authErrorResponses = {
   400: ErrorBody,

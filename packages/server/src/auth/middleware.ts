@@ -39,7 +39,7 @@ export const SELECTED_ORGANIZATION_COOKIE = 'selectedOrganization';
  * (credential kind, organization rules, scope), then the per-credential rate limit.
  */
 export function createAuthMiddleware(o: AuthMiddlewareOptions): RequestHandler {
-  return (req, res, next) => {
+  return (req, _res, next) => {
     authenticateRequest(req, o).then(
       (auth) => {
         if (auth) req.auth = auth;
