@@ -37,7 +37,9 @@ export class KeyVerifier {
   async verify(token: string): Promise<KeyVerification> {
     const parsed = parseToken(token);
     if (!parsed) return { ok: false, reason: 'invalid' };
-    const key = await this.#o.cache.load(parsed.keyId, this.#o.load);
+    const { cache, load } = this.#o;
+    const cached = cache.get(parsed.keyId);
+    const key = cached !== undefined ? cached : await cache.load(parsed.keyId, () => load(parsed.keyId));
     const { hasher } = this.#o;
     if (!key) {
       hasher.verify(parsed.secret, DUMMY_HASH, hasher.currentVersion);

@@ -8,7 +8,7 @@ import { newId } from '../storage/ids.js';
 import type { Database } from '../storage/schema.js';
 import type { UserService } from '../system/user-service.js';
 import type { AccessTokens } from './access-tokens.js';
-import { FeedCache } from './feed-cache.js';
+import { FeedCache } from '../storage/feed-cache.js';
 import type { LoginLimiter } from './login-limiter.js';
 import { dummyPasswordHash, verifyPassword } from './password.js';
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from './refresh-tokens.js';

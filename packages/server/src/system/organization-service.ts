@@ -6,6 +6,7 @@ import { AppError, notFound } from '../http/errors.js';
 import { revokeOrganizationKeys } from '../keys/key-repository.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
 import { commitWithChanges } from '../storage/change-transaction.js';
+import { FeedCache } from '../storage/feed-cache.js';
 import { newId } from '../storage/ids.js';
 import { paginate } from '../storage/paginate.js';
 import type { Database, OrganizationsTable } from '../storage/schema.js';
@@ -25,42 +26,23 @@ export function toOrganization(r: OrganizationsTable): Organization {
 
 /** Organizations: provisioning, settings, offboarding (which revokes every key on every instance). */
 export class OrganizationService implements OrganizationLookup {
-  readonly #status = new Map<string, { value: 'active' | 'offboarded' | null; at: number }>();
-  /** Bumped on every eviction, so a lookup that raced an offboarding does not cache 'active'. */
-  #generation = 0;
+  readonly #status: FeedCache<'active' | 'offboarded' | null>;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly feed: ChangeFeed,
     private readonly settings: SettingsService,
-    private readonly maxAgeMs = 5000,
+    maxAgeMs = 5000,
   ) {
-    feed.subscribe({
-      onEvent: (e) => {
-        if (e.type !== 'organization') return;
-        this.#generation++;
-        this.#status.delete(e.organizationId);
-      },
-      onReset: () => {
-        this.#generation++;
-        this.#status.clear();
-      },
-    });
+    this.#status = new FeedCache(feed, { maxAgeMs, maxEntries: 10_000, keyOf: (e) => (e.type === 'organization' ? e.organizationId : null) });
   }
 
   /** Cached status lookup for the auth path. */
   async status(id: string): Promise<'active' | 'offboarded' | null> {
-    const c = this.#status.get(id);
-    if (c && Date.now() - c.at <= this.maxAgeMs && this.feed.status() !== 'disconnected') return c.value;
-    const generation = this.#generation;
-    const at = Date.now();
-    const row = await this.db.selectFrom('organizations').select('status').where('id', '=', id).executeTakeFirst();
-    const value = row?.status ?? null;
-    // Not cached when an eviction arrived meanwhile (the row may predate it) or while the feed is down.
-    if (generation !== this.#generation || this.feed.status() === 'disconnected') return value;
-    if (this.#status.size > 10_000) this.#status.clear();
-    this.#status.set(id, { value, at });
-    return value;
+    return this.#status.load(id, async () => {
+      const row = await this.db.selectFrom('organizations').select('status').where('id', '=', id).executeTakeFirst();
+      return row?.status ?? null;
+    });
   }
 
   async get(id: string): Promise<Organization> {

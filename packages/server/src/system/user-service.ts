@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
 import { AppError, notFound } from '../http/errors.js';
 import { hashPassword } from '../sessions/password.js';
-import { FeedCache } from '../sessions/feed-cache.js';
+import { FeedCache } from '../storage/feed-cache.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
 import { newId } from '../storage/ids.js';
 import { paginate, type Page } from '../storage/paginate.js';
