@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/audit-log.js';
 import { AppError } from '../http/errors.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
 import { commitWithChanges } from '../storage/change-transaction.js';
+import { FeedCache } from '../storage/feed-cache.js';
 import type { Database } from '../storage/schema.js';
 
 export const DEFAULT_SETTINGS: SystemSettings = {
@@ -24,30 +25,21 @@ export type SettingsPatch = {
  * (and at most `maxAgeMs` old), so a change is effective on every instance at once.
  */
 export class SettingsService {
-  #cached: { value: SystemSettings; at: number } | null = null;
+  readonly #cache: FeedCache<SystemSettings>;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly feed: ChangeFeed,
-    private readonly maxAgeMs = 5000,
+    maxAgeMs = 5000,
   ) {
-    feed.subscribe({
-      onEvent: (e) => {
-        if (e.type === 'settings') this.#cached = null;
-      },
-      onReset: () => {
-        this.#cached = null;
-      },
-    });
+    this.#cache = new FeedCache(feed, { maxAgeMs, keyOf: (e) => (e.type === 'settings' ? 'all' : null) });
   }
 
-  async get(): Promise<SystemSettings> {
-    const c = this.#cached;
-    if (c && Date.now() - c.at <= this.maxAgeMs && this.feed.status() !== 'disconnected') return c.value;
-    const row = await this.db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
-    const value = merge(DEFAULT_SETTINGS, row ? (JSON.parse(row.value) as SettingsPatch) : {});
-    this.#cached = { value, at: Date.now() };
-    return value;
+  get(): Promise<SystemSettings> {
+    return this.#cache.load(KEY, async () => {
+      const row = await this.db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
+      return merge(DEFAULT_SETTINGS, row ? (JSON.parse(row.value) as SettingsPatch) : {});
+    });
   }
 
   async update(patch: SettingsPatch, origin: RequestOrigin): Promise<SystemSettings> {
