@@ -4,7 +4,7 @@
 // strict, `skipLibCheck: false`) install the SDK and contract tarballs, typecheck and run. The
 // root test runner builds every package first; run alone, this test builds what it packs.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -32,6 +32,19 @@ describe('published package', () => {
 
   it('loads from CommonJS and ESM with the same exports', () => {
     expect(loadBothFormats(pkgDir, 'typeof cjs.PaymentGateway')).toBe('function');
+  });
+
+  // SPEC §10: Node ≥ 18, Bun, Deno and edge runtimes. The runtime code (the SDK and the
+  // contract it imports) must use only web-standard APIs: no Node built-ins, no Node globals.
+  it.each([
+    ['sdk', join(pkgDir, 'dist', 'index.js')],
+    ['contract', join(contractDir, 'dist', 'index.js')],
+  ])('the %s ESM build uses no Node-only API', (_name, file) => {
+    const code = readFileSync(file, 'utf8');
+    const imports = [...code.matchAll(/(?:^|\n)\s*(?:import|export)[^'"\n]*?from\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+    expect(imports.length, 'the build imports its dependencies').toBeGreaterThan(0);
+    expect(imports.filter((i) => i.startsWith('node:') || !/^(@payment-gateway\/contract|@ts-rest\/core|zod)$/.test(i))).toEqual([]);
+    for (const nodeOnly of [/\bprocess\./, /\bBuffer\./, /\brequire\(/, /__dirname/, /\bsetImmediate\(/]) expect(code).not.toMatch(nodeOnly);
   });
 });
 
