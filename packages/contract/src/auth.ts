@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Actor } from './api-keys.js';
-import { authErrorResponses, c, Email, ErrorBody, KeyId, meta, OrganizationId, ScopeSchema, Timestamp, API_PREFIX } from './common.js';
+import { authErrorResponses, c, Email, ErrorBody, KeyId, meta, OrganizationId, ScopeSchema, Timestamp, API_PREFIX, bodyErrorResponses } from './common.js';
 import { Membership, User } from './users.js';
 
 const tag = 'Authentication';
@@ -46,7 +46,7 @@ export const authContract = c.router({
     method: 'POST',
     path: '/auth/login',
     body: LoginBody,
-    responses: { 200: SessionTokenResponse, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 500: ErrorBody },
+    responses: { 200: SessionTokenResponse, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 500: ErrorBody, ...bodyErrorResponses },
     summary: 'Sign in with email and password (sets an HttpOnly refresh cookie)',
     metadata: meta(tag, { credentials: [], scope: null, organization: 'none' }),
   },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authErrorResponses, c, Email, ErrorBody, meta, ORG_KEY_OR_SESSION, OrganizationId, PageQuery, pageOf, ResourceId, Timestamp, API_PREFIX } from './common.js';
+import { authErrorResponses, c, Email, ErrorBody, meta, ORG_KEY_OR_SESSION, OrganizationId, PageQuery, pageOf, ResourceId, Timestamp, API_PREFIX, bodyErrorResponses } from './common.js';
 
 export const ClientId = ResourceId('cli');
 
@@ -42,7 +42,7 @@ export const clientsContract = c.router({
     method: 'POST',
     path: '/clients',
     body: CreateClientBody,
-    responses: { 201: Client, ...errors, 409: ErrorBody },
+    responses: { 201: Client, ...errors, 409: ErrorBody, ...bodyErrorResponses },
     summary: 'Create a client',
     metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'client:create', organization: 'context' }),
   },

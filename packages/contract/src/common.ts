@@ -91,4 +91,10 @@ export const authErrorResponses = {
   500: ErrorBody,
 } as const;
 
+/** Error responses of every route that reads a JSON body. */
+export const bodyErrorResponses = {
+  413: ErrorBody,
+  415: ErrorBody,
+} as const;
+
 export { ErrorBody };

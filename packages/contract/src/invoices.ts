@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ClientId } from './clients.js';
-import { authErrorResponses, c, ErrorBody, meta, ORG_KEY_OR_SESSION, OrganizationId, PageQuery, pageOf, ResourceId, Timestamp, API_PREFIX } from './common.js';
+import { authErrorResponses, c, ErrorBody, meta, ORG_KEY_OR_SESSION, OrganizationId, PageQuery, pageOf, ResourceId, Timestamp, API_PREFIX, bodyErrorResponses } from './common.js';
 
 export const InvoiceId = ResourceId('inv');
 export const ScheduleId = ResourceId('rec');
@@ -95,7 +95,7 @@ export const invoicesContract = c.router({
     method: 'POST',
     path: '/invoices',
     body: CreateInvoiceBody,
-    responses: { 201: Invoice, ...errors },
+    responses: { 201: Invoice, ...errors, ...bodyErrorResponses },
     summary: 'Create a draft invoice',
     metadata: meta(INVOICES, { credentials: cred, scope: 'invoice:create', organization: 'context' }),
   },
@@ -111,7 +111,7 @@ export const invoicesContract = c.router({
     method: 'POST',
     path: '/invoices/recurring',
     body: CreateRecurringScheduleBody,
-    responses: { 201: RecurringSchedule, ...errors },
+    responses: { 201: RecurringSchedule, ...errors, ...bodyErrorResponses },
     summary: 'Create a recurring schedule',
     metadata: meta(RECURRING, { credentials: cred, scope: 'invoice:create', organization: 'context' }),
   },

@@ -8,7 +8,7 @@ import {
   RotateApiKeyBody,
   UpdateApiKeyBody,
 } from './api-keys.js';
-import { authErrorResponses, c, ErrorBody, KeyId, meta, OrganizationId, pageOf, API_PREFIX } from './common.js';
+import { authErrorResponses, c, ErrorBody, KeyId, meta, OrganizationId, pageOf, API_PREFIX, bodyErrorResponses } from './common.js';
 
 const ORG_KEY_MANAGERS = ['organizationKey', 'systemKey', 'session'] as const;
 const tag = 'Organization API keys';
@@ -32,7 +32,7 @@ export const orgKeysContract = c.router({
     path: '/organizations/:orgId/api-keys',
     pathParams: orgParams,
     body: CreateApiKeyBody,
-    responses: { 201: ApiKeyWithToken, ...errors, 409: ErrorBody },
+    responses: { 201: ApiKeyWithToken, ...errors, 409: ErrorBody, ...bodyErrorResponses },
     summary: 'Create an organization API key (the token is shown once)',
     metadata: meta(tag, { credentials: ORG_KEY_MANAGERS, scope: 'api_key:create', organization: 'path' }),
   },
@@ -49,7 +49,7 @@ export const orgKeysContract = c.router({
     path: '/organizations/:orgId/api-keys/:keyId',
     pathParams: keyParams,
     body: UpdateApiKeyBody,
-    responses: { 200: ApiKey, ...errors, 409: ErrorBody },
+    responses: { 200: ApiKey, ...errors, 409: ErrorBody, ...bodyErrorResponses },
     summary: 'Update name, description, scopes, IP allowlist or expiry',
     metadata: meta(tag, { credentials: ORG_KEY_MANAGERS, scope: 'api_key:update', organization: 'path' }),
   },
@@ -67,7 +67,7 @@ export const orgKeysContract = c.router({
     path: '/organizations/:orgId/api-keys/:keyId/revoke',
     pathParams: keyParams,
     body: RevokeApiKeyBody,
-    responses: { 200: ApiKey, ...errors },
+    responses: { 200: ApiKey, ...errors, ...bodyErrorResponses },
     summary: 'Revoke an organization API key (irreversible; revoking again is a no-op)',
     metadata: meta(tag, { credentials: ORG_KEY_MANAGERS, scope: 'api_key:execute', organization: 'path' }),
   },
@@ -76,7 +76,7 @@ export const orgKeysContract = c.router({
     path: '/organizations/:orgId/api-keys/:keyId/rotate',
     pathParams: keyParams,
     body: RotateApiKeyBody,
-    responses: { 200: ApiKeyWithToken, ...errors, 409: ErrorBody },
+    responses: { 200: ApiKeyWithToken, ...errors, 409: ErrorBody, ...bodyErrorResponses },
     summary: 'Rotate the secret of an organization API key, keeping the old one for a grace period',
     metadata: meta(tag, { credentials: ORG_KEY_MANAGERS, scope: 'api_key:execute', organization: 'path' }),
   },

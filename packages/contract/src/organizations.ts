@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AuditEvent, AuditEventsQuery } from './audit.js';
-import { authErrorResponses, c, ErrorBody, meta, ORG_KEY_OR_SESSION, OrganizationId, pageOf, Timestamp, API_PREFIX } from './common.js';
+import { authErrorResponses, c, ErrorBody, meta, ORG_KEY_OR_SESSION, OrganizationId, pageOf, Timestamp, API_PREFIX, bodyErrorResponses } from './common.js';
 
 export const Organization = z
   .object({
@@ -39,7 +39,7 @@ export const organizationContract = c.router({
     method: 'PATCH',
     path: '/organizations/settings',
     body: UpdateOrganizationSettingsBody,
-    responses: { 200: OrganizationSettings, ...errors },
+    responses: { 200: OrganizationSettings, ...errors, ...bodyErrorResponses },
     summary: "Update the calling organization's settings (e.g. enable its customer portal)",
     metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'organization:update', organization: 'context' }),
   },

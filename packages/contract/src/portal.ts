@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authErrorResponses, c, Email, ErrorBody, meta, ORG_KEY_OR_SESSION, OrganizationId, PageQuery, pageOf, Timestamp, API_PREFIX } from './common.js';
+import { authErrorResponses, c, Email, ErrorBody, meta, ORG_KEY_OR_SESSION, OrganizationId, PageQuery, pageOf, Timestamp, API_PREFIX, bodyErrorResponses } from './common.js';
 import { Invoice } from './invoices.js';
 
 export const CreateMagicLinkBody = z
@@ -34,7 +34,7 @@ export const portalLinksContract = c.router({
     method: 'POST',
     path: '/organizations/settings/portal/magic-links',
     body: CreateMagicLinkBody,
-    responses: { 201: MagicLink, ...authErrorResponses, 422: ErrorBody },
+    responses: { 201: MagicLink, ...authErrorResponses, 422: ErrorBody, ...bodyErrorResponses },
     summary: 'Mint a single-use customer-portal magic link',
     metadata: meta(ADMIN_TAG, { credentials: ORG_KEY_OR_SESSION, scope: 'portal:create', organization: 'context' }),
   },
@@ -46,7 +46,7 @@ export const portalContract = c.router({
     method: 'POST',
     path: '/portal/auth/magic-link',
     body: z.object({ token: z.string().max(200) }).strict(),
-    responses: { 200: PortalSession, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 500: ErrorBody },
+    responses: { 200: PortalSession, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 500: ErrorBody, ...bodyErrorResponses },
     summary: 'Redeem a magic-link token for a portal session (single use)',
     metadata: meta(PORTAL_TAG, { credentials: [], scope: null, organization: 'none' }),
   },

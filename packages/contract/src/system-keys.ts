@@ -8,7 +8,7 @@ import {
   RotateApiKeyBody,
   UpdateApiKeyBody,
 } from './api-keys.js';
-import { authErrorResponses, c, ErrorBody, KeyId, meta, pageOf, API_PREFIX } from './common.js';
+import { authErrorResponses, c, ErrorBody, KeyId, meta, pageOf, API_PREFIX, bodyErrorResponses } from './common.js';
 
 const ADMINS = ['globalAdminSession'] as const;
 const tag = 'System API keys';
@@ -29,7 +29,7 @@ export const systemKeysContract = c.router({
     method: 'POST',
     path: '/system/api-keys',
     body: CreateApiKeyBody,
-    responses: { 201: ApiKeyWithToken, ...errors, 409: ErrorBody },
+    responses: { 201: ApiKeyWithToken, ...errors, 409: ErrorBody, ...bodyErrorResponses },
     summary: 'Create a system API key (the token is shown once)',
     metadata: meta(tag, { credentials: ADMINS, scope: 'api_key:create', organization: 'none' }),
   },
@@ -46,7 +46,7 @@ export const systemKeysContract = c.router({
     path: '/system/api-keys/:keyId',
     pathParams: keyParams,
     body: UpdateApiKeyBody,
-    responses: { 200: ApiKey, ...errors, 409: ErrorBody },
+    responses: { 200: ApiKey, ...errors, 409: ErrorBody, ...bodyErrorResponses },
     summary: 'Update a system API key',
     metadata: meta(tag, { credentials: ADMINS, scope: 'api_key:update', organization: 'none' }),
   },
@@ -64,7 +64,7 @@ export const systemKeysContract = c.router({
     path: '/system/api-keys/:keyId/revoke',
     pathParams: keyParams,
     body: RevokeApiKeyBody,
-    responses: { 200: ApiKey, ...errors },
+    responses: { 200: ApiKey, ...errors, ...bodyErrorResponses },
     summary: 'Revoke a system API key',
     metadata: meta(tag, { credentials: ADMINS, scope: 'api_key:execute', organization: 'none' }),
   },
@@ -73,7 +73,7 @@ export const systemKeysContract = c.router({
     path: '/system/api-keys/:keyId/rotate',
     pathParams: keyParams,
     body: RotateApiKeyBody,
-    responses: { 200: ApiKeyWithToken, ...errors, 409: ErrorBody },
+    responses: { 200: ApiKeyWithToken, ...errors, 409: ErrorBody, ...bodyErrorResponses },
     summary: 'Rotate the secret of a system API key',
     metadata: meta(tag, { credentials: ADMINS, scope: 'api_key:execute', organization: 'none' }),
   },
