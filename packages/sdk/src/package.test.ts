@@ -41,7 +41,7 @@ describe('published package', () => {
     ['contract', join(contractDir, 'dist', 'index.js')],
   ])('the %s ESM build uses no Node-only API', (_name, file) => {
     const code = readFileSync(file, 'utf8');
-    const imports = [...code.matchAll(/(?:^|\n)\s*(?:import|export)[^'"\n]*?from\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+    const imports = [...code.matchAll(/(?:^|\n)\s*(?:import|export)[^'"\n]*?from\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!);
     expect(imports.length, 'the build imports its dependencies').toBeGreaterThan(0);
     expect(imports.filter((i) => i.startsWith('node:') || !/^(@payment-gateway\/contract|@ts-rest\/core|zod)$/.test(i))).toEqual([]);
     for (const nodeOnly of [/\bprocess\./, /\bBuffer\./, /\brequire\(/, /__dirname/, /\bsetImmediate\(/]) expect(code).not.toMatch(nodeOnly);
