@@ -110,7 +110,7 @@ describe('retries', () => {
 describe('timeout', () => {
   it('fails with TimeoutError after the per-attempt timeout', async () => {
     server.use(http.post(url('/clients'), async () => {
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, 5000));
       return HttpResponse.json(client, { status: 201 });
     }));
     const gw = new PaymentGateway({ apiKey: KEY, baseUrl: BASE_URL, timeout: 50 });
@@ -118,7 +118,8 @@ describe('timeout', () => {
     const error = await gw.clients.create({ email: 'a@example.com', name: 'A' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toBeInstanceOf(ConnectionError);
-    expect(Date.now() - started).toBeLessThan(450);
+    // Gave up long before the server would have answered (a wide margin: shared, noisy machines).
+    expect(Date.now() - started).toBeLessThan(4000);
   });
 
   it('retries a timed-out GET and honours a per-call timeout', async () => {
