@@ -47,6 +47,22 @@ export const ERROR_CODES = {
   NOT_ORGANIZATION_MEMBER: { status: 403, message: 'You are not a member of this organization.' },
   ORGANIZATION_INACTIVE: { status: 403, message: 'This organization has been offboarded.' },
   IP_NOT_ALLOWED: { status: 403, message: "The request's IP address is not in this key's allowlist." },
+  /** SPEC §2: a key minted or changed by a key got a wider allowlist or a later (or no) expiry than the calling key. */
+  KEY_RESTRICTION_ESCALATION: {
+    status: 403,
+    message:
+      "A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.",
+  },
+  /** SPEC §2: creating a global admin or setting a global-admin flag was attempted with an API key (or a non-admin session). */
+  GLOBAL_ADMIN_SESSION_REQUIRED: {
+    status: 403,
+    message: "Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.",
+  },
+  /** Cookie-authenticated state change sent by another site (Origin or Sec-Fetch-Site says cross-site). */
+  CROSS_SITE_REQUEST: {
+    status: 403,
+    message: 'This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.',
+  },
   // 404, 405, 409, 413, 415, 422, 429
   NOT_FOUND: { status: 404, message: 'The resource does not exist.' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No route matches this method and path.' },

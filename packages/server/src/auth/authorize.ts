@@ -6,12 +6,15 @@ import {
   type RouteAuth,
   type Scope,
 } from '@payment-gateway/contract';
-import { AppError } from '../http/errors.js';
+import { AppError, notFound } from '../http/errors.js';
+import { assertNever } from './assert-never.js';
 import type { Principal } from './principal.js';
+
+export type OrganizationStatus = 'active' | 'offboarded';
 
 export interface OrganizationLookup {
   /** 'active' | 'offboarded', or null when the organization does not exist. */
-  status(organizationId: string): Promise<'active' | 'offboarded' | null>;
+  status(organizationId: string): Promise<OrganizationStatus | null>;
 }
 
 export interface AuthorizationInput {
@@ -23,18 +26,35 @@ export interface AuthorizationInput {
   selectedOrganization: string | undefined;
 }
 
+export interface Authorization {
+  /** The organization the request acts in (SPEC §3), or null on routes without one. */
+  organizationId: string | null;
+  scopes: readonly Scope[];
+}
+
 /**
  * SPEC §3 and §2: is this credential kind accepted here, which organization does the request
- * act in, and does the principal hold the route's scope there. Throws AppError when not.
+ * act in, may the principal act in it in its current state, and does the principal hold the
+ * route's scope there.
+ *
+ * Organization state (SPEC §4.5, decided in the server README):
+ * - a non-member session gets NOT_ORGANIZATION_MEMBER whether or not the organization exists;
+ * - for principals that may see every organization (global-admin sessions, system keys), an
+ *   organization that does not exist is 404 NOT_FOUND;
+ * - an offboarded organization refuses every write (any scope action but `read`) with 403
+ *   ORGANIZATION_INACTIVE for every principal; reads stay open to global admins and system
+ *   keys (operators inspect an offboarded organization), not to members or its own keys.
+ *
+ * @throws AppError INVALID_CREDENTIALS, CREDENTIAL_NOT_ACCEPTED, GLOBAL_ADMIN_REQUIRED,
+ *   ORGANIZATION_SCOPED_ROUTE, ORGANIZATION_MISMATCH, ORGANIZATION_CONTEXT_REQUIRED,
+ *   NOT_ORGANIZATION_MEMBER, NOT_FOUND, ORGANIZATION_INACTIVE, INSUFFICIENT_SCOPE
  */
-export async function authorize(
-  input: AuthorizationInput,
-  orgs: OrganizationLookup,
-): Promise<{ organizationId: string | null; scopes: readonly Scope[] }> {
+export async function authorize(input: AuthorizationInput, orgs: OrganizationLookup): Promise<Authorization> {
   const { principal, route } = input;
   assertCredentialAccepted(principal, route);
   const organizationId = resolveOrganization(input);
-  const scopes = await scopesOf(principal, organizationId, orgs);
+  if (organizationId !== null) assertOrganizationUsable(principal, route, await orgs.status(organizationId));
+  const scopes = scopesOf(principal, organizationId);
   if (route.scope && !hasScope(scopes, route.scope)) {
     throw new AppError('INSUFFICIENT_SCOPE', `This route requires the scope ${route.scope}.`, { requiredScope: route.scope });
   }
@@ -45,7 +65,8 @@ function accepts(route: RouteAuth, kind: CredentialKind): boolean {
   return route.credentials.includes(kind);
 }
 
-function assertCredentialAccepted(principal: Principal, route: RouteAuth): void {
+/** @throws AppError when the route does not take this kind of credential. */
+export function assertCredentialAccepted(principal: Principal, route: RouteAuth): void {
   switch (principal.kind) {
     case 'portalSession':
       // A portal session is no credential for anything but the portal (SPEC §1).
@@ -68,6 +89,8 @@ function assertCredentialAccepted(principal: Principal, route: RouteAuth): void 
       }
       if (accepts(route, 'portalSession')) throw new AppError('INVALID_CREDENTIALS');
       throw new AppError('CREDENTIAL_NOT_ACCEPTED', 'Dashboard sessions are not accepted on this route.');
+    default:
+      return assertNever(principal, 'principal kind');
   }
 }
 
@@ -89,15 +112,55 @@ function resolveOrganization(input: AuthorizationInput): string | null {
     case 'session': {
       const org = route.organization === 'path' ? input.pathOrganizationId : input.selectedOrganization;
       if (!org) throw new AppError('ORGANIZATION_CONTEXT_REQUIRED');
+      // Checked before the organization is looked up: a non-member learns nothing about which exist.
       if (!principal.globalAdmin && !principal.memberships.has(org)) throw new AppError('NOT_ORGANIZATION_MEMBER');
       return org;
     }
     case 'portalSession':
       return principal.organizationId;
+    default:
+      return assertNever(principal, 'principal kind');
   }
 }
 
-async function scopesOf(principal: Principal, organizationId: string | null, orgs: OrganizationLookup): Promise<readonly Scope[]> {
+/** Writes are every scope action but `read`; a route without a scope counts as a write. */
+function isWrite(route: RouteAuth): boolean {
+  return !route.scope || !route.scope.endsWith(':read');
+}
+
+/** May see every organization, so may be told that one does not exist, and may read offboarded ones. */
+function seesEveryOrganization(principal: Principal): boolean {
+  switch (principal.kind) {
+    case 'systemKey':
+      return true;
+    case 'session':
+      return principal.globalAdmin;
+    case 'organizationKey':
+    case 'portalSession':
+      return false;
+    default:
+      return assertNever(principal, 'principal kind');
+  }
+}
+
+function assertOrganizationUsable(principal: Principal, route: RouteAuth, status: OrganizationStatus | null): void {
+  const operator = seesEveryOrganization(principal);
+  if (status === null) {
+    // Members (and keys) of an organization that no longer exists: no detail beyond "not yours".
+    throw operator ? notFound('organization') : new AppError('NOT_ORGANIZATION_MEMBER');
+  }
+  switch (status) {
+    case 'active':
+      return;
+    case 'offboarded':
+      if (operator && !isWrite(route)) return;
+      throw new AppError('ORGANIZATION_INACTIVE');
+    default:
+      return assertNever(status, 'organization status');
+  }
+}
+
+function scopesOf(principal: Principal, organizationId: string | null): readonly Scope[] {
   switch (principal.kind) {
     case 'organizationKey':
     case 'systemKey':
@@ -107,10 +170,10 @@ async function scopesOf(principal: Principal, organizationId: string | null, org
     case 'session': {
       if (principal.globalAdmin) return GLOBAL_ADMIN_SCOPES;
       if (!organizationId) return [];
-      const status = await orgs.status(organizationId);
-      if (status === 'offboarded') throw new AppError('ORGANIZATION_INACTIVE');
       const role = principal.memberships.get(organizationId);
       return role ? scopesForRole(role) : [];
     }
+    default:
+      return assertNever(principal, 'principal kind');
   }
 }

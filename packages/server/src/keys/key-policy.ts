@@ -89,3 +89,66 @@ export function assertFutureExpiry(expiresAt: string | null | undefined, now: Da
     });
   }
 }
+
+/** A CIDR as (family, network, prefix length); IPv4-mapped IPv6 ranges of /96 or longer read as IPv4. */
+function canonicalCidr(cidr: string): { range: ipaddr.IPv4 | ipaddr.IPv6; bits: number } | null {
+  try {
+    const [range, bits] = ipaddr.parseCIDR(cidr);
+    if (range.kind() === 'ipv6' && (range as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96) {
+      return { range: (range as ipaddr.IPv6).toIPv4Address(), bits: bits - 96 };
+    }
+    return { range, bits };
+  } catch {
+    return null;
+  }
+}
+
+/** True when every address of `inner` lies in `outer` (both CIDRs; IPv4 and IPv6). */
+export function cidrWithin(inner: string, outer: string): boolean {
+  const a = canonicalCidr(inner);
+  const b = canonicalCidr(outer);
+  if (!a || !b || a.range.kind() !== b.range.kind() || a.bits < b.bits) return false;
+  return a.range.match(b.range as never, b.bits);
+}
+
+/** The allowlist and expiry that bound a key minted or changed by another key (SPEC §2). */
+export interface KeyBounds {
+  /** CIDRs, or null for no allowlist. */
+  ipAllowlist: readonly string[] | null;
+  /** ISO 8601, or null for no expiry. */
+  expiresAt: string | null;
+}
+
+/**
+ * No escalation covers restrictions too (SPEC §2): a key minted or changed by a key is at least
+ * as restricted as that key. When the grantor has an allowlist, the key must have one and each
+ * of its CIDRs must lie inside one of the grantor's; when the grantor expires, the key must
+ * expire no later (an absent expiry is refused, not defaulted, so nothing is silently changed).
+ * @throws AppError KEY_RESTRICTION_ESCALATION (403) with details.field 'ipAllowlist' | 'expiresAt'
+ */
+export function assertWithinBounds(grantor: KeyBounds, key: KeyBounds): void {
+  if (grantor.ipAllowlist) {
+    const outside = key.ipAllowlist ? key.ipAllowlist.filter((c) => !grantor.ipAllowlist!.some((g) => cidrWithin(c, g))) : null;
+    if (!key.ipAllowlist || outside!.length > 0) {
+      throw new AppError(
+        'KEY_RESTRICTION_ESCALATION',
+        key.ipAllowlist
+          ? `Every ipAllowlist entry must lie inside the calling key's allowlist; outside: ${outside!.join(', ')}.`
+          : "The calling key has an IP allowlist: the key needs an ipAllowlist inside it.",
+        { field: 'ipAllowlist', allowed: grantor.ipAllowlist, ...(outside ? { outside } : {}) },
+      );
+    }
+  }
+  if (grantor.expiresAt) {
+    const limit = new Date(grantor.expiresAt).getTime();
+    if (!key.expiresAt || new Date(key.expiresAt).getTime() > limit) {
+      throw new AppError(
+        'KEY_RESTRICTION_ESCALATION',
+        key.expiresAt
+          ? `expiresAt must be no later than the calling key's own expiry (${grantor.expiresAt}).`
+          : `The calling key expires at ${grantor.expiresAt}: the key needs an expiresAt no later than that.`,
+        { field: 'expiresAt', latest: grantor.expiresAt },
+      );
+    }
+  }
+}

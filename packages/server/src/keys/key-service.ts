@@ -7,7 +7,7 @@ import { commitWithChanges } from '../storage/change-transaction.js';
 import type { Database } from '../storage/schema.js';
 import type { SettingsService } from '../system/settings-service.js';
 import type { SecretHasher } from './hashing.js';
-import { assertFutureExpiry, assertNoEscalation, checkScopesForTier, normaliseAllowlist } from './key-policy.js';
+import { assertFutureExpiry, assertNoEscalation, assertWithinBounds, checkScopesForTier, normaliseAllowlist, type KeyBounds } from './key-policy.js';
 import { toApiKey, type KeyRecord } from './key-record.js';
 import * as repo from './key-repository.js';
 import { newKeyId, newSecret, secretPrefix } from './token.js';
@@ -19,6 +19,19 @@ export type KeyOwner = { tier: 'organization'; organizationId: string } | { tier
 export interface Grantor {
   scopes: readonly Scope[];
   origin: RequestOrigin;
+  /**
+   * When the caller is a key: its id, allowlist and expiry, which bound every key it creates,
+   * updates or rotates (SPEC §2). Null or absent for dashboard sessions and the operator.
+   */
+  restrictions?: (KeyBounds & { keyId: string }) | null;
+}
+
+/** The caller's bounds; for a key acting on itself, its freshly read record rather than the cached one. */
+function boundsOf(grantor: Grantor, target?: KeyRecord): KeyBounds | null {
+  const r = grantor.restrictions;
+  if (!r) return null;
+  if (target && target.id === r.keyId) return { ipAllowlist: target.ipAllowlist, expiresAt: target.expiresAt };
+  return r;
 }
 
 export interface KeyServiceDeps {
@@ -66,6 +79,8 @@ export class KeyService {
     const now = this.#now();
     assertFutureExpiry(input.expiresAt, now);
     const ipAllowlist = normaliseAllowlist(input.ipAllowlist) ?? null;
+    const bounds = boundsOf(grantor);
+    if (bounds) assertWithinBounds(bounds, { ipAllowlist, expiresAt: input.expiresAt ?? null });
     const id = newKeyId();
     const { token, secret } = newSecret(id);
     const { hash, pepperVersion } = this.#d.hasher.hash(secret);
@@ -141,6 +156,9 @@ export class KeyService {
         ipAllowlist: ipAllowlist === undefined ? key.ipAllowlist : ipAllowlist,
         expiresAt: input.expiresAt === undefined ? key.expiresAt : input.expiresAt,
       };
+      // A key changed by a key ends up at least as restricted as the caller; it cannot loosen itself (SPEC §2).
+      const bounds = boundsOf(grantor, key);
+      if (bounds) assertWithinBounds(bounds, next);
       // A grace period never outlives the key itself.
       if (next.expiresAt && next.previousSecretExpiresAt && next.previousSecretExpiresAt > next.expiresAt) {
         next.previousSecretExpiresAt = next.expiresAt;
@@ -163,6 +181,9 @@ export class KeyService {
     const updated = await this.#mutate(owner, keyId, grantor.origin, (key) => {
       // The new token carries the key's power: only a grantor holding all of it may receive it.
       assertNoEscalation(grantor.scopes, key.scopes, 'rotate a key with');
+      // Likewise its restrictions: a key may not obtain a fresh token of a less restricted key (SPEC §2).
+      const bounds = boundsOf(grantor, key);
+      if (bounds) assertWithinBounds(bounds, key);
       const now = this.#now();
       if (key.status === 'revoked') throw new AppError('INVALID_STATE', 'A revoked key cannot be rotated.');
       if (key.expiresAt && new Date(key.expiresAt) <= now) throw new AppError('INVALID_STATE', 'An expired key cannot be rotated.');

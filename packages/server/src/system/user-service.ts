@@ -52,7 +52,14 @@ export class UserService {
     return Number(row.n);
   }
 
-  async create(input: CreateUserInput, origin: RequestOrigin): Promise<User> {
+  /**
+   * Creates a dashboard user. Only a global administrator's session (or the operator) may create
+   * a global administrator (SPEC §2). `caller` defaults to "the operator" only when the origin's
+   * actor is the system (CLI, bootstrap); any other actor must say what it is allowed.
+   * @throws AppError GLOBAL_ADMIN_SESSION_REQUIRED (403), CONFLICT (409, email taken)
+   */
+  async create(input: CreateUserInput, origin: RequestOrigin, caller: { mayGrantGlobalAdmin: boolean } = { mayGrantGlobalAdmin: origin.actor.type === 'system' }): Promise<User> {
+    if (input.globalAdmin === true && !caller.mayGrantGlobalAdmin) throw new AppError('GLOBAL_ADMIN_SESSION_REQUIRED');
     const email = input.email.trim().toLowerCase();
     const passwordHash = await hashPassword(input.password);
     const now = new Date().toISOString();

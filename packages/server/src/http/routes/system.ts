@@ -5,7 +5,7 @@ import { listAuditEvents } from '../../audit/audit-log.js';
 import type { Gateway } from '../../app.js';
 import { deepHealth } from '../../system/health-service.js';
 import type { UserService } from '../../system/user-service.js';
-import { originOf } from '../origin.js';
+import { originOf, userAdministratorOf } from '../origin.js';
 import type { EndpointOptions } from './endpoints.js';
 
 const s = initServer();
@@ -22,7 +22,10 @@ export function registerSystemRoutes(app: Express, d: SystemRouteDeps, options: 
     updateOrganization: async ({ params, body, req }) => ({ status: 200, body: await d.organizations.update(params.orgId, body, originOf(req)) }),
     offboardOrganization: async ({ params, req }) => ({ status: 200, body: await d.organizations.offboard(params.orgId, originOf(req)) }),
     listUsers: async ({ query }) => ({ status: 200, body: await d.users.list(query) }),
-    createUser: async ({ body, req }) => ({ status: 201, body: await d.users.create(body, originOf(req)) }),
+    createUser: async ({ body, req }) => {
+      const caller = userAdministratorOf(req);
+      return { status: 201, body: await d.users.create(body, caller.origin, caller) };
+    },
     setMembership: async ({ params, body, req }) => ({
       status: 200,
       body: await d.users.setMembership(params.orgId, params.userId, body.role, originOf(req)),
