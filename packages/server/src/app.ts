@@ -18,7 +18,7 @@ import type { Principal } from './auth/principal.js';
 import type { ServerConfig } from './config.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { AppError } from './http/errors.js';
-import { createLogger, REDACT_PATHS } from './http/logger.js';
+import { createLogger, requestLogOptions, secureLogger } from './http/logger.js';
 import { RateLimits } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
 import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
@@ -93,8 +93,8 @@ export interface Gateway {
 
 /** The only place that wires things: storage, change feed, services, HTTP. */
 export async function createGateway(config: ServerConfig, options: GatewayOptions = {}): Promise<Gateway> {
-  // Redaction is applied here as well, so an injected logger can never print credentials either.
-  const logger = (options.logger ?? createLogger(config.logLevel)).child({}, { redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+  // Redaction and the credential scrub apply here as well, so an injected logger never prints credentials either.
+  const logger = secureLogger(options.logger ?? createLogger(config.logLevel));
   const now = options.now ?? (() => new Date());
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(database);
@@ -167,7 +167,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
   app.use(requestId);
   // TLS usually ends at the load balancer: do not ask browsers to upgrade the docs' asset requests.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
-  app.use(pinoHttp({ logger, genReqId: (req) => (req as express.Request).requestId, autoLogging: { ignore: (req) => req.url === '/health' } }));
+  app.use(pinoHttp({ logger, genReqId: (req) => (req as express.Request).requestId, autoLogging: { ignore: (req) => req.url === '/health' }, ...requestLogOptions }));
   app.use((req, _res, next) => {
     // Bodies are JSON only; anything else is refused before it is parsed.
     if (req.headers['content-length'] && req.headers['content-length'] !== '0' && !req.is('application/json')) {

@@ -1,8 +1,20 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type Logger } from 'pino';
 
 /**
- * Structured JSON logs. Credentials never reach them: the Authorization and Cookie headers,
- * tokens, passwords and secrets are redacted wherever they appear.
+ * Structured JSON logs that never carry a credential (SPEC §7.5), whatever field carried it:
+ * query string, any header, path, body, error message.
+ *
+ * Three layers, each enough on its own for what it covers:
+ * 1. Request lines name the route pattern and the path with credential-shaped segments masked;
+ *    the query string is never logged; headers are an allowlist (REQUEST_LOG_HEADERS), not a
+ *    denylist, so a credential in a header nobody thought of is simply not there.
+ * 2. Pino redaction of the fields known to hold secrets (token, password, secret, apiKey, …).
+ * 3. Every finished log line, at every level, passes through scrubCredentials before it is
+ *    written: any string shaped like one of the product's tokens (API key `sk_…`, magic link
+ *    `pml_…`, portal session `pst_…`, refresh token `rt_…`, access JWT `eyJ…`) or any run of 40+
+ *    base62 characters (a bare secret) becomes `[redacted]`. This catches error messages and
+ *    objects, bindings and anything a future log call adds.
  */
 export const REDACT_PATHS = [
   'req.headers.authorization',
@@ -17,6 +29,119 @@ export const REDACT_PATHS = [
   'secret',
 ];
 
+/** Request headers that may appear in a log line (values are scrubbed too). */
+export const REQUEST_LOG_HEADERS = [
+  'accept',
+  'content-length',
+  'content-type',
+  'origin',
+  'sec-fetch-site',
+  'user-agent',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-request-id',
+] as const;
+
+/** Response headers that may appear in a log line. */
+export const RESPONSE_LOG_HEADERS = ['content-length', 'content-type', 'retry-after', 'x-request-id'] as const;
+
+const CENSOR = '[redacted]';
+
+/** Credential shapes of every token kind the product issues, and bare secrets. */
+const CREDENTIAL_PATTERNS: readonly RegExp[] = [
+  // API keys, whole or truncated: sk_<keyId>.<secret+checksum> (keys/token.ts).
+  /(?<![0-9A-Za-z])sk_[0-9A-Za-z]+(?:\.[0-9A-Za-z]*)?/g,
+  // Magic-link, portal session and refresh tokens: prefix + base62 (portal/portal-tokens.ts, sessions/refresh-tokens.ts).
+  /(?<![0-9A-Za-z])(?:pml|pst|rt)_[0-9A-Za-z]{6,}/g,
+  // Access tokens: JWTs (base64url JSON header "{"… = eyJ…), whole or in part (sessions/access-tokens.ts).
+  /eyJ[0-9A-Za-z_-]{6,}(?:\.[0-9A-Za-z_-]*){0,2}/g,
+  // A bare secret: 40+ base62 characters (every token's random part is 43; request ids are 32 hex).
+  /[0-9A-Za-z]{40,}/g,
+];
+
+/** Replaces every credential-shaped substring of `text` with `[redacted]`. */
+export function scrubCredentials(text: string): string {
+  let out = text;
+  for (const pattern of CREDENTIAL_PATTERNS) out = out.replace(pattern, CENSOR);
+  return out;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** The request path without its query string, each credential-shaped segment (raw or percent-decoded) masked. */
+export function maskedPath(url: string | undefined): string {
+  const path = (url ?? '').split('?')[0]!.split('#')[0]!;
+  return path
+    .split('/')
+    .map((segment) => (scrubCredentials(segment) !== segment || scrubCredentials(safeDecode(segment)) !== safeDecode(segment) ? CENSOR : segment))
+    .join('/');
+}
+
+function pickHeaders(headers: Record<string, unknown> | undefined, allowed: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  for (const name of allowed) {
+    const value = headers[name];
+    if (value !== undefined) out[name] = scrubCredentials(Array.isArray(value) ? value.join(', ') : String(value));
+  }
+  return out;
+}
+
+type Raw = IncomingMessage & { originalUrl?: string; route?: { path?: unknown }; tsRestRoute?: { path?: string }; id?: unknown };
+
+/** The contract route pattern a request matched (e.g. `/api/v1/organizations/:orgId/api-keys`), or null. */
+export function routePattern(req: IncomingMessage): string | null {
+  const r = req as Raw;
+  if (typeof r.tsRestRoute?.path === 'string') return r.tsRestRoute.path;
+  return typeof r.route?.path === 'string' ? r.route.path : null;
+}
+
+/**
+ * pino-http options: request and response serializers that keep only what is safe, and the
+ * route pattern on the finished-request line. Spread into `pinoHttp({...})`.
+ */
+export const requestLogOptions = {
+  serializers: {
+    req: (req: { id?: unknown; method?: string; raw?: Raw; url?: string; headers?: Record<string, unknown> }) => ({
+      id: req.id,
+      method: req.method,
+      path: maskedPath(req.raw?.originalUrl ?? req.url),
+      headers: pickHeaders(req.headers, REQUEST_LOG_HEADERS),
+    }),
+    res: (res: { statusCode?: number; headers?: Record<string, unknown> }) => ({
+      statusCode: res.statusCode,
+      headers: pickHeaders(res.headers, RESPONSE_LOG_HEADERS),
+    }),
+  },
+  customSuccessObject: (req: IncomingMessage, _res: ServerResponse, val: Record<string, unknown>) => ({ ...val, route: routePattern(req) }),
+  customErrorObject: (req: IncomingMessage, _res: ServerResponse, _err: Error, val: Record<string, unknown>) => ({ ...val, route: routePattern(req) }),
+};
+
+/** pino's streamWrite hook: the last step before a line leaves the process. */
+const streamWrite = (line: string): string => scrubCredentials(line);
+
 export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined });
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: CENSOR }, base: undefined, hooks: { streamWrite } });
+}
+
+/**
+ * A child of `logger` (built here or injected by an embedder or a test) with redaction and the
+ * credential scrub applied to every line it or its children write, at every level.
+ */
+export function secureLogger(logger: Logger): Logger {
+  const child = logger.child({}, { redact: { paths: REDACT_PATHS, censor: CENSOR } });
+  const hooks = (logger as unknown as Record<symbol, { streamWrite?: (s: string) => string } | undefined>)[pino.symbols.hooksSym];
+  const inner = hooks?.streamWrite;
+  // Children inherit the hooks of their prototype: set them on this child, not on the caller's logger.
+  (child as unknown as Record<symbol, unknown>)[pino.symbols.hooksSym] = {
+    ...hooks,
+    streamWrite: (line: string) => streamWrite(inner ? inner(line) : line),
+  };
+  return child;
 }

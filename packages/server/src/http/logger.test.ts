@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { newSecret, newKeyId } from '../keys/token.js';
+import { newPortalToken } from '../portal/portal-tokens.js';
+import { newRefreshToken } from '../sessions/refresh-tokens.js';
+import { maskedPath, scrubCredentials } from './logger.js';
+
+describe('scrubCredentials', () => {
+  const key = newSecret(newKeyId()).token;
+  const jwt = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzaWQiOiJzZXNfMSJ9.c2lnbmF0dXJlLXBhcnQtb2YtdGhlLWp3dA';
+  it.each([
+    ['api key', key],
+    ['truncated api key', key.slice(0, 30)],
+    ['magic link', newPortalToken('pml_')],
+    ['portal session', newPortalToken('pst_')],
+    ['refresh token', newRefreshToken()],
+    ['access JWT', jwt],
+    ['bare secret', key.split('.')[1]!],
+  ])('masks a %s wherever it sits', (_kind, token) => {
+    for (const text of [token, `"url":"/x?api_key=${token}&a=1"`, `Bearer ${token}`, `k=${token};`]) {
+      expect(scrubCredentials(text)).not.toContain(token);
+      expect(scrubCredentials(text)).toContain('[redacted]');
+    }
+  });
+
+  it('keeps what operators need: request ids, route patterns, organization ids, key ids', () => {
+    const line = '{"reqId":"req_0123456789abcdef0123456789abcdef","route":"/api/v1/organizations/:orgId/api-keys","org":"org_aaaaaaaaaaaaaaaaaaaa","keyId":"AAAAAAAAAAAAAAAAAAAAAA"}';
+    expect(scrubCredentials(line)).toBe(line);
+  });
+});
+
+describe('maskedPath', () => {
+  it('drops the query string and masks credential-shaped segments, raw or percent-encoded', () => {
+    const key = newSecret(newKeyId()).token;
+    expect(maskedPath(`/api/v1/auth/whoami?api_key=${key}`)).toBe('/api/v1/auth/whoami');
+    expect(maskedPath(`/api/v1/clients/${key}`)).toBe('/api/v1/clients/[redacted]');
+    expect(maskedPath(`/api/v1/clients/${encodeURIComponent(key).replace('_', '%5F')}`)).toBe('/api/v1/clients/[redacted]');
+    expect(maskedPath('/api/v1/clients/cli_aaaaaaaaaaaaaaaaaaaa')).toBe('/api/v1/clients/cli_aaaaaaaaaaaaaaaaaaaa');
+  });
+});
