@@ -127,6 +127,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
     perMinute: config.rateLimitPerMinute,
     per5Minutes: config.rateLimitPer5Minutes,
     authFailuresPerMinute: config.authFailureLimitPerMinute,
+    ipv6PrefixLength: config.rateLimitIpv6Prefix,
   });
   const users = new UserService(db, feed, config.keyCacheMaxAgeMs);
   await bootstrapAdmin(users, {

@@ -22,6 +22,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_PER_5_MINUTES: z.coerce.number().int().min(1).default(500),
   AUTH_FAILURE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_IPV6_PREFIX: z.coerce.number().int().min(1).max(128).default(64),
   LOGIN_FAILURE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   KEY_CACHE_MAX_AGE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   LAST_USED_FLUSH_MS: z.coerce.number().int().min(100).default(10_000),
@@ -50,6 +51,8 @@ export interface ServerConfig {
   rateLimitPerMinute: number;
   rateLimitPer5Minutes: number;
   authFailureLimitPerMinute: number;
+  /** Per-IP limits count an IPv6 client by its network of this many bits (SPEC §7.3). */
+  rateLimitIpv6Prefix: number;
   /** Failed sign-ins per account (email) per 15 minutes before it is refused with 429. */
   loginFailureLimitPerAccount: number;
   keyCacheMaxAgeMs: number;
@@ -94,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     rateLimitPer5Minutes: e.RATE_LIMIT_PER_5_MINUTES,
     authFailureLimitPerMinute: e.AUTH_FAILURE_LIMIT_PER_MINUTE,
+    rateLimitIpv6Prefix: e.RATE_LIMIT_IPV6_PREFIX,
     loginFailureLimitPerAccount: e.LOGIN_FAILURE_LIMIT_PER_ACCOUNT,
     keyCacheMaxAgeMs: e.KEY_CACHE_MAX_AGE_MS,
     lastUsedFlushMs: e.LAST_USED_FLUSH_MS,

@@ -1,5 +1,6 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from './errors.js';
+import { DEFAULT_IPV6_PREFIX_LENGTH, ipBucket } from './ip-bucket.js';
 
 export interface RateLimitOptions {
   /** Requests per credential per minute. @default 100 */
@@ -8,6 +9,11 @@ export interface RateLimitOptions {
   per5Minutes: number;
   /** Failed authentications per IP per minute before that IP is refused. @default 30 */
   authFailuresPerMinute: number;
+  /**
+   * Per-IP limits count IPv6 clients by network of this many bits (IPv4-mapped IPv6 counts as
+   * IPv4). Configured by RATE_LIMIT_IPV6_PREFIX. @default 64
+   */
+  ipv6PrefixLength?: number | undefined;
 }
 
 /**
@@ -18,11 +24,13 @@ export class RateLimits {
   readonly #minute: RateLimiterMemory;
   readonly #fiveMinutes: RateLimiterMemory;
   readonly #authFailures: RateLimiterMemory;
+  readonly #ipv6PrefixLength: number;
 
   constructor(o: RateLimitOptions) {
     this.#minute = new RateLimiterMemory({ points: o.perMinute, duration: 60 });
     this.#fiveMinutes = new RateLimiterMemory({ points: o.per5Minutes, duration: 300 });
     this.#authFailures = new RateLimiterMemory({ points: o.authFailuresPerMinute, duration: 60 });
+    this.#ipv6PrefixLength = o.ipv6PrefixLength ?? DEFAULT_IPV6_PREFIX_LENGTH;
   }
 
   /** Counts one request of a credential; throws RATE_LIMITED with Retry-After when over. */
@@ -32,14 +40,18 @@ export class RateLimits {
     });
   }
 
-  /** Throws RATE_LIMITED when this IP already failed authentication too often. */
+  /**
+   * Throws RATE_LIMITED when this client address (normalised, see ipBucket) already failed
+   * authentication too often.
+   */
   async assertIpNotBlocked(ip: string): Promise<void> {
-    const res = await this.#authFailures.get(ip);
+    const res = await this.#authFailures.get(ipBucket(ip, this.#ipv6PrefixLength));
     if (res && res.remainingPoints <= 0) throw limited(res);
   }
 
+  /** Counts one failed authentication (key, session, sign-in, magic link) against the client's address bucket. */
   async recordAuthFailure(ip: string): Promise<void> {
-    await this.#authFailures.penalty(ip, 1);
+    await this.#authFailures.penalty(ipBucket(ip, this.#ipv6PrefixLength), 1);
   }
 }
 
