@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
 import type { Pool } from 'pg';
 import type { DialectName } from './dialect.js';
+import { prepareDataDirectory } from './data-directory.js';
 import { migrationsFor } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -42,8 +41,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     return { db, dialect: 'postgres', databaseUrl: options.databaseUrl, close: () => db.destroy() };
   }
   const dir = options.dataDir ?? '.data';
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const sqlite = new SQLite(join(dir, 'gateway.sqlite'));
+  const sqlite = new SQLite(prepareDataDirectory(dir, 'gateway.sqlite'));
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
