@@ -4,6 +4,7 @@ import type { Express, Request } from 'express';
 import { authOf } from '../../auth/middleware.js';
 import type { IssuedSession, SessionService } from '../../sessions/session-service.js';
 import type { UserService } from '../../system/user-service.js';
+import { refuseCrossSite } from '../cross-site.js';
 import { AppError } from '../errors.js';
 import { originOf } from '../origin.js';
 import { clearRefreshCookie, readRefreshCookie, readSelectedOrganization, setRefreshCookie } from '../session-cookies.js';
@@ -23,27 +24,37 @@ const tokenBody = (issued: IssuedSession) => ({ token: issued.token, expiresAt: 
 /** SPEC §4.4: sign-in, refresh, sign-out, session check and whoami for every credential. */
 export function registerAuthRoutes(app: Express, d: AuthRouteDeps, options: EndpointOptions): void {
   const router = s.router(contract.api.auth, {
-    login: async ({ body, req, res }) => {
-      const issued = await d.sessions.login(body, clientOf(req));
-      setRefreshCookie(req, res, issued.refreshToken, issued.refreshExpiresAt);
-      return { status: 200, body: tokenBody(issued) };
-    },
-    refreshToken: async ({ req, res }) => {
-      try {
-        const issued = await d.sessions.refresh(readRefreshCookie(req), clientOf(req));
+    // Sign-in sets the refresh cookie (login CSRF), refresh is authenticated by it, sign-out clears it.
+    login: {
+      middleware: [refuseCrossSite],
+      handler: async ({ body, req, res }) => {
+        const issued = await d.sessions.login(body, clientOf(req));
         setRefreshCookie(req, res, issued.refreshToken, issued.refreshExpiresAt);
         return { status: 200, body: tokenBody(issued) };
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'REFRESH_TOKEN_INVALID') clearRefreshCookie(req, res);
-        throw err;
-      }
+      },
     },
-    logout: async ({ req, res }) => {
-      const { principal } = authOf(req);
-      if (principal.kind !== 'session') throw new AppError('CREDENTIAL_NOT_ACCEPTED');
-      await d.sessions.logout(principal.sessionId, originOf(req));
-      clearRefreshCookie(req, res);
-      return { status: 204, body: undefined };
+    refreshToken: {
+      middleware: [refuseCrossSite],
+      handler: async ({ req, res }) => {
+        try {
+          const issued = await d.sessions.refresh(readRefreshCookie(req), clientOf(req));
+          setRefreshCookie(req, res, issued.refreshToken, issued.refreshExpiresAt);
+          return { status: 200, body: tokenBody(issued) };
+        } catch (err) {
+          if (err instanceof AppError && err.code === 'REFRESH_TOKEN_INVALID') clearRefreshCookie(req, res);
+          throw err;
+        }
+      },
+    },
+    logout: {
+      middleware: [refuseCrossSite],
+      handler: async ({ req, res }) => {
+        const { principal } = authOf(req);
+        if (principal.kind !== 'session') throw new AppError('CREDENTIAL_NOT_ACCEPTED');
+        await d.sessions.logout(principal.sessionId, originOf(req));
+        clearRefreshCookie(req, res);
+        return { status: 204, body: undefined };
+      },
     },
     loginCheck: async ({ req }) => {
       const { principal } = authOf(req);
