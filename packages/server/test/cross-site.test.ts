@@ -54,7 +54,7 @@ describe.each(DIALECTS)('cross-site requests on cookie routes (%s)', (dialect) =
   });
 
   it('same-origin browsers and non-browser clients are served', async () => {
-    const sameOrigin = [{ origin: server.url }, { 'sec-fetch-site': 'same-origin' }, { origin: server.url, 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, {}];
+    const sameOrigin: Record<string, string>[] = [{ origin: server.url }, { 'sec-fetch-site': 'same-origin' }, { origin: server.url, 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, {}];
     for (const headers of sameOrigin) {
       const session = await login(server, ADMIN.email, ADMIN.password);
       const signIn = await server.request('POST', '/api/v1/auth/login', { body: { email: ADMIN.email, password: ADMIN.password }, headers });
