@@ -109,6 +109,21 @@ describe.each(DIALECTS)('no credential in any log line (%s)', (dialect) => {
     expectNoTokenIn(output);
   });
 
+  it('anything any component logs through the gateway’s logger is scrubbed, errors included, at every level', async () => {
+    lines.length = 0;
+    const log = server.gateway.logger;
+    for (const [kind, token] of Object.entries(tokens)) {
+      log.trace({ kind, leaked: token, nested: { list: [token] } }, `trace ${token}`);
+      log.debug({ err: new Error(`failed with ${token}`) }, 'debug');
+      log.child({ bound: token }).warn(`child ${token}`);
+      log.error(new Error(`boom ${token}`));
+    }
+    const output = lines.join('');
+    expect(lines.length).toBeGreaterThanOrEqual(4 * Object.keys(tokens).length);
+    expect(output).toContain('[redacted]');
+    expectNoTokenIn(output);
+  });
+
   it('a successful request with a valid key logs its route pattern, not its path parameters’ secrets', async () => {
     lines.length = 0;
     const res = await server.request('GET', '/api/v1/clients', { token: tokens.apiKey });
