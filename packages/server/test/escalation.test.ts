@@ -165,6 +165,10 @@ describe.each(DIALECTS)('no escalation beyond scopes (%s)', (dialect) => {
       expectError(write, 404, 'NOT_FOUND');
       expectError(await server.request('GET', '/api/v1/clients', { token: admin, headers: selected(missing) }), 404, 'NOT_FOUND');
       expectError(await server.request('GET', '/api/v1/invoices', { token: admin, headers: selected('garbage value') }), 404, 'NOT_FOUND');
+      for (const odd of ['%00', 'org_%00aaaaaaaaaaaaaaaaaaaa', '%F0%9F%92%A9', 'x'.repeat(5000)]) {
+        expectError(await server.request('POST', '/api/v1/clients', { token: admin, headers: selected(odd), body: { email: 'c@example.com', name: 'C' } }), 404, 'NOT_FOUND');
+        expectError(await server.request('GET', `/api/v1/organizations/${odd}/api-keys`, { token: admin }), 404, 'NOT_FOUND');
+      }
       expectError(await server.request('GET', `/api/v1/organizations/${missing}/api-keys`, { token: admin }), 404, 'NOT_FOUND');
       const sys = await server.createSystemKey(['api_key:*']);
       expectError(await server.request('POST', `/api/v1/organizations/${missing}/api-keys`, { token: sys.token, body: { name: 'k', scopes: ['client:read'] } }), 404, 'NOT_FOUND');

@@ -1,6 +1,7 @@
 import {
   GLOBAL_ADMIN_SCOPES,
   hasScope,
+  OrganizationId,
   scopesForRole,
   type CredentialKind,
   type RouteAuth,
@@ -53,7 +54,7 @@ export async function authorize(input: AuthorizationInput, orgs: OrganizationLoo
   const { principal, route } = input;
   assertCredentialAccepted(principal, route);
   const organizationId = resolveOrganization(input);
-  if (organizationId !== null) assertOrganizationUsable(principal, route, await orgs.status(organizationId));
+  if (organizationId !== null) assertOrganizationUsable(principal, route, await statusOf(organizationId, orgs));
   const scopes = scopesOf(principal, organizationId);
   if (route.scope && !hasScope(scopes, route.scope)) {
     throw new AppError('INSUFFICIENT_SCOPE', `This route requires the scope ${route.scope}.`, { requiredScope: route.scope });
@@ -121,6 +122,11 @@ function resolveOrganization(input: AuthorizationInput): string | null {
     default:
       return assertNever(principal, 'principal kind');
   }
+}
+
+/** An id that is not shaped like one names no organization: no lookup (a NUL byte must never reach SQL). */
+async function statusOf(organizationId: string, orgs: OrganizationLookup): Promise<OrganizationStatus | null> {
+  return OrganizationId.safeParse(organizationId).success ? orgs.status(organizationId) : null;
 }
 
 /** Writes are every scope action but `read`; a route without a scope counts as a write. */
