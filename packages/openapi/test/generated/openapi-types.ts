@@ -1033,8 +1033,8 @@ export interface components {
             /** @description Echoed in the X-Request-ID header; quote it to support */
             requestId: string;
             details?: {
-                /** @description The externalId that is already taken */
-                externalId?: string;
+                /** @description The externalId that is already taken (client create) */
+                externalId?: string | null;
             };
         };
         /**
