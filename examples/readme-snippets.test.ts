@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PaymentGateway, type Client } from '@payment-gateway/sdk';
+import { PaymentGateway, type Client, type Scope } from '@payment-gateway/sdk';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../packages/server/test/harness.js';
@@ -111,7 +111,8 @@ beforeAll(async () => {
   server = await startTestServer();
   const org = await server.createOrganization('README Inc');
   const bundles = ['client:read', 'client:create', 'invoice:read', 'invoice:create', 'invoice:execute', 'portal:create'] as const;
-  const adminKey = (await server.createOrgKey(org, [...new Set([...OPERATOR_SCOPES, ...bundles, 'checkout:create'])], { name: 'readme admin' })).token;
+  const adminScopes = new Set<Scope>([...OPERATOR_SCOPES, ...bundles, 'checkout:create']);
+  const adminKey = (await server.createOrgKey(org, [...adminScopes], { name: 'readme admin' })).token;
   const userKey = (await server.createOrgKey(org, bundles, { name: 'readme integration' })).token;
   const bridgeKey = (await server.createOrgKey(org, ['client:read', 'client:create', 'invoice:read', 'invoice:create'], { name: 'readme bridge' })).token;
   const gw = new PaymentGateway({ apiKey: userKey, baseUrl: server.url, maxRetries: 0 });
