@@ -119,14 +119,31 @@ describe('examples', () => {
   });
 
   it('key-rotation: the function-valued client switches keys with no failed request; the old secret dies after grace', async () => {
-    const { result, output } = await run(keyRotation.main, { ROTATION_GRACE_SECONDS: '1' });
-    expect(result.oldSecretWorkedInGrace).toBe(true);
-    expect(result.oldSecretAfterGrace).toBe('INVALID_CREDENTIALS');
-    expect(result.newToken).not.toBe(result.oldToken);
-    expect(result.liveClientRequests).toBe(3);
-    expect(result.previousSecretExpiresAt).not.toBeNull();
-    expectNoSecret(output, result.oldToken, result.newToken);
-    await expectCleanedUp(result.keyId, result.newToken);
+    // Its own server on a clock the example's wait moves: a 1 s grace on the real clock raced
+    // the requests made inside it on a loaded machine (the old secret had expired by then).
+    let t = Date.now();
+    const own = await startTestServer({ now: () => new Date(t) });
+    try {
+      const org = await own.createOrganization('Rotation Inc');
+      const operator = await own.createOrgKey(org, OPERATOR_SCOPES, { name: 'rotation operator' });
+      const lines: string[] = [];
+      const result = await keyRotation.main({ GATEWAY_URL: own.url, GATEWAY_API_KEY: operator.token, ROTATION_GRACE_SECONDS: '1' }, (line) => lines.push(line), {
+        sleep: async (ms) => void (t += ms),
+      });
+      const output = lines.join('\n');
+      expect(result.oldSecretWorkedInGrace).toBe(true);
+      expect(result.oldSecretAfterGrace).toBe('INVALID_CREDENTIALS');
+      expect(result.newToken).not.toBe(result.oldToken);
+      expect(result.liveClientRequests).toBe(3);
+      expect(result.previousSecretExpiresAt).not.toBeNull();
+      expectNoSecret(output, result.oldToken, result.newToken);
+      const ownAdmin = new PaymentGateway({ apiKey: operator.token, baseUrl: own.url, maxRetries: 0 });
+      expect((await ownAdmin.apiKeys.get(result.keyId)).status).toBe('revoked');
+      const err = await new PaymentGateway({ apiKey: result.newToken, baseUrl: own.url, maxRetries: 0 }).whoami().catch((e: unknown) => e);
+      expect(err).toMatchObject({ status: 401, code: 'API_KEY_REVOKED' });
+    } finally {
+      await own.close();
+    }
   });
 
   it('revoke-on-leak: the leaked token gets 401 API_KEY_REVOKED on every route', async () => {

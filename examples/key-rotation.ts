@@ -20,7 +20,16 @@ export interface KeyRotationResult {
   liveClientRequests: number;
 }
 
-export async function main(env: ExampleEnv, log: Log = console.log): Promise<KeyRotationResult> {
+export interface KeyRotationOptions {
+  /**
+   * How the example waits for the grace period to end.
+   * @default node:timers/promises setTimeout (real time); tests pass one that moves their server's clock
+   */
+  sleep?: (ms: number) => Promise<unknown>;
+}
+
+export async function main(env: ExampleEnv, log: Log = console.log, options: KeyRotationOptions = {}): Promise<KeyRotationResult> {
+  const wait = options.sleep ?? sleep;
   const { admin, baseUrl } = connect(env);
   // Short for the demo; in production a day (the default) lets every instance reload its secret.
   const gracePeriodSeconds = Number(env.ROTATION_GRACE_SECONDS ?? 3);
@@ -50,7 +59,7 @@ export async function main(env: ExampleEnv, log: Log = console.log): Promise<Key
     await whoamiKey(live);
     log('the live client now sends the new secret, without a restart');
 
-    await sleep(gracePeriodSeconds * 1000 + 250);
+    await wait(gracePeriodSeconds * 1000 + 250);
     let oldSecretAfterGrace = 'still accepted';
     try {
       await stale.whoami();

@@ -48,7 +48,7 @@ export const authContract = c.router({
     body: LoginBody,
     responses: { 200: SessionTokenResponse, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 500: ErrorBody, ...bodyErrorResponses },
     summary: 'Sign in with email and password (sets an HttpOnly refresh cookie)',
-    metadata: meta(tag, { credentials: [], scope: null, organization: 'none' }),
+    metadata: meta(tag, { credentials: [], scope: null, organization: 'none' }, { sets: ['refresh'] }),
   },
   refreshToken: {
     method: 'POST',
@@ -56,7 +56,11 @@ export const authContract = c.router({
     body: c.noBody(),
     responses: { 200: SessionTokenResponse, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 500: ErrorBody },
     summary: 'Exchange the refresh cookie for a new access token (the refresh token rotates)',
-    metadata: meta(tag, { credentials: [], scope: null, organization: 'none' }),
+    metadata: meta(
+      tag,
+      { credentials: [], scope: null, organization: 'none' },
+      { reads: [{ cookie: 'refresh', required: true }], sets: ['refresh'], clears: ['refresh'] },
+    ),
   },
   logout: {
     method: 'POST',
@@ -64,7 +68,7 @@ export const authContract = c.router({
     body: c.noBody(),
     responses: { 204: c.noBody(), ...authErrorResponses },
     summary: 'Sign out: the session and its refresh token stop working',
-    metadata: meta(tag, { credentials: ['session'], scope: null, organization: 'none' }),
+    metadata: meta(tag, { credentials: ['session'], scope: null, organization: 'none' }, { clears: ['refresh'] }),
   },
   loginCheck: {
     method: 'GET',
@@ -81,7 +85,12 @@ export const authContract = c.router({
     path: '/auth/whoami',
     responses: { 200: Whoami, ...authErrorResponses },
     summary: 'The calling principal: key id, tier, organization, scopes and expiry; or the user and memberships',
-    metadata: meta(tag, { credentials: ['organizationKey', 'systemKey', 'session'], scope: null, organization: 'none' }),
+    metadata: meta(
+      tag,
+      { credentials: ['organizationKey', 'systemKey', 'session'], scope: null, organization: 'none' },
+      // A session's selectedOrganizationId comes from the cookie.
+      { reads: [{ cookie: 'selectedOrganization', required: false }] },
+    ),
   },
 }, { pathPrefix: API_PREFIX });
 

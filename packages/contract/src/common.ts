@@ -1,5 +1,6 @@
 import { initContract } from '@ts-rest/core';
 import { z } from 'zod';
+import type { RouteCookies } from './cookies.js';
 import { ErrorBody } from './errors.js';
 import { ALL_SCOPES, type Scope } from './scopes.js';
 
@@ -42,11 +43,20 @@ export interface RouteMetadata {
   auth: RouteAuth;
   /** OpenAPI tag. */
   tag: string;
+  /** The session cookies the route reads or sets (SPEC §3, §4.4); the OpenAPI document declares them. */
+  cookies: RouteCookies;
 }
 
-/** Builds route metadata; typed so every route states credentials, scope and organization. */
-export function meta(tag: string, auth: RouteAuth): RouteMetadata {
-  return { tag, auth };
+/**
+ * Builds route metadata; typed so every route states credentials, scope and organization.
+ * Routes whose organization comes from the context and that accept sessions read the
+ * `selectedOrganization` cookie (SPEC §3): that is added here, so no route has to say it.
+ */
+export function meta(tag: string, auth: RouteAuth, cookies: RouteCookies = {}): RouteMetadata {
+  const readsSelected = auth.organization === 'context' && auth.credentials.includes('session');
+  const reads = [...(cookies.reads ?? [])];
+  if (readsSelected && !reads.some((r) => r.cookie === 'selectedOrganization')) reads.push({ cookie: 'selectedOrganization', required: false });
+  return { tag, auth, cookies: { ...cookies, ...(reads.length > 0 ? { reads } : {}) } };
 }
 
 export const ORG_KEY_OR_SESSION: readonly CredentialKind[] = ['organizationKey', 'session'];

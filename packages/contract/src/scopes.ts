@@ -213,8 +213,10 @@ export function isScope(value: string): value is Scope {
   return ALL_SCOPE_SET.has(value);
 }
 
-/** The exact (non-wildcard) scopes a scope grants. */
+/** The exact (non-wildcard) scopes a scope grants; none for a string outside the catalogue. */
 export function expandScope(scope: Scope): Scope[] {
+  // Callers may pass unchecked strings (`*`, `recurring:*`): they grant nothing, they never throw.
+  if (!isScope(scope)) return [];
   const [resource, action] = splitScope(scope);
   if (action !== '*') return [scope];
   return (Object.keys(SCOPE_CATALOGUE[resource].actions) as Action[]).map((a) => `${resource}:${a}` as Scope);
@@ -272,6 +274,8 @@ export function parseScopes(values: readonly string[]): ScopeParseResult {
 
 /** True when the granted scopes satisfy the required one (`resource:*` grants every action). */
 export function hasScope(granted: readonly Scope[], required: Scope): boolean {
+  // A scope outside the catalogue is never granted (and an empty expansion must not read as "all held").
+  if (!isScope(required)) return false;
   const needed = expandScope(required);
   return needed.every((need) => {
     const resource = need.slice(0, need.indexOf(':'));

@@ -8,17 +8,18 @@ import {
   type ContractRoute,
 } from '@payment-gateway/contract';
 import { OpenApiBuilder, type OpenAPIObject, type ServerObject } from 'openapi3-ts/oas31';
-import { errorResponses, HEADERS } from './responses.js';
-import { errorStatusesOf, operationFor, toOpenApiPath } from './operations.js';
+import type { ErrorCode } from '@payment-gateway/contract';
+import { errorSchemaFor, errorSchemaName, HEADERS } from './responses.js';
+import { isApiPath, operationFor, toOpenApiPath } from './operations.js';
 import { createSchemaConverter } from './schemas.js';
 import { SECURITY_SCHEMES } from './security.js';
 import { tagsFor } from './tags.js';
 
 export interface GenerateOpenApiOptions {
   /**
-   * Servers listed in the document.
-   * @default [{ url: '/' }]: the gateway that serves the document (at /api/v1/openapi.json)
-   * @example [{ url: 'https://payments.example.org', description: 'Production' }]
+   * Servers listed in the document: the base URL of the API, paths are relative to it.
+   * @default [{ url: '/api/v1' }]: the API of the gateway that serves the document (at /api/v1/openapi.json)
+   * @example [{ url: 'https://payments.example.org/api/v1', description: 'Production' }]
    */
   servers?: ServerObject[];
   /**
@@ -50,19 +51,28 @@ export function generateOpenApiDocument(options: GenerateOpenApiOptions = {}): O
       version: API_VERSION,
       description: DESCRIPTION,
       license: { name: 'MIT', identifier: 'MIT' },
+      contact: { name: 'Payment Gateway maintainers' },
     },
     servers: options.servers ?? [
-      { url: '/', description: `The gateway serving this document; API routes are under ${API_PREFIX}, the health probe at /health` },
+      {
+        url: API_PREFIX,
+        description: `The API of the gateway that serves this document, e.g. http://127.0.0.1:3000${API_PREFIX} with the default HOST and PORT`,
+      },
     ],
     paths: {},
   });
 
+  const usedCodes = new Set<ErrorCode>();
   for (const route of routes) {
     const method = route.route.method.toLowerCase();
-    builder.addPath(toOpenApiPath(route.route.path), { [method]: operationFor(route, convert) });
+    const path = toOpenApiPath(route.route.path);
+    const item = { [method]: operationFor(route, convert, usedCodes) };
+    // Paths outside /api/v1 (the /health probe) are served from the gateway's root.
+    if (!isApiPath(route.route.path)) Object.assign(item, { servers: [{ url: '/', description: 'The root of the gateway that serves this document' }] });
+    builder.addPath(path, item);
   }
+  for (const code of [...usedCodes].sort()) builder.addSchema(errorSchemaName(code), errorSchemaFor(code, convert));
   for (const [name, schema] of Object.entries(convert.components())) builder.addSchema(name, schema);
-  for (const [name, response] of Object.entries(errorResponses(routes.flatMap(errorStatusesOf)))) builder.addResponse(name, response);
   for (const [name, header] of Object.entries(HEADERS)) builder.addHeader(name, header);
   for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) builder.addSecurityScheme(name, scheme);
   for (const tag of tagsFor(new Set(routes.map((r) => r.metadata.tag)))) builder.addTag(tag);

@@ -1,7 +1,7 @@
-import { ErrorBody, type ContractRoute } from '@payment-gateway/contract';
+import { API_PREFIX, ErrorBody, OrganizationId, SESSION_COOKIES, type ContractRoute, type ErrorCode } from '@payment-gateway/contract';
 import type { OperationObject, ParameterObject, ResponseObject, ResponsesObject } from 'openapi3-ts/oas31';
 import type { ZodTypeAny } from 'zod';
-import { errorResponseRef, headerRef, statusText } from './responses.js';
+import { errorResponsesFor, headerRef, statusText, successCookieHeader } from './responses.js';
 import type { SchemaConverter } from './schemas.js';
 import { describeAuth, securityFor } from './security.js';
 
@@ -12,8 +12,15 @@ export function operationIdFor(routeName: string): string {
   return deduped.map((part, i) => (i === 0 ? part : part[0]!.toUpperCase() + part.slice(1))).join('');
 }
 
-/** ts-rest `/a/:id` → OpenAPI `/a/{id}`. */
-export const toOpenApiPath = (path: string): string => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+/**
+ * ts-rest `/api/v1/a/:id` → OpenAPI `/a/{id}`: API paths are relative to the `/api/v1` server
+ * URL; other paths (the `/health` probe) keep their full path and get their own `servers`.
+ */
+export const toOpenApiPath = (path: string): string =>
+  (isApiPath(path) ? path.slice(API_PREFIX.length) : path).replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+/** True for the Admin API and portal routes under `/api/v1`. */
+export const isApiPath = (path: string): boolean => path.startsWith(`${API_PREFIX}/`);
 
 const isZod = (value: unknown): value is ZodTypeAny =>
   typeof value === 'object' && value !== null && '_def' in value && 'safeParse' in value;
@@ -57,42 +64,55 @@ function parametersOf(schema: unknown, location: 'path' | 'query', convert: Sche
   });
 }
 
-function responsesOf(route: ContractRoute, convert: SchemaConverter): ResponsesObject {
+function responsesOf(route: ContractRoute, convert: SchemaConverter, usedCodes: Set<ErrorCode>): ResponsesObject {
   const out: ResponsesObject = {};
+  let first = true;
   for (const [key, body] of Object.entries(route.route.responses)) {
     const status = Number(key);
-    if (body === ErrorBody) {
-      out[key] = errorResponseRef(status);
-      continue;
-    }
+    if (body === ErrorBody) continue;
     const response: ResponseObject = {
       description: status === 503 ? 'Service Unavailable: the instance is degraded; the body says which part.' : statusText(status),
-      headers: { 'X-Request-ID': headerRef('X-Request-ID') },
+      headers: { 'X-Request-ID': headerRef('X-Request-ID'), ...(first && status < 300 ? successCookieHeader(route) : {}) },
     };
+    first = false;
     if (isZod(body)) response.content = { 'application/json': { schema: convert.toSchema(body) } };
     out[key] = response;
   }
-  return out;
+  Object.assign(out, errorResponsesFor(route, usedCodes));
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => Number(a) - Number(b)));
 }
 
-/** Every error status an operation declares (for the shared error response components). */
-export function errorStatusesOf(route: ContractRoute): number[] {
-  return Object.entries(route.route.responses)
-    .filter(([, body]) => body === ErrorBody)
-    .map(([status]) => Number(status));
+/** `in: cookie` parameters for the session cookies the route reads (SPEC §3, §4.4). */
+function cookieParametersOf(route: ContractRoute, convert: SchemaConverter): ParameterObject[] {
+  return (route.metadata.cookies?.reads ?? []).map(({ cookie, required }) => ({
+    name: SESSION_COOKIES[cookie].name,
+    in: 'cookie',
+    required,
+    description: SESSION_COOKIES[cookie].description,
+    schema: cookie === 'selectedOrganization' ? withoutDescription(convert.toSchema(OrganizationId)) : { type: 'string' },
+  }));
+}
+
+function withoutDescription<T extends { description?: string }>(schema: T): T {
+  const { description: _dropped, ...rest } = schema;
+  return rest as T;
 }
 
 /** One OpenAPI operation for one contract route. */
-export function operationFor(route: ContractRoute, convert: SchemaConverter): OperationObject {
+export function operationFor(route: ContractRoute, convert: SchemaConverter, usedCodes: Set<ErrorCode> = new Set()): OperationObject {
   const { route: r, metadata } = route;
   const { auth } = metadata;
-  const parameters = [...parametersOf(r.pathParams, 'path', convert), ...parametersOf('query' in r ? r.query : undefined, 'query', convert)];
+  const parameters = [
+    ...parametersOf(r.pathParams, 'path', convert),
+    ...parametersOf('query' in r ? r.query : undefined, 'query', convert),
+    ...cookieParametersOf(route, convert),
+  ];
   const operation: OperationObject = {
     operationId: operationIdFor(route.name),
     tags: [metadata.tag],
     summary: r.summary ?? route.name,
     description: [r.description, describeAuth(auth, r.path.includes(':orgId'))].filter(Boolean).join('\n\n'),
-    security: securityFor(auth),
+    security: securityFor(auth, metadata.cookies),
     'x-required-scope': auth.scope,
     'x-accepted-credentials': [...auth.credentials],
     ...(parameters.length > 0 ? { parameters } : {}),
@@ -105,6 +125,6 @@ export function operationFor(route: ContractRoute, convert: SchemaConverter): Op
       content: { 'application/json': { schema: convert.toSchema(inner) } },
     };
   }
-  operation.responses = responsesOf(route, convert);
+  operation.responses = responsesOf(route, convert, usedCodes);
   return operation;
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,15 +35,17 @@ const scratch = mkdtempSync(join(tmpdir(), 'openapi-lint-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('Redocly CLI lint (recommended)', () => {
-  it('reports no errors and no warnings on the committed document', async () => {
+  it('reports no errors and no warnings on the committed document, with nothing ignored', async () => {
     const report = await lint(packageDir);
+    expect(existsSync(join(packageDir, '.redocly.lint-ignore.yaml')), 'no ignore file: the published package would lack it').toBe(false);
+    expect(report.totals.ignored).toBe(0);
     expect(report.totals.errors, describeProblems(report)).toBe(0);
     expect(report.totals.warnings, describeProblems(report)).toBe(0);
   });
 
   it('fails a document that breaks a recommended rule (the lint is really running)', async () => {
     const doc = generateOpenApiDocument();
-    delete (doc.paths!['/api/v1/auth/whoami']!.get as { summary?: string }).summary;
+    delete (doc.paths!['/auth/whoami']!.get as { summary?: string }).summary;
     copyFileSync(join(packageDir, 'redocly.yaml'), join(scratch, 'redocly.yaml'));
     writeFileSync(join(scratch, 'openapi.json'), serializeOpenApiDocument(doc));
     const report = await lint(scratch);

@@ -1,21 +1,14 @@
-import { ERROR_CODES, errorCodesForStatus } from '@payment-gateway/contract';
-import type { HeaderObject, ReferenceObject, ResponseObject } from 'openapi3-ts/oas31';
-import { schemaRef } from './schemas.js';
-
-/** Component names of the shared error responses, by status. */
-export const ERROR_RESPONSE_NAMES: Readonly<Record<number, string>> = {
-  400: 'BadRequest',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'NotFound',
-  409: 'Conflict',
-  413: 'PayloadTooLarge',
-  415: 'UnsupportedMediaType',
-  422: 'UnprocessableContent',
-  429: 'TooManyRequests',
-  500: 'InternalServerError',
-  503: 'ServiceUnavailable',
-};
+import {
+  ERROR_CODES,
+  errorCodesByStatus,
+  errorDetailsSchema,
+  SESSION_COOKIES,
+  type ErrorCode,
+  type RouteForErrors,
+  type SessionCookie,
+} from '@payment-gateway/contract';
+import type { HeaderObject, ReferenceObject, ResponseObject, SchemaObject } from 'openapi3-ts/oas31';
+import { schemaRef, type SchemaConverter } from './schemas.js';
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   200: 'OK',
@@ -38,11 +31,6 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 export const statusText = (status: number): string => STATUS_TEXT[status] ?? `HTTP ${status}`;
 
 export const headerRef = (name: string): ReferenceObject => ({ $ref: `#/components/headers/${name}` });
-export const errorResponseRef = (status: number): ReferenceObject => {
-  const name = ERROR_RESPONSE_NAMES[status];
-  if (!name) throw new Error(`No shared error response for HTTP ${status}: add it to ERROR_RESPONSE_NAMES`);
-  return { $ref: `#/components/responses/${name}` };
-};
 
 /** Headers every response carries, plus the ones specific to some statuses. */
 export const HEADERS: Readonly<Record<string, HeaderObject>> = {
@@ -56,24 +44,84 @@ export const HEADERS: Readonly<Record<string, HeaderObject>> = {
   },
 };
 
+/** `INSUFFICIENT_SCOPE` → `InsufficientScopeError`; `INTERNAL_ERROR` → `InternalError`. */
+export function errorSchemaName(code: ErrorCode): string {
+  const pascal = code
+    .toLowerCase()
+    .split('_')
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+  return pascal.endsWith('Error') ? pascal : `${pascal}Error`;
+}
+
+/** The error body of one code: `code` is that constant and `details` has that code's shape (SPEC §7.1). */
+export function errorSchemaFor(code: ErrorCode, convert: SchemaConverter): SchemaObject {
+  const details = errorDetailsSchema(code);
+  return {
+    title: errorSchemaName(code),
+    type: 'object',
+    description: `${ERROR_CODES[code].message} (HTTP ${ERROR_CODES[code].status})`,
+    properties: {
+      error: { type: 'string', description: 'Human-readable message; safe to show, never contains secrets' },
+      code: { type: 'string', const: code, description: 'Stable machine-readable code' },
+      requestId: { type: 'string', description: 'Echoed in the X-Request-ID header; quote it to support' },
+      ...(details ? { details: convert.toSchema(details) } : {}),
+    },
+    required: ['error', 'code', 'requestId'],
+  };
+}
+
+/** A `Set-Cookie` response header for the cookies a response sets or expires. */
+function setCookieHeader(sets: readonly SessionCookie[], clears: readonly SessionCookie[]): HeaderObject {
+  const parts = [
+    ...sets.map((c) => `sets \`${SESSION_COOKIES[c].name}\` (${SESSION_COOKIES[c].description})`),
+    ...clears.map((c) => `expires \`${SESSION_COOKIES[c].name}\` (\`Max-Age=0\`)`),
+  ];
+  return { description: `This response ${parts.join('; and ')}.`, schema: { type: 'string' } };
+}
+
 /**
- * The shared error responses for the given statuses: one `Error` body, the codes each status may
- * carry listed in prose.
+ * The error responses of one route, by status: only the codes that route can answer (derived
+ * by the contract from ERROR_CODES and the route's metadata), each with its own body schema,
+ * joined by a `code` discriminator. `used` collects the codes whose schemas the document needs.
  */
-export function errorResponses(statuses: Iterable<number>): Record<string, ResponseObject> {
+export function errorResponsesFor(route: RouteForErrors, used: Set<ErrorCode>): Record<string, ResponseObject> {
   const out: Record<string, ResponseObject> = {};
-  for (const status of [...new Set(statuses)].sort()) {
-    const name = errorResponseRef(status).$ref.split('/').pop()!;
-    const codes = errorCodesForStatus(status);
+  const clears = route.metadata.cookies?.clears ?? [];
+  for (const [status, codes] of errorCodesByStatus(route)) {
+    for (const code of codes) used.add(code);
+    const refs = codes.map((code) => schemaRef(errorSchemaName(code)));
+    const schema: SchemaObject | ReferenceObject =
+      refs.length === 1
+        ? refs[0]!
+        : {
+            oneOf: refs,
+            discriminator: {
+              propertyName: 'code',
+              mapping: Object.fromEntries(codes.map((code) => [code, schemaRef(errorSchemaName(code)).$ref])),
+            },
+          };
     const list = codes.map((code) => `- \`${code}\`: ${ERROR_CODES[code].message}`).join('\n');
-    out[name] = {
+    // A refresh token refused by refresh is expired in the browser too.
+    const expires = status === 401 && clears.length > 0 && (route.metadata.cookies?.reads ?? []).some((r) => clears.includes(r.cookie));
+    out[String(status)] = {
       description: `${statusText(status)}. The body's \`code\` is one of:\n\n${list}`,
       headers: {
         'X-Request-ID': headerRef('X-Request-ID'),
         ...(status === 429 || status === 503 ? { 'Retry-After': headerRef('Retry-After') } : {}),
+        ...(expires ? { 'Set-Cookie': setCookieHeader([], clears) } : {}),
       },
-      content: { 'application/json': { schema: schemaRef('Error') } },
+      content: { 'application/json': { schema } },
     };
   }
   return out;
+}
+
+/** The `Set-Cookie` header of a route's success response, if it sets or expires cookies. */
+export function successCookieHeader(route: RouteForErrors): Record<string, HeaderObject> {
+  const sets = route.metadata.cookies?.sets ?? [];
+  // Routes that read a cookie they clear (refresh) expire it only on failure; others (logout) on success.
+  const reads = (route.metadata.cookies?.reads ?? []).map((r) => r.cookie);
+  const clears = (route.metadata.cookies?.clears ?? []).filter((c) => !reads.includes(c) && !sets.includes(c));
+  return sets.length + clears.length > 0 ? { 'Set-Cookie': setCookieHeader(sets, clears) } : {};
 }

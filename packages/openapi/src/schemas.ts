@@ -13,7 +13,6 @@ import {
   CreateRecurringScheduleBody,
   CreateUserBody,
   DeepHealth,
-  ErrorBody,
   Invoice,
   InvoiceLine,
   LoginBody,
@@ -43,7 +42,6 @@ import { ignoreOverride, zodToJsonSchema } from 'zod-to-json-schema';
  * schema is inlined where it is used.
  */
 export const NAMED_SCHEMAS: Readonly<Record<string, ZodTypeAny>> = {
-  Error: ErrorBody,
   Actor,
   ApiKey,
   ApiKeyWithToken,

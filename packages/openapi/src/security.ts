@@ -1,4 +1,4 @@
-import { API_KEY_TOKEN_REGEX, type CredentialKind, type RouteAuth } from '@payment-gateway/contract';
+import { API_KEY_TOKEN_REGEX, SESSION_COOKIES, type CredentialKind, type RouteAuth, type RouteCookies } from '@payment-gateway/contract';
 import type { SecurityRequirementObject, SecuritySchemeObject } from 'openapi3-ts/oas31';
 
 /** The bearer scheme each kind of credential is sent with. */
@@ -46,15 +46,24 @@ export const SECURITY_SCHEMES: Readonly<Record<string, SecuritySchemeObject>> = 
     description:
       'An opaque customer-portal session token from `POST /api/v1/portal/auth/magic-link`. Accepted on customer-portal routes only, never on Admin API routes.',
   },
+  refreshCookie: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIES.refresh.name,
+    description: `${SESSION_COOKIES.refresh.description} Only \`POST /api/v1/auth/refresh-token\` takes it as its credential.`,
+  },
 };
 
 /**
- * Alternative security requirements for a route; public routes get `[]`. OpenAPI 3.1 lets a
- * requirement list role names for any scheme, so key and session requirements carry the scope.
+ * Alternative security requirements for a route; public routes get `[]`, and a route whose
+ * credential is a required cookie (refresh) names the cookie scheme. Scope lists stay empty:
+ * OpenAPI defines them for OAuth2 and OpenID Connect only, so the required scope is in
+ * `x-required-scope` and the description instead.
  */
-export function securityFor(auth: RouteAuth): SecurityRequirementObject[] {
+export function securityFor(auth: RouteAuth, cookies: RouteCookies = {}): SecurityRequirementObject[] {
   const schemes = [...new Set(auth.credentials.map((kind) => SCHEME_OF[kind]))];
-  return schemes.map((scheme) => ({ [scheme]: auth.scope && scheme !== 'portalSession' ? [auth.scope] : [] }));
+  if (cookies.reads?.some((r) => r.cookie === 'refresh' && r.required)) schemes.push('refreshCookie');
+  return schemes.map((scheme) => ({ [scheme]: [] }));
 }
 
 /** The prose part of an operation description that says who may call it. */

@@ -13,7 +13,7 @@ describe('OpenAPI validation (swagger-parser)', () => {
 
   it('rejects a broken document (the validator is really checking)', async () => {
     const broken = structuredClone(generateOpenApiDocument()) as unknown as Record<string, any>;
-    broken.paths['/api/v1/auth/whoami'].get.responses['200'].content['application/json'].schema = {
+    broken.paths['/auth/whoami'].get.responses['200'].content['application/json'].schema = {
       $ref: '#/components/schemas/DoesNotExist',
     };
     await expect(SwaggerParser.validate(broken as OpenAPI.Document)).rejects.toThrow(/DoesNotExist/);

@@ -1,6 +1,8 @@
 import { API_KEY_TOKEN_REGEX } from '@payment-gateway/contract';
 import { describe, expect, it } from 'vitest';
 import { apiKeyChecksum, isValidApiKeyFormat, parseApiKey } from './api-key.js';
+import { PaymentGateway } from './client.js';
+import { PaymentGatewayConfigError } from './errors.js';
 import { makeKey } from './test-support/msw.js';
 
 describe('API key format', () => {
@@ -29,11 +31,38 @@ describe('API key format', () => {
     ['a short key id', key.replace('K'.repeat(22), 'K'.repeat(21))],
     ['non-base62 characters', key.replace('K', '-')],
     ['trailing whitespace', key + ' '],
+    ['a trailing newline', key + '\n'],
+    ['leading whitespace', '  ' + key],
     ['an empty string', ''],
     ['a number', 42],
     ['undefined', undefined],
   ])('rejects %s', (_, candidate) => {
     expect(isValidApiKeyFormat(candidate)).toBe(false);
     expect(parseApiKey(candidate)).toBeNull();
+  });
+});
+
+describe('API key with surrounding whitespace', () => {
+  const key = makeKey('w');
+
+  it.each([
+    ['a trailing newline', `${key}\n`],
+    ['a trailing CRLF', `${key}\r\n`],
+    ['trailing spaces', `${key}  `],
+    ['a leading tab', `\t${key}`],
+  ])('is refused at construction, saying it has %s-like whitespace, without echoing it', (_, candidate) => {
+    let error: unknown;
+    try {
+      new PaymentGateway({ apiKey: candidate, baseUrl: 'http://gateway.test' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PaymentGatewayConfigError);
+    expect((error as Error).message).toMatch(/leading or trailing whitespace/);
+    expect((error as Error).message).not.toContain(key.slice(3, 25));
+  });
+
+  it('is not confused with a malformed key', () => {
+    expect(() => new PaymentGateway({ apiKey: 'sk_nope', baseUrl: 'http://gateway.test' })).toThrow(/does not look like/);
   });
 });

@@ -11,7 +11,7 @@ export interface ParsedApiKey {
 }
 
 /** Why a string is not an API key; never includes the string itself. */
-export type ApiKeyFormatProblem = 'not_a_string' | 'malformed' | 'bad_checksum';
+export type ApiKeyFormatProblem = 'not_a_string' | 'surrounding_whitespace' | 'malformed' | 'bad_checksum';
 
 /** The checksum a token must end with: base62 CRC32 of `sk_<keyId>.<43-char secret>`, 6 chars. */
 export function apiKeyChecksum(body: string): string {
@@ -21,6 +21,8 @@ export function apiKeyChecksum(body: string): string {
 /** Checks a token offline (format and checksum) and says what is wrong, without echoing it. */
 export function checkApiKeyFormat(token: unknown): { ok: true; key: ParsedApiKey } | { ok: false; problem: ApiKeyFormatProblem } {
   if (typeof token !== 'string') return { ok: false, problem: 'not_a_string' };
+  // Not trimmed silently: a key read with its newline is refused with a message that says so.
+  if (token !== token.trim()) return { ok: false, problem: 'surrounding_whitespace' };
   const match = API_KEY_TOKEN_REGEX.exec(token);
   if (!match) return { ok: false, problem: 'malformed' };
   const [, keyId, secret, checksum] = match as unknown as [string, string, string, string];

@@ -16,6 +16,7 @@ import type { Whoami } from './types.js';
 
 const PROBLEMS: Record<ApiKeyFormatProblem, string> = {
   not_a_string: 'it is not a string',
+  surrounding_whitespace: 'it has leading or trailing whitespace (a newline read from a file or an environment variable?); trim it',
   malformed: 'it does not look like sk_<22-char key id>.<49-char secret>',
   bad_checksum: 'its checksum does not match (truncated or mistyped?)',
 };

@@ -110,20 +110,85 @@ const STATUS_CLASSES: Record<number, typeof ApiError> = {
   429: RateLimitError,
 };
 
-/** The request never got an HTTP answer (DNS, refused connection, reset, TLS). */
+/** Where a request that got no answer was going. The URL has no credentials and no query string. */
+export interface ConnectionErrorInfo {
+  /** The underlying cause, e.g. a `TypeError: fetch failed` whose `cause` has the system error. */
+  cause?: unknown;
+  /** HTTP method, e.g. `GET`. */
+  method?: string;
+  /** The request URL without user info and query string (`?…` marks that one was sent). */
+  url?: string;
+  /** The system error code, e.g. `ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`; `ETIMEDOUT` for a timeout. */
+  code?: string;
+}
+
+/**
+ * The request never got an HTTP answer (DNS, refused connection, reset, TLS). The message says
+ * which request and why, e.g. `GET http://127.0.0.1:3000/api/v1/clients failed: ECONNREFUSED
+ * (connect ECONNREFUSED 127.0.0.1:3000)`; `method`, `url` and `code` say it as data.
+ */
 export class ConnectionError extends PaymentGatewayError {
   override name = 'ConnectionError';
-  constructor(message = 'Connection error.', options?: { cause?: unknown }) {
-    super(message, options);
+  /** HTTP method of the failed request. */
+  readonly method: string | undefined;
+  /** URL of the failed request, without credentials or query string. */
+  readonly url: string | undefined;
+  /** The system error code (`ECONNREFUSED`, `ENOTFOUND`, …), `ETIMEDOUT` for timeouts; undefined when unknown. */
+  readonly code: string | undefined;
+  constructor(message = 'Connection error.', info: ConnectionErrorInfo = {}) {
+    super(message, info.cause === undefined ? undefined : { cause: info.cause });
+    this.method = info.method;
+    this.url = info.url;
+    this.code = info.code;
   }
 }
 
 /** No answer within the `timeout`. */
 export class TimeoutError extends ConnectionError {
   override name = 'TimeoutError';
-  constructor(timeoutMs: number) {
-    super(`Request timed out after ${timeoutMs} ms.`);
+  constructor(timeoutMs: number, info: Omit<ConnectionErrorInfo, 'code'> = {}) {
+    const target = info.method && info.url ? `${info.method} ${info.url} ` : 'Request ';
+    super(`${target}timed out after ${timeoutMs} ms (ETIMEDOUT).`, { ...info, code: 'ETIMEDOUT' });
   }
+}
+
+/** A URL safe to put in an error message or a log: no user info, no query string (it may hold credentials). */
+export function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** The system error code behind a failed `fetch` (undici puts it on `cause`, sometimes in an AggregateError). */
+export function systemErrorCode(error: unknown, depth = 0): string | undefined {
+  if (!error || typeof error !== 'object' || depth > 4) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^E[A-Z0-9_]+$/.test(code)) return code;
+  if (typeof code === 'string' && code.startsWith('UND_ERR')) return code;
+  const nested = (error as { cause?: unknown }).cause ?? (error as { errors?: unknown[] }).errors?.[0];
+  return systemErrorCode(nested, depth + 1);
+}
+
+/** The innermost message of a failure chain (`connect ECONNREFUSED 127.0.0.1:3000` rather than `fetch failed`). */
+function rootMessage(error: unknown, depth = 0): string | undefined {
+  if (!error || typeof error !== 'object' || depth > 4) return undefined;
+  const nested = (error as { cause?: unknown }).cause ?? (error as { errors?: unknown[] }).errors?.[0];
+  const inner = rootMessage(nested, depth + 1);
+  if (inner) return inner;
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' && message !== '' ? message : undefined;
+}
+
+/** The ConnectionError for a request that failed before any HTTP answer. */
+export function connectionErrorFor(method: string, rawUrl: string, error: unknown): ConnectionError {
+  const url = redactUrl(rawUrl);
+  const code = systemErrorCode(error);
+  const detail = rootMessage(error);
+  const why = [code, detail && detail !== code ? `(${detail})` : undefined].filter(Boolean).join(' ') || 'no response';
+  return new ConnectionError(`${method} ${url} failed: ${why}`, { cause: error, method, url, ...(code ? { code } : {}) });
 }
 
 /** `Retry-After` as seconds: delta-seconds or an HTTP date; undefined when absent or unparsable. */

@@ -20,6 +20,7 @@ export {
   ValidationError,
   type ApiErrorCode,
   type ConfigErrorCode,
+  type ConnectionErrorInfo,
 } from './errors.js';
 export type { Page } from './pagination.js';
 export { ApiKeys, type OrganizationRequestOptions } from './resources/api-keys.js';

@@ -125,12 +125,15 @@ describe('timeout', () => {
   it('retries a timed-out GET and honours a per-call timeout', async () => {
     noJitter();
     let calls = 0;
-    server.use(http.get(url('/clients'), async () => {
-      if (calls++ === 0) await new Promise((r) => setTimeout(r, 300));
+    // The first attempt never answers (until the client gives up); the retry answers at once. A
+    // first answer after a fixed 300 ms raced the 50 ms timeout of the retry on a loaded machine.
+    server.use(http.get(url('/clients'), async ({ request }) => {
+      if (calls++ === 0) await new Promise((resolve) => request.signal.addEventListener('abort', resolve, { once: true }));
       return HttpResponse.json(page);
     }));
+    // The client's own timeout (60 s) would outlast the test: only the per-call one can end the first attempt.
     const gw = new PaymentGateway({ apiKey: KEY, baseUrl: BASE_URL });
-    await expect(gw.clients.list({}, { timeout: 50 })).resolves.toEqual(page);
+    await expect(gw.clients.list({}, { timeout: 1000 })).resolves.toEqual(page);
     expect(calls).toBe(2);
   });
 });

@@ -19,7 +19,9 @@ Options:
   --json                        Machine-readable output
   -h, --help                    Show this help
 
-Configuration comes from environment variables; see the server README.`;
+Configuration comes from environment variables; see the server README. Commands other than
+start and migrate work on an existing database only: run them with the server's DATA_DIR
+(default .data in the current directory; the start log prints the full path) or DATABASE_URL.`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -92,7 +92,7 @@ describe.skipIf(!built)('the bundled CLI (dist/payment-gateway.mjs)', () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toContain('/api/v1/auth/whoami');
+    expect(Object.keys(doc.paths)).toContain('/auth/whoami');
   });
 
   it('serves the API reference page and its Swagger UI assets from swagger-ui-dist', async () => {

@@ -25,6 +25,8 @@ describe('CLI: user:create and member:set', () => {
   }
 
   it('creates a user, then gives it a role; the membership is stored and audited as the CLI', async () => {
+    // Operator commands need an existing database: create it the way an operator does.
+    expect((await run('migrate', {})).code).toBe(0);
     const org = JSON.parse((await run('org:create', { name: 'CLI Org' })).out) as { id: string };
     const created = await run('user:create', { email: 'Ops@Example.com', name: 'Ops', password: 'a very long password' });
     expect(created.code).toBe(0);

@@ -1,6 +1,6 @@
 import type { ApiFetcherArgs } from '@ts-rest/core';
 import ky, { TimeoutError as KyTimeoutError } from 'ky';
-import { ApiError, ConnectionError, PaymentGatewayConfigError, PaymentGatewayError, TimeoutError } from '../errors.js';
+import { ApiError, connectionErrorFor, PaymentGatewayConfigError, PaymentGatewayError, redactUrl, TimeoutError } from '../errors.js';
 import { checkMaxRetries, checkTimeout, type RequestOptions, type ResolvedOptions } from '../options.js';
 import { assertNoForbiddenHeaders, ORGANIZATION_HEADER, toHeaderRecord } from './headers.js';
 import { backoffDelay, isIdempotent, isRetryableStatus, responseRetryDelay, sleep } from './retry.js';
@@ -87,8 +87,8 @@ export function createTransport(config: TransportConfig): (args: SdkFetcherArgs)
         if (signal?.aborted) throw signal.reason;
         const mapped =
           error instanceof KyTimeoutError
-            ? new TimeoutError(timeout)
-            : new ConnectionError(`Connection error: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            ? new TimeoutError(timeout, { cause: error, method: args.method, url: redactUrl(args.path) })
+            : connectionErrorFor(args.method, args.path, error);
         if (!retryable || attempt >= maxRetries) throw mapped;
         await sleep(backoffDelay(attempt), signal);
         continue;

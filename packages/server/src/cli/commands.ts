@@ -3,6 +3,8 @@ import { createGateway } from '../app.js';
 import type { ServerConfig } from '../config.js';
 import { AppError } from '../http/errors.js';
 import { migrateToLatest, openDatabase } from '../storage/database.js';
+import { resolve } from 'node:path';
+import { assertExistingDatabase } from './existing-database.js';
 import { ALL_SCOPES, ROLES, type Role } from '@payment-gateway/contract';
 
 export interface CliValues {
@@ -34,13 +36,13 @@ export async function runCommand(command: string, values: CliValues, config: Ser
       return 0;
     }
     case 'org:create':
-      return withGateway(config, async (gw) => {
+      return withGateway('org:create', config, async (gw) => {
         const name = required(values, 'name');
         const org = await gw.organizations.create({ name }, CLI_ORIGIN);
         out(values, org, `created organization ${org.id} (${org.name})`);
       });
     case 'key:create':
-      return withGateway(config, async (gw) => {
+      return withGateway('key:create', config, async (gw) => {
         const organizationId = required(values, 'org');
         const scopes = required(values, 'scopes').split(',').map((s) => s.trim()).filter(Boolean);
         const key = await gw.keys.create(
@@ -57,7 +59,7 @@ export async function runCommand(command: string, values: CliValues, config: Ser
         out(values, key, `created key ${key.id} in ${organizationId} with scopes ${key.scopes.join(', ')}\n\n  ${key.token}\n\nThis token is shown once. Store it now.`);
       });
     case 'user:create':
-      return withGateway(config, async (gw) => {
+      return withGateway('user:create', config, async (gw) => {
         const password = values.password ?? process.env.GATEWAY_USER_PASSWORD;
         if (typeof password !== 'string' || password.length < 12) {
           throw new Error('--password (or GATEWAY_USER_PASSWORD) of at least 12 characters is required');
@@ -69,7 +71,7 @@ export async function runCommand(command: string, values: CliValues, config: Ser
         out(values, user, `created user ${user.id} (${user.email})${user.globalAdmin ? ' as global admin' : ''}`);
       });
     case 'member:set':
-      return withGateway(config, async (gw) => {
+      return withGateway('member:set', config, async (gw) => {
         const role = required(values, 'role');
         if (!(ROLES as readonly string[]).includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
         const organizationId = required(values, 'org');
@@ -88,7 +90,9 @@ export async function runCommand(command: string, values: CliValues, config: Ser
 async function start(config: ServerConfig): Promise<number> {
   const gw = await createGateway(config);
   const url = await gw.listen();
-  gw.logger.info({ url, database: gw.database.dialect, changeFeed: gw.feed.status() }, `payment gateway listening on ${url}`);
+  // The data directory in full, so operators can point the other CLI commands at it (DATA_DIR).
+  const where = gw.database.dialect === 'sqlite' ? { dataDir: resolve(config.dataDir) } : {};
+  gw.logger.info({ url, database: gw.database.dialect, ...where, changeFeed: gw.feed.status() }, `payment gateway listening on ${url}`);
   const stop = (signal: string) => {
     gw.logger.info({ signal }, 'shutting down');
     gw.close().then(
@@ -101,7 +105,12 @@ async function start(config: ServerConfig): Promise<number> {
   return new Promise<number>(() => {});
 }
 
-async function withGateway(config: ServerConfig, fn: (gw: Awaited<ReturnType<typeof createGateway>>) => Promise<void>): Promise<number> {
+/**
+ * Runs an operator command on the existing database: it never creates one (nor a pepper).
+ * @throws MissingDatabaseError when there is no gateway database where the configuration points.
+ */
+async function withGateway(command: string, config: ServerConfig, fn: (gw: Awaited<ReturnType<typeof createGateway>>) => Promise<void>): Promise<number> {
+  await assertExistingDatabase(command, config);
   const gw = await createGateway({ ...config, logLevel: 'silent' });
   try {
     await fn(gw);

@@ -1,21 +1,26 @@
-import { ERROR_CODES, type ErrorBody, type ErrorCode } from '@payment-gateway/contract';
+import { ERROR_CODES, type CodeWithDetails, type ErrorBody, type ErrorCode, type ErrorDetails } from '@payment-gateway/contract';
+
+/** `details` an AppError of code `C` may carry: the contract's shape for codes that define one (ERROR_DETAILS). */
+export type AppErrorDetails<C extends ErrorCode> = C extends CodeWithDetails ? ErrorDetails<C> : Record<string, unknown>;
 
 /**
  * The one failure type services throw. The HTTP layer turns it into the one error body of
  * SPEC §7.1; services stay free of Express.
  */
-export class AppError extends Error {
+export class AppError<C extends ErrorCode = ErrorCode> extends Error {
   override name = 'AppError';
   readonly status: number;
+  readonly details?: Record<string, unknown>;
   constructor(
-    readonly code: ErrorCode,
+    readonly code: C,
     message?: string,
-    readonly details?: Record<string, unknown>,
+    details?: AppErrorDetails<C>,
     /** Extra response headers, e.g. Retry-After. */
     readonly headers?: Record<string, string>,
   ) {
     super(message ?? ERROR_CODES[code].message);
     this.status = ERROR_CODES[code].status;
+    if (details !== undefined) this.details = details;
   }
 }
 
