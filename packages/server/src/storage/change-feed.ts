@@ -37,6 +37,10 @@ export interface ChangeFeed {
   /** Runs this instance's own listeners, once the transaction has committed. */
   dispatchLocal(events: readonly ChangeEvent[]): void;
   subscribe(listener: ChangeFeedListener): () => void;
+  /**
+   * `disconnected` whenever events may be missed: no subscription, or (PostgreSQL) no proof of
+   * liveness within FEED_LIVENESS_MS. Computed at each call, so callers check it per lookup.
+   */
   status(): ChangeFeedStatus;
   lastEventAt(): Date | null;
   start(): Promise<void>;

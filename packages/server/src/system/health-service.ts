@@ -58,12 +58,20 @@ export type Readiness = { ready: true } | { ready: false; reason: 'database' | '
 /**
  * GET /health/ready (SPEC §7.4): ready while the instance reaches its database and its change
  * feed is proven alive (`FEED_LIVENESS_MS`); a load balancer stops routing to it otherwise.
- * Answers within DATABASE_TIMEOUT_MS.
+ * Answers within DATABASE_TIMEOUT_MS, and at once when the feed lapses during the ping.
  */
 export async function readiness(d: Pick<DeepHealthDeps, 'database' | 'feed'>): Promise<Readiness> {
-  if (d.feed.status() === 'disconnected') return { ready: false, reason: 'change-feed' };
-  if (!(await pingDatabase(d.database))) return { ready: false, reason: 'database' };
-  // The feed may have lapsed while the ping ran.
-  if (d.feed.status() === 'disconnected') return { ready: false, reason: 'change-feed' };
-  return { ready: true };
+  const feedDown = () => d.feed.status() === 'disconnected';
+  if (feedDown()) return { ready: false, reason: 'change-feed' };
+  let poll: NodeJS.Timeout | undefined;
+  const lapsed = new Promise<'lapsed'>((resolve) => {
+    poll = setInterval(() => feedDown() && resolve('lapsed'), 50);
+  });
+  try {
+    const outcome = await Promise.race([pingDatabase(d.database), lapsed]);
+    if (outcome === 'lapsed' || feedDown()) return { ready: false, reason: 'change-feed' };
+    return outcome ? { ready: true } : { ready: false, reason: 'database' };
+  } finally {
+    clearInterval(poll);
+  }
 }
