@@ -60,7 +60,6 @@ export async function createPgPool(o: PgPoolOptions): Promise<Pool> {
     idle_in_transaction_session_timeout: Math.max(5 * o.timeoutMs, 10_000),
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
-    idleTimeoutMillis: 30_000,
   });
   const onError = (err: Error) => o.onConnectionError?.(err);
   // Idle clients: pg-pool re-emits their errors on the pool.
