@@ -25,6 +25,7 @@ const PG_CONNECTION_MESSAGES = [
   /^timeout expired$/,
   /^Client was closed and is not queryable/,
   /^Cannot use a pool after calling end/,
+  /^Database unreachable/,
 ];
 
 /**

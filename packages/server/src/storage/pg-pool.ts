@@ -1,4 +1,5 @@
-import type { Pool } from 'pg';
+import type { PostgresPool } from 'kysely';
+import { CircuitBreaker, isTimeout } from './circuit-breaker.js';
 
 export interface PgPoolOptions {
   connectionString: string;
@@ -30,31 +31,51 @@ export const QUERY_READ_TIMEOUT = 'Query read timeout';
  *   no RST; TCP keepalive alone takes minutes to notice). A client whose query timed out is
  *   ended at once: its socket may still deliver the late answer, and the next user must not
  *   queue behind it.
+ * - After a timeout, a circuit breaker (circuit-breaker.ts) fails further checkouts at once
+ *   until a probe on a fresh connection gets an answer again.
  */
-export async function createPgPool(o: PgPoolOptions): Promise<Pool> {
+export async function createPgPool(o: PgPoolOptions): Promise<PostgresPool> {
   const { default: pg } = await import('pg');
   // Timestamps and booleans are stored portably; make pg return int8 (bigserial) as numbers.
   pg.types.setTypeParser(20, (v) => Number(v));
 
+  let circuit: CircuitBreaker | null = null;
   class BoundedClient extends pg.Client {
     override query(...args: unknown[]): any {
       const result = (super.query as (...a: unknown[]) => unknown)(...args);
       if (result && typeof (result as Promise<unknown>).then === 'function') {
         return (result as Promise<unknown>).catch((err: unknown) => {
-          if (err instanceof Error && err.message === QUERY_READ_TIMEOUT) void this.end().catch(() => {});
+          if (err instanceof Error && err.message === QUERY_READ_TIMEOUT) {
+            void this.end().catch(() => {});
+            circuit?.trip();
+          }
           throw err;
         });
       }
       return result;
     }
   }
+  const settings = { connectionString: o.connectionString, connectionTimeoutMillis: o.timeoutMs, query_timeout: o.timeoutMs };
+  circuit = new CircuitBreaker({
+    probe: async () => {
+      const client = new BoundedClient(settings);
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        await client.query('select 1');
+        return true;
+      } catch {
+        return false;
+      } finally {
+        void client.end().catch(() => {});
+      }
+    },
+  });
 
   const pool = new pg.Pool({
-    connectionString: o.connectionString,
+    ...settings,
     max: o.max,
     Client: BoundedClient,
-    connectionTimeoutMillis: o.timeoutMs,
-    query_timeout: o.timeoutMs,
     statement_timeout: o.timeoutMs,
     // A transaction left open by a client that vanished releases its locks on its own.
     idle_in_transaction_session_timeout: Math.max(5 * o.timeoutMs, 10_000),
@@ -66,5 +87,20 @@ export async function createPgPool(o: PgPoolOptions): Promise<Pool> {
   pool.on('error', onError);
   // Checked-out clients: a listener for the client's whole life (see above).
   pool.on('connect', (client) => client.on('error', onError));
-  return pool;
+  const breaker = circuit;
+  return {
+    async connect() {
+      breaker.check();
+      try {
+        return await pool.connect();
+      } catch (err) {
+        if (isTimeout(err)) breaker.trip();
+        throw err;
+      }
+    },
+    async end() {
+      breaker.stop();
+      await pool.end();
+    },
+  };
 }
