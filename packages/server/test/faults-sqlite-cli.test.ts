@@ -47,17 +47,24 @@ describe.skipIf(!built)('SQLite: a role changed by the CLI in another process', 
         samples.push({ start, status: res.status, code: res.body?.code });
       }
     })();
-    await new Promise((r) => setTimeout(r, 100));
-    const env = { PATH: process.env.PATH ?? '', DATA_DIR: server.gateway.config.dataDir, LOG_LEVEL: 'silent' };
-    await run(process.execPath, [BUNDLE, 'member:set', '--org', orgId, '--email', editor.email, '--role', 'viewer', '--json'], { env });
-    // The CLI has exited: its change is committed.
-    const committedBy = performance.now();
-    while (performance.now() < committedBy + PROPAGATION_WINDOW_MS + 500) await new Promise((r) => setTimeout(r, 20));
-    running = false;
-    await loop;
+    let committedBy: number;
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      const env = { PATH: process.env.PATH ?? '', DATA_DIR: server.gateway.config.dataDir, LOG_LEVEL: 'silent', DATABASE_TIMEOUT_MS: '30000' };
+      await run(process.execPath, [BUNDLE, 'member:set', '--org', orgId, '--email', editor.email, '--role', 'viewer', '--json'], { env });
+      // The CLI has exited: its change is committed.
+      committedBy = performance.now();
+      while (performance.now() < committedBy + PROPAGATION_WINDOW_MS + 500) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      running = false;
+      await loop;
+    }
 
     expect(samples.some((s) => s.status === 201 && s.start < committedBy), 'writes succeeded before the change').toBe(true);
-    expect(samples.filter((s) => s.status !== 201 && !(s.status === 403 && s.code === 'INSUFFICIENT_SCOPE')), 'only 201 or the refusal').toEqual([]);
+    // 503 is failing closed (the server waited DATABASE_TIMEOUT_MS for the CLI's write lock).
+    const allowed = (s: { status: number; code: string | undefined }) =>
+      s.status === 201 || (s.status === 403 && s.code === 'INSUFFICIENT_SCOPE') || (s.status === 503 && s.code === 'SERVICE_UNAVAILABLE');
+    expect(samples.filter((s) => !allowed(s)), 'only 201, the refusal, or 503').toEqual([]);
     const late = samples.filter((s) => s.status === 201 && s.start > committedBy + PROPAGATION_WINDOW_MS);
     expect(late, `no write started more than ${PROPAGATION_WINDOW_MS} ms after the CLI committed succeeds`).toEqual([]);
     const firstRefusal = samples.findIndex((s) => s.status === 403);
