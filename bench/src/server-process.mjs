@@ -103,7 +103,7 @@ export async function waitForHealth(url, since, timeoutMs = 20_000) {
 
 /**
  * Spawns `payment-gateway start` and waits for /health. `startupMs` is spawn → first 200.
- * @returns {Promise<{ url: string, pid: number, startupMs: number, stop(): Promise<void> }>}
+ * @returns {Promise<{ url: string, pid: number, startupMs: number, exitCode: number | string | null, stop(): Promise<void> }>}
  */
 export function startServer({ env, port, cli = CLI }) {
   return startProcess({ args: [cli, 'start'], env, port });
@@ -145,6 +145,10 @@ export async function startProcess({ args, env, port }) {
     startupMs,
     get stderr() {
       return stderr;
+    },
+    /** null while running; the exit code or signal once the process has ended. */
+    get exitCode() {
+      return child.exitCode ?? child.signalCode;
     },
     async stop() {
       if (child.exitCode !== null) return;

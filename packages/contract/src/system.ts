@@ -191,13 +191,27 @@ export const systemContract = c.router({
   },
 }, { pathPrefix: API_PREFIX });
 
-/** Shallow liveness for load balancers; outside /api/v1 and without authentication. */
+/**
+ * Probes for load balancers and orchestrators; outside /api/v1 and without authentication.
+ * `/health` is shallow liveness (restart the process if it fails); `/health/ready` is
+ * readiness (stop routing to the instance while it fails), SPEC §7.4.
+ */
 export const healthContract = c.router({
   health: {
     method: 'GET',
     path: '/health',
     responses: { 200: z.object({ status: z.literal('ok') }), 500: ErrorBody },
     summary: 'Liveness probe for load balancers (no auth, no database)',
+    metadata: meta('Health', { credentials: [], scope: null, organization: 'none' }),
+  },
+  ready: {
+    method: 'GET',
+    path: '/health/ready',
+    responses: { 200: z.object({ status: z.literal('ready') }), 503: ErrorBody },
+    summary: 'Readiness probe for load balancers (no auth)',
+    description:
+      'Answers 200 while the instance reaches its database and its change feed is proven alive (a heartbeat heard within FEED_LIVENESS_MS); ' +
+      'otherwise 503 SERVICE_UNAVAILABLE with Retry-After, so a load balancer stops routing to it. Never waits longer than DATABASE_TIMEOUT_MS.',
     metadata: meta('Health', { credentials: [], scope: null, organization: 'none' }),
   },
 });

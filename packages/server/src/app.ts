@@ -46,6 +46,7 @@ import { LoginLimiter } from './sessions/login-limiter.js';
 import { SessionService } from './sessions/session-service.js';
 import { PgChangeFeed } from './storage/pg-change-feed.js';
 import { OrganizationService } from './system/organization-service.js';
+import { readyHandler } from './system/ready-handler.js';
 import { SettingsService } from './system/settings-service.js';
 import { UserService } from './system/user-service.js';
 import { VERSION } from './version.js';
@@ -96,16 +97,23 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
   // Redaction and the credential scrub apply here as well, so an injected logger never prints credentials either.
   const logger = secureLogger(options.logger ?? createLogger(config.logLevel));
   const now = options.now ?? (() => new Date());
-  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    timeoutMs: config.databaseTimeoutMs,
+    onConnectionError: (err) => logger.warn({ err: err.message }, 'database connection lost'),
+  });
   await migrateToLatest(database);
 
   const feed: ChangeFeed = config.databaseUrl
     ? new PgChangeFeed({
         connectionString: config.databaseUrl,
+        livenessMs: config.feedLivenessMs,
+        timeoutMs: config.databaseTimeoutMs,
         onError: (err) => logger.warn({ err: err.message }, 'change feed connection lost'),
         onStatus: (status) => logger.info({ status }, 'change feed status'),
       })
-    : new InProcessChangeFeed();
+    : new InProcessChangeFeed({ dataVersion: database.dataVersion });
   await feed.start();
 
   const pepper = config.pepper ?? loadOrCreateSecretFile(config.dataDir, 'api-key-pepper');
@@ -168,7 +176,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
   app.use(requestId);
   // TLS usually ends at the load balancer: do not ask browsers to upgrade the docs' asset requests.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
-  app.use(pinoHttp({ logger, genReqId: (req) => (req as express.Request).requestId, autoLogging: { ignore: (req) => req.url === '/health' }, ...requestLogOptions }));
+  app.use(pinoHttp({ logger, genReqId: (req) => (req as express.Request).requestId, autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/health/ready' }, ...requestLogOptions }));
   app.use((req, _res, next) => {
     // Bodies are JSON only; anything else is refused before it is parsed.
     if (req.headers['content-length'] && req.headers['content-length'] !== '0' && !req.is('application/json')) {
@@ -182,7 +190,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
   const startedAt = new Date();
   const s = initServer();
   const endpoints = endpointOptions(auth);
-  createExpressEndpoints(contract.health, s.router(contract.health, { health: async () => ({ status: 200, body: { status: 'ok' as const } }) }), app, endpoints);
+  createExpressEndpoints(contract.health, s.router(contract.health, { health: async () => ({ status: 200, body: { status: 'ok' as const } }), ready: readyHandler({ database, feed }) }), app, endpoints);
   registerOrgApiKeyRoutes(app, keys, endpoints);
   registerSystemApiKeyRoutes(app, keys, endpoints);
   registerSystemRoutes(app, { database, feed, keyCache, settings, organizations, users, startedAt }, endpoints);

@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   LOGIN_FAILURE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   KEY_CACHE_MAX_AGE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   LAST_USED_FLUSH_MS: z.coerce.number().int().min(100).default(10_000),
+  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100, 'DATABASE_TIMEOUT_MS must be at least 100').max(60_000, 'DATABASE_TIMEOUT_MS must be at most 60000').default(2_000),
+  FEED_LIVENESS_MS: z.coerce.number().int().min(100, 'FEED_LIVENESS_MS must be at least 100').max(60_000, 'FEED_LIVENESS_MS must be at most 60000').default(1_000),
   PORTAL_BASE_URL: z.string().url().default('http://localhost:3000'),
   BOOTSTRAP_ADMIN_EMAIL: z.string().email().optional(),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters').optional(),
@@ -57,6 +59,16 @@ export interface ServerConfig {
   loginFailureLimitPerAccount: number;
   keyCacheMaxAgeMs: number;
   lastUsedFlushMs: number;
+  /**
+   * Longest wait on the database per step (connect, pool checkout, statement, round trip);
+   * past it the request answers 503 SERVICE_UNAVAILABLE (SPEC §7.4). Milliseconds.
+   */
+  databaseTimeoutMs: number;
+  /**
+   * How long the change feed is trusted without hearing its own heartbeat; past it every cache
+   * reads through and /health/ready answers 503 (SPEC §7.4). Milliseconds.
+   */
+  feedLivenessMs: number;
   portalBaseUrl: string;
   bootstrapAdminEmail: string | undefined;
   bootstrapAdminPassword: string | undefined;
@@ -101,6 +113,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginFailureLimitPerAccount: e.LOGIN_FAILURE_LIMIT_PER_ACCOUNT,
     keyCacheMaxAgeMs: e.KEY_CACHE_MAX_AGE_MS,
     lastUsedFlushMs: e.LAST_USED_FLUSH_MS,
+    databaseTimeoutMs: e.DATABASE_TIMEOUT_MS,
+    feedLivenessMs: e.FEED_LIVENESS_MS,
     portalBaseUrl: e.PORTAL_BASE_URL,
     bootstrapAdminEmail: e.BOOTSTRAP_ADMIN_EMAIL,
     bootstrapAdminPassword: e.BOOTSTRAP_ADMIN_PASSWORD,

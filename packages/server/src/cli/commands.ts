@@ -111,7 +111,8 @@ async function start(config: ServerConfig): Promise<number> {
  */
 async function withGateway(command: string, config: ServerConfig, fn: (gw: Awaited<ReturnType<typeof createGateway>>) => Promise<void>): Promise<number> {
   await assertExistingDatabase(command, config);
-  const gw = await createGateway({ ...config, logLevel: 'silent' });
+  // An operator command may wait for a busy server's write lock (SQLite): longer than a request may.
+  const gw = await createGateway({ ...config, logLevel: 'silent', databaseTimeoutMs: Math.max(config.databaseTimeoutMs, 30_000) });
   try {
     await fn(gw);
     return 0;

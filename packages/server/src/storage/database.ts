@@ -1,9 +1,9 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
-import type { Pool } from 'pg';
 import type { DialectName } from './dialect.js';
 import { prepareDataDirectory } from './data-directory.js';
 import { migrationsFor } from './migrations/index.js';
+import { createPgPool } from './pg-pool.js';
 import type { Database } from './schema.js';
 
 export interface DatabaseOptions {
@@ -13,6 +13,13 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** PostgreSQL pool size. @default 10 */
   poolSize?: number;
+  /**
+   * Longest wait on the database in milliseconds (SPEC §7.4): PostgreSQL connect, pool
+   * checkout, statement and round trip; SQLite busy timeout. @default 2000
+   */
+  timeoutMs?: number;
+  /** Connection errors nobody is waiting on (logging only; they never end the process). */
+  onConnectionError?: (err: Error) => void;
 }
 
 export interface DatabaseHandle {
@@ -20,38 +27,53 @@ export interface DatabaseHandle {
   dialect: DialectName;
   /** The PostgreSQL connection string (for the change feed's dedicated LISTEN connection). */
   databaseUrl: string | undefined;
+  /** The bound every database wait is held to (DatabaseOptions.timeoutMs). */
+  timeoutMs: number;
+  /**
+   * SQLite only: `PRAGMA data_version` of this connection, which changes when another process
+   * (the CLI) commits to the database file; undefined on PostgreSQL.
+   */
+  dataVersion?: () => number;
   close(): Promise<void>;
 }
 
-/** pg is loaded on first use, only when PostgreSQL is configured: the embedded default starts faster without it. */
-async function createPgPool(connectionString: string, max: number): Promise<Pool> {
-  const { default: pg } = await import('pg');
-  // Timestamps and booleans are stored portably; make pg return int8 (bigserial) as numbers.
-  pg.types.setTypeParser(20, (v) => Number(v));
-  const pool = new pg.Pool({ connectionString, max });
-  // An idle client losing its connection (e.g. PostgreSQL restart) must not crash the process.
-  pool.on('error', () => {});
-  return pool;
-}
-
 export function openDatabase(options: DatabaseOptions): DatabaseHandle {
+  const timeoutMs = options.timeoutMs ?? 2000;
   if (options.databaseUrl) {
-    const { databaseUrl, poolSize = 10 } = options;
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: () => createPgPool(databaseUrl, poolSize) }) });
-    return { db, dialect: 'postgres', databaseUrl: options.databaseUrl, close: () => db.destroy() };
+    const { databaseUrl, poolSize = 10, onConnectionError } = options;
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: () => createPgPool({ connectionString: databaseUrl, max: poolSize, timeoutMs, onConnectionError }) }),
+    });
+    return { db, dialect: 'postgres', databaseUrl: options.databaseUrl, timeoutMs, close: () => db.destroy() };
   }
   const dir = options.dataDir ?? '.data';
   const sqlite = new SQLite(prepareDataDirectory(dir, 'gateway.sqlite'));
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  // better-sqlite3 waits for a lock synchronously: held to the same bound as PostgreSQL.
+  sqlite.pragma(`busy_timeout = ${timeoutMs}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', databaseUrl: undefined, close: () => db.destroy() };
+  const dataVersion = () => sqlite.pragma('data_version', { simple: true }) as number;
+  return { db, dialect: 'sqlite', databaseUrl: undefined, timeoutMs, dataVersion, close: () => db.destroy() };
 }
+
+/**
+ * Migrations may wait for another instance's migration lock or build an index: longer than a
+ * request may wait, so on PostgreSQL they run on a connection of their own with this bound.
+ */
+const MIGRATION_TIMEOUT_MS = 120_000;
 
 /** Applies every pending migration; throws with the failing migration's name on error. */
 export async function migrateToLatest(handle: DatabaseHandle): Promise<MigrationResultSet> {
+  if (handle.dialect === 'postgres' && handle.databaseUrl && handle.timeoutMs < MIGRATION_TIMEOUT_MS) {
+    const own = openDatabase({ databaseUrl: handle.databaseUrl, poolSize: 1, timeoutMs: MIGRATION_TIMEOUT_MS });
+    try {
+      return await migrateToLatest(own);
+    } finally {
+      await own.close();
+    }
+  }
   const migrator = new Migrator({
     db: handle.db,
     provider: { getMigrations: async () => migrationsFor(handle.dialect) },

@@ -22,8 +22,10 @@ const FILL_ATTEMPTS = 3;
  * - entries live at most `maxAgeMs`, whatever the feed says;
  * - a generation counter, bumped by every eviction, stops a fill that raced with an eviction
  *   from storing what it read (the row may predate the change): it reads again instead;
- * - while the feed is disconnected nothing is cached and every lookup reads the database
- *   (fail closed), since an eviction may have been missed.
+ * - while the feed is disconnected, or not proven alive within FEED_LIVENESS_MS (SPEC §7.4,
+ *   see PgChangeFeed), nothing is served from or stored in the cache and every lookup reads
+ *   the database (fail closed, and 503 within DATABASE_TIMEOUT_MS when that fails too), since
+ *   an eviction may have been missed. Trust is checked on every lookup.
  */
 export class FeedCache<V extends NonNullable<unknown> | null> {
   readonly #entries = new Map<string, { value: V; at: number }>();

@@ -20,12 +20,7 @@ export interface DeepHealthDeps {
  */
 export async function deepHealth(d: DeepHealthDeps): Promise<z.infer<typeof DeepHealth>> {
   const started = performance.now();
-  let dbOk = true;
-  try {
-    await sql`select 1`.execute(d.database.db);
-  } catch {
-    dbOk = false;
-  }
+  const dbOk = await pingDatabase(d.database);
   const latencyMs = Math.round((performance.now() - started) * 100) / 100;
   const feedStatus = d.feed.status();
   return {
@@ -36,4 +31,47 @@ export async function deepHealth(d: DeepHealthDeps): Promise<z.infer<typeof Deep
     changeFeed: { status: feedStatus, lastEventAt: d.feed.lastEventAt()?.toISOString() ?? null },
     cache: { entries: d.keyCache.size, maxAgeMs: d.keyCache.maxAgeMs, readThrough: d.keyCache.readThrough },
   };
+}
+
+/**
+ * True when the database answers `select 1` within its timeout (DATABASE_TIMEOUT_MS). Never
+ * rejects and never waits longer than the timeout, whatever the connection does.
+ */
+export async function pingDatabase(database: DatabaseHandle): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), database.timeoutMs);
+  });
+  const ping = sql`select 1`.execute(database.db).then(
+    () => true,
+    () => false,
+  );
+  try {
+    return await Promise.race([ping, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export type Readiness = { ready: true } | { ready: false; reason: 'database' | 'change-feed' };
+
+/**
+ * GET /health/ready (SPEC §7.4): ready while the instance reaches its database and its change
+ * feed is proven alive (`FEED_LIVENESS_MS`); a load balancer stops routing to it otherwise.
+ * Answers within DATABASE_TIMEOUT_MS, and at once when the feed lapses during the ping.
+ */
+export async function readiness(d: Pick<DeepHealthDeps, 'database' | 'feed'>): Promise<Readiness> {
+  const feedDown = () => d.feed.status() === 'disconnected';
+  if (feedDown()) return { ready: false, reason: 'change-feed' };
+  let poll: NodeJS.Timeout | undefined;
+  const lapsed = new Promise<'lapsed'>((resolve) => {
+    poll = setInterval(() => feedDown() && resolve('lapsed'), 50);
+  });
+  try {
+    const outcome = await Promise.race([pingDatabase(d.database), lapsed]);
+    if (outcome === 'lapsed' || feedDown()) return { ready: false, reason: 'change-feed' };
+    return outcome ? { ready: true } : { ready: false, reason: 'database' };
+  } finally {
+    clearInterval(poll);
+  }
 }

@@ -13,6 +13,8 @@ export interface ThrowawayPostgres {
   /** Stops the server (sessions are terminated); asynchronous so request loops keep running. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** `pg_ctl restart -m fast`: every session is terminated, the server is back when it resolves. */
+  restart(): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -67,6 +69,10 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     },
     async start() {
       await start();
+      running = true;
+    },
+    async restart() {
+      await run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-m', 'fast', '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'restart']);
       running = true;
     },
     async destroy() {

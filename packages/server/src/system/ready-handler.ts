@@ -1,0 +1,20 @@
+import { AppError } from '../http/errors.js';
+import type { ChangeFeed } from '../storage/change-feed.js';
+import type { DatabaseHandle } from '../storage/database.js';
+import { readiness } from './health-service.js';
+
+/**
+ * The handler of GET /health/ready: 200 `{ status: 'ready' }`, or the one error body with 503
+ * SERVICE_UNAVAILABLE and Retry-After naming what is down (SPEC §7.4).
+ * @throws AppError SERVICE_UNAVAILABLE while the database or the change feed is down
+ */
+export function readyHandler(d: { database: DatabaseHandle; feed: ChangeFeed }) {
+  return async () => {
+    const r = await readiness(d);
+    if (!r.ready) {
+      const what = r.reason === 'database' ? 'The database does not answer' : 'The change feed is not proven alive';
+      throw new AppError('SERVICE_UNAVAILABLE', `${what}; this instance is not ready.`, { reason: r.reason }, { 'Retry-After': '1' });
+    }
+    return { status: 200 as const, body: { status: 'ready' as const } };
+  };
+}
