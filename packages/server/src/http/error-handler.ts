@@ -97,7 +97,7 @@ function fromClientStatus(status: number, err: unknown): AppError {
       if (err instanceof URIError) {
         return new AppError('VALIDATION_FAILED', 'The path is not valid percent-encoding.', { issues: [{ path: 'params', message: 'malformed percent-encoding' }] });
       }
-      return new AppError('VALIDATION_FAILED', 'The request could not be read.');
+      return new AppError('VALIDATION_FAILED', 'The request could not be read.', { issues: [{ path: 'request', message: 'unreadable (framing, encoding or compression)' }] });
   }
 }
 
@@ -120,6 +120,6 @@ function fromBodyParser(err: BodyParserError): AppError {
     case 'charset.unsupported':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json in UTF-8, identity, gzip, deflate or br encoded.');
     default:
-      return new AppError('VALIDATION_FAILED', 'The request body could not be read.');
+      return new AppError('VALIDATION_FAILED', 'The request body could not be read.', { issues: [{ path: 'body', message: `unreadable body (${err.type})` }] });
   }
 }

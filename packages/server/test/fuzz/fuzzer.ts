@@ -234,18 +234,80 @@ function buildRequest(method: string, target: string, headers: [string, string][
   return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), body ?? Buffer.alloc(0)]);
 }
 
-/** One request against `op`: every part plausible or hostile, chosen by fast-check. */
+/** Credential labels that the operation accepts (by its OpenAPI security), for plausible requests. */
+function acceptedCredentials(op: Operation, target: FuzzTarget): string[] {
+  const labels: string[] = [];
+  if (op.security.includes('apiKey')) labels.push('orgKey', 'systemKey');
+  if (op.security.includes('session')) labels.push('adminSession');
+  if (op.security.includes('portalSession')) labels.push('portalSession');
+  const known = labels.filter((l) => target.credentials[l] !== undefined);
+  return known.length > 0 ? known : ['none'];
+}
+
+interface Parts {
+  method: string;
+  segments: string[];
+  query: string;
+  headers: HeaderPlan;
+  body: BodyPlan;
+  trailingSlash: string;
+}
+
+/** A request that should get past validation: real ids, valid values, an accepted credential. */
+function plausibleParts(doc: OpenApiDocument, op: Operation, target: FuzzTarget): fc.Arbitrary<Parts> {
+  const segments = fc.tuple(
+    ...op.pathParams.map((p) => {
+      const guarded = destructiveParams(op).has(p.name);
+      const real = (target.hints[p.name] ?? []).filter((v) => !guarded || !target.protectedValues.includes(v));
+      return real.length > 0 ? pick(real).map(encodeURIComponent) : fromSchema(doc, p.schema).map((v) => encodeURIComponent(String(v)));
+    }),
+  );
+  const query = fc
+    .tuple(...op.queryParams.map((p) => fc.option(fromSchema(doc, p.schema, target.hints, p.name).map((v) => `${p.name}=${encodeURIComponent(String(v))}`), { freq: 2 })))
+    .map((parts) => {
+      const present = parts.filter((x): x is string => x !== null);
+      return present.length > 0 ? `?${present.join('&')}` : '';
+    });
+  const orgCookie = (target.cookies ?? [])[0];
+  const headers = pick(acceptedCredentials(op, target)).map((credential): HeaderPlan => ({
+    credential,
+    // A session's organization comes from the selectedOrganization cookie on context routes (SPEC §3).
+    extra: credential === 'adminSession' && orgCookie ? [['Cookie', orgCookie]] : [],
+  }));
+  const body = fc.record({
+    text: op.body ? fromSchema(doc, op.body, target.hints).map((v) => JSON.stringify(v)) : fc.constant(null),
+    contentType: fc.constant('application/json'),
+    encoding: fc.constant(null),
+    corrupt: fc.constant(false),
+    chunked: fc.boolean(),
+  });
+  return fc.record({ method: fc.constant(op.method), segments, query, headers, body, trailingSlash: fc.constant('') });
+}
+
+/** A request with every part hostile or plausible at random. */
+function hostileParts(doc: OpenApiDocument, op: Operation, target: FuzzTarget): fc.Arbitrary<Parts> {
+  return fc.record({
+    method: methodArbitrary(op),
+    segments: fc.tuple(...op.pathParams.map((p) => segmentArbitrary(doc, op, p.name, target))),
+    query: queryArbitrary(doc, op, target),
+    headers: headerArbitrary(op, target),
+    body: bodyArbitrary(doc, op, target),
+    trailingSlash: fc.oneof({ weight: 9, arbitrary: fc.constant('') }, { weight: 1, arbitrary: pick(['/', '//', '/.', '%2F', '/..']) }),
+  });
+}
+
+const DIMENSIONS = ['method', 'segments', 'query', 'headers', 'body', 'trailingSlash'] as const;
+
+/**
+ * One request against `op`. Half are hostile in every part; the other half are plausible (they
+ * reach services and storage) with at most one part swapped for its hostile version.
+ */
 export function caseArbitrary(doc: OpenApiDocument, op: Operation, target: FuzzTarget): fc.Arbitrary<FuzzCase> {
-  const segments = fc.tuple(...op.pathParams.map((p) => segmentArbitrary(doc, op, p.name, target)));
+  const mixed = fc
+    .tuple(plausibleParts(doc, op, target), hostileParts(doc, op, target), fc.option(pick(DIMENSIONS), { freq: 3 }))
+    .map(([plausible, hostile, swap]) => (swap === null ? plausible : { ...plausible, [swap]: hostile[swap] }));
   return fc
-    .record({
-      method: methodArbitrary(op),
-      segments,
-      query: queryArbitrary(doc, op, target),
-      headers: headerArbitrary(op, target),
-      body: bodyArbitrary(doc, op, target),
-      trailingSlash: fc.oneof({ weight: 9, arbitrary: fc.constant('') }, { weight: 1, arbitrary: pick(['/', '//', '/.', '%2F', '/..']) }),
-    })
+    .oneof(hostileParts(doc, op, target), mixed)
     .map(({ method, segments: values, query, headers, body, trailingSlash }) => {
       let path = op.path;
       op.pathParams.forEach((p, i) => {
@@ -281,6 +343,11 @@ export function caseArbitrary(doc: OpenApiDocument, op: Operation, target: FuzzT
     });
 }
 
+function hasIssues(details: unknown): boolean {
+  const issues = (details as { issues?: unknown } | undefined)?.issues;
+  return Array.isArray(issues) && issues.length > 0 && issues.every((i) => typeof i?.path === 'string' && typeof i?.message === 'string');
+}
+
 /** Checks one response against SPEC §7.1; returns the findings (empty when it is fine). */
 export function findingsOf(c: FuzzCase, r: RawResponse): Finding[] {
   const out: Finding[] = [];
@@ -304,7 +371,9 @@ export function findingsOf(c: FuzzCase, r: RawResponse): Finding[] {
       typeof b!.requestId === 'string' &&
       b!.requestId === requestId &&
       (b!.details === undefined || (typeof b!.details === 'object' && b!.details !== null && !Array.isArray(b!.details))) &&
-      ERROR_CODES[b!.code as keyof typeof ERROR_CODES].status === r.status;
+      ERROR_CODES[b!.code as keyof typeof ERROR_CODES].status === r.status &&
+      // VALIDATION_FAILED lists the issues (SPEC §7.1).
+      (b!.code !== 'VALIDATION_FAILED' || hasIssues(b!.details));
     if (!ok) out.push('bad error shape');
   }
   return out;

@@ -22,9 +22,15 @@ function stringArbitrary(s: JsonSchema): fc.Arbitrary<string> {
     case 'email':
       return fc.oneof(fc.constantFrom('alice@example.com', 'bob@example.com', 'Carol@Example.COM'), fc.emailAddress());
     case 'date-time':
-      return fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+      return fc.oneof(
+        { weight: 4, arbitrary: fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()) },
+        { weight: 1, arbitrary: fc.constantFrom('9999-12-31T23:59:59.999Z', '1970-01-01T00:00:00.000Z', '2038-01-19T03:14:08.000Z', '0001-01-01T00:00:00.000Z') },
+      );
     case 'date':
-      return fc.date({ min: new Date(Date.now() + 86_400_000), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+      return fc.oneof(
+        { weight: 4, arbitrary: fc.date({ min: new Date(Date.now() + 86_400_000), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)) },
+        { weight: 1, arbitrary: fc.constantFrom('9999-12-31', '9999-12-01', '2038-01-19', '2100-02-28', '2096-02-29', new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)) },
+      );
     case 'uri':
     case 'url':
       return fc.webUrl();
