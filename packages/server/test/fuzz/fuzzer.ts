@@ -191,7 +191,7 @@ function headerArbitrary(op: Operation, target: FuzzTarget): fc.Arbitrary<Header
     optional('Idempotency-Key', fc.oneof(fc.uuid(), pick(HOSTILE_HEADER_VALUES))),
     optional('X-Forwarded-For', pick(['203.0.113.7', '::1', 'garbage', '1.2.3.4, 5.6.7.8', '::ffff:10.0.0.1', ''])),
     optional('Origin', pick(['https://evil.example', 'null', '', 'http://127.0.0.1'])),
-    optional('Range', pick(['bytes=0-1', 'bytes=x'])),
+    optional('Range', pick(['bytes=0-1', 'bytes=x', 'bytes=99999999-', 'bytes=0-0,1-1,2-2'])),
     optional('If-None-Match', pick(['*', 'W/"x"'])),
     optional('X-HTTP-Method-Override', pick(['DELETE', 'PUT'])),
     optional('X-Odd-Value', fc.oneof(fc.string({ maxLength: 50 }).map(latin1Safe), pick(['0', '-1', 'true', 'null', '[]']))),
@@ -379,10 +379,24 @@ export function findingsOf(c: FuzzCase, r: RawResponse): Finding[] {
   return out;
 }
 
+/**
+ * Paths the server answers outside the OpenAPI document (docs, static assets, probes) and paths
+ * it does not serve at all: walked like operations without parameters.
+ */
+export const EXTRA_PATHS: readonly string[] = [
+  '/', '/health', '/health/ready', '/api', '/api/v1', '/api/v1/', '/api/v1/openapi.json', '/api/v1/docs', '/api/v1/docs/init.js',
+  '/api/v1/docs/assets/swagger-ui.css', '/api/v1/docs/assets/%zz', '/api/v1/docs/assets/..%2F..%2Fpackage.json', '/api/v1/docs/assets/%00',
+  '/favicon.ico', '/admin', '/portal/login', '/checkout/abc', '/%zz', '/api/v1/%E2%82', '/api/v2/clients', '//api/v1/clients', '/API/V1/CLIENTS',
+];
+
+function extraOperation(path: string): Operation {
+  return { operationId: `extra ${path}`, method: 'GET', path, pathParams: [], queryParams: [], body: null, security: ['apiKey', 'session'] };
+}
+
 /** Every case of a run, in order: requests against every operation in turn, raw cases mixed in. */
 export function generateCases(doc: OpenApiDocument, target: FuzzTarget, options: FuzzOptions): FuzzCase[] {
   const seed = options.seed ?? DEFAULT_SEED;
-  const operations = listOperations(doc);
+  const operations = [...listOperations(doc), ...EXTRA_PATHS.map(extraOperation)];
   const rawCount = Math.max(RAW_CASES.length, Math.round(options.n * (options.rawShare ?? 0.1)));
   const perOp = Math.max(1, Math.ceil((options.n - rawCount) / operations.length));
   const byOp = operations.map((op, i) => fc.sample(caseArbitrary(doc, op, target), { seed: seed + i, numRuns: perOp }));
@@ -406,7 +420,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions, doc: Ope
   const report: FuzzReport = {
     seed,
     requests: 0,
-    operations: listOperations(doc).length,
+    operations: listOperations(doc).length + EXTRA_PATHS.length,
     byStatus: {},
     counts: { '5xx': 0, 'missing X-Request-ID': 0, 'bad error shape': 0, 'no response': 0 },
     unansweredRaw: 0,
