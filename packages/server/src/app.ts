@@ -20,7 +20,7 @@ import { answerClientErrors } from './http/client-error.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { createLogger, REDACT_PATHS } from './http/logger.js';
 import { RateLimits } from './http/rate-limit.js';
-import { jsonBodiesOnly, noConditionalRequests, requireHost } from './http/request-guards.js';
+import { jsonBodiesOnly, noConditionalRequests, noNulCharacters, requireHost } from './http/request-guards.js';
 import { requestId } from './http/request-id.js';
 import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
 import { registerBillingRoutes } from './http/routes/billing.js';
@@ -175,6 +175,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
   app.use(noConditionalRequests);
   app.use(jsonBodiesOnly);
   app.use(express.json({ limit: config.bodyLimit, strict: true }));
+  app.use(noNulCharacters);
 
   const startedAt = new Date();
   const s = initServer();

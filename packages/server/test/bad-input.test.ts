@@ -108,6 +108,32 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
     });
   });
 
+  describe('NUL characters (PostgreSQL text cannot store them) are refused at the edge', () => {
+    it('in any body string or query value, on every kind of route: 400 VALIDATION_FAILED naming the field', async () => {
+      const org = orgId;
+      const victimKey = fuzz.target.hints.keyId![2]!;
+      const cases: [string, string, string, unknown, string][] = [
+        ['orgKey', 'POST', '/api/v1/clients', { email: 'nul@example.com', name: 'a\u0000b' }, 'body.name'],
+        ['orgKey', 'GET', '/api/v1/clients?externalId=a%00b', undefined, 'query.externalId'],
+        ['orgKey', 'GET', `/api/v1/organizations/${org}/audit-events?actorId=%00&action=x`, undefined, 'query.actorId'],
+        ['adminSession', 'GET', '/api/v1/system/audit-events?action=%00x', undefined, 'query.action'],
+        ['orgKey', 'POST', `/api/v1/organizations/${org}/api-keys`, { name: 'a\u0000', scopes: ['client:read'] }, 'body.name'],
+        ['orgKey', 'POST', `/api/v1/organizations/${org}/api-keys`, { name: 'x', description: '\u0000', scopes: ['client:read'] }, 'body.description'],
+        ['orgKey', 'POST', `/api/v1/organizations/${org}/api-keys/${victimKey}/revoke`, { reason: 'r\u0000' }, 'body.reason'],
+        ['adminSession', 'POST', '/api/v1/system/organizations', { name: 'o\u0000' }, 'body.name'],
+        ['adminSession', 'POST', '/api/v1/system/users', { email: 'nul-user@example.com', name: 'n\u0000', password: 'Password-123456' }, 'body.name'],
+        ['none', 'POST', '/api/v1/auth/login', { email: 'root@example.com', password: 'x\u0000' }, 'body.password'],
+        ['orgKey', 'POST', '/api/v1/invoices', { clientId: fuzz.target.hints.clientId![0], currency: 'EUR', lines: [{ description: 'd\u0000', quantity: 1, unitAmount: 1 }] }, 'body.lines.0.description'],
+        ['orgKey', 'POST', '/api/v1/clients', { email: 'nul2@example.com', name: 'ok', ['k\u0000']: 1 }, 'body'],
+      ];
+      for (const [cred, method, path, body, field] of cases) {
+        const res = await fuzz.server.request(method, path, { token: cred === 'none' ? undefined : token(cred), body, headers: cred === 'adminSession' ? { cookie: `selectedOrganization=${org}` } : {} });
+        const b = expectShape(fromFetch(res), 400, 'VALIDATION_FAILED');
+        expect(b.details?.issues?.map((i) => i.path), `${method} ${path}`).toContain(field);
+      }
+    });
+  });
+
   describe('methods, encodings and content types', () => {
     it('a known path with another method: 405 METHOD_NOT_ALLOWED naming the allowed ones', async () => {
       const res = await fuzz.server.request('PATCH', '/api/v1/clients', { token: token('orgKey') });

@@ -30,3 +30,36 @@ export const noConditionalRequests: RequestHandler = (req, _res, next) => {
   delete req.headers['if-modified-since'];
   next();
 };
+
+const NUL = '\u0000';
+
+/** The dotted path of the first string (value or key) in `root` that contains U+0000, else null. */
+export function firstNul(root: unknown, prefix: string): string | null {
+  // Iterative, so a deeply nested body cannot overflow the stack.
+  const stack: [unknown, string][] = [[root, prefix]];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes(NUL)) return path;
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => stack.push([v, `${path}.${i}`]));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes(NUL)) return path;
+        stack.push([v, `${path}.${k}`]);
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * No string of the query or the JSON body may contain U+0000: PostgreSQL text cannot store it
+ * (the driver fails the whole statement) and no field of the API has a use for it. Refused at the
+ * edge for every route, present and future: 400 VALIDATION_FAILED naming the field (SPEC §7.1).
+ */
+export const noNulCharacters: RequestHandler = (req, _res, next) => {
+  const where = firstNul(req.query, 'query') ?? firstNul(req.body, 'body');
+  if (where) next(new AppError('VALIDATION_FAILED', undefined, { issues: [{ path: where, message: 'must not contain the NUL character (U+0000)' }] }));
+  else next();
+};

@@ -69,6 +69,8 @@ export interface Offence {
   label: string;
   status: number | null;
   body: string;
+  /** The start of the request body as sent (latin1), to reproduce the case. */
+  requestBody: string;
 }
 
 export interface FuzzReport {
@@ -102,16 +104,25 @@ function destructiveParams(op: Operation): Set<string> {
 
 const pick = <T>(values: readonly T[]) => fc.constantFrom(...values);
 
+/** encodeURIComponent that encodes a lone surrogate as its (invalid) UTF-8 bytes instead of throwing. */
+function enc(value: string): string {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    return Array.from(value, (ch) => (/^[\ud800-\udfff]$/.test(ch) ? `%ED%${(0xa0 + ((ch.charCodeAt(0) >> 6) & 0x1f)).toString(16).toUpperCase()}%80` : encodeURIComponent(ch))).join('');
+  }
+}
+
 function segmentArbitrary(doc: OpenApiDocument, op: Operation, name: string, target: FuzzTarget): fc.Arbitrary<string> {
   const param = op.pathParams.find((p) => p.name === name)!;
   const guarded = destructiveParams(op).has(name);
   const real = (target.hints[name] ?? []).filter((v) => !guarded || !target.protectedValues.includes(v));
-  const valid = fromSchema(doc, param.schema).map((v) => encodeURIComponent(String(v)));
+  const valid = fromSchema(doc, param.schema).map((v) => enc(String(v)));
   return fc.oneof(
-    { weight: 5, arbitrary: real.length > 0 ? pick(real).map(encodeURIComponent) : valid },
+    { weight: 5, arbitrary: real.length > 0 ? pick(real).map(enc) : valid },
     { weight: 2, arbitrary: valid },
     { weight: 2, arbitrary: pick(HOSTILE_SEGMENTS) },
-    { weight: 1, arbitrary: fc.string({ maxLength: 30, unit: 'binary' }).map(encodeURIComponent) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 30, unit: 'binary' }).map(enc) },
   );
 }
 
@@ -119,13 +130,13 @@ function queryArbitrary(doc: OpenApiDocument, op: Operation, target: FuzzTarget)
   const perParam = op.queryParams.map((p) =>
     fc.oneof(
       { weight: 5, arbitrary: fc.constant(null) },
-      { weight: 4, arbitrary: fromSchema(doc, p.schema, target.hints, p.name).map((v) => `${p.name}=${encodeURIComponent(String(v))}`) },
+      { weight: 4, arbitrary: fromSchema(doc, p.schema, target.hints, p.name).map((v) => `${p.name}=${enc(String(v))}`) },
       { weight: 1, arbitrary: pick(HOSTILE_QUERY_VALUES).map((v) => `${p.name}=${v}`) },
     ),
   );
   const extra = fc.oneof({ weight: 12, arbitrary: fc.constant(null) }, { weight: 3, arbitrary: pick(HOSTILE_QUERY_PARTS) }, {
     weight: 1,
-    arbitrary: fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 })).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`),
+    arbitrary: fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 })).map(([k, v]) => `${enc(k)}=${enc(v)}`),
   });
   return fc.tuple(fc.tuple(...perParam), extra).map(([parts, more]) => {
     const all = [...parts, more].filter((x): x is string => x !== null);
@@ -259,11 +270,11 @@ function plausibleParts(doc: OpenApiDocument, op: Operation, target: FuzzTarget)
     ...op.pathParams.map((p) => {
       const guarded = destructiveParams(op).has(p.name);
       const real = (target.hints[p.name] ?? []).filter((v) => !guarded || !target.protectedValues.includes(v));
-      return real.length > 0 ? pick(real).map(encodeURIComponent) : fromSchema(doc, p.schema).map((v) => encodeURIComponent(String(v)));
+      return real.length > 0 ? pick(real).map(enc) : fromSchema(doc, p.schema).map((v) => enc(String(v)));
     }),
   );
   const query = fc
-    .tuple(...op.queryParams.map((p) => fc.option(fromSchema(doc, p.schema, target.hints, p.name).map((v) => `${p.name}=${encodeURIComponent(String(v))}`), { freq: 2 })))
+    .tuple(...op.queryParams.map((p) => fc.option(fromSchema(doc, p.schema, target.hints, p.name).map((v) => `${p.name}=${enc(String(v))}`), { freq: 2 })))
     .map((parts) => {
       const present = parts.filter((x): x is string => x !== null);
       return present.length > 0 ? `?${present.join('&')}` : '';
@@ -431,7 +442,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions, doc: Ope
   const record = (c: FuzzCase, finding: Finding, r: RawResponse | null) => {
     report.counts[finding]++;
     if (report.examples.filter((e) => e.finding === finding).length < MAX_EXAMPLES_PER_FINDING) {
-      report.examples.push({ finding, method: c.method, target: c.target.slice(0, 200), credential: c.credential, label: c.label.slice(0, 300), status: r?.status ?? null, body: (r?.body ?? '').slice(0, 300) });
+      report.examples.push({ finding, method: c.method, target: c.target.slice(0, 200), credential: c.credential, label: c.label.slice(0, 300), status: r?.status ?? null, body: (r?.body ?? '').slice(0, 300), requestBody: requestBodyOf(c.bytes) });
     }
   };
   let next = 0;
@@ -465,6 +476,11 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions, doc: Ope
   return report;
 }
 
+function requestBodyOf(bytes: Buffer): string {
+  const i = bytes.indexOf('\r\n\r\n');
+  return i < 0 ? '' : bytes.subarray(i + 4, i + 4 + 200).toString('latin1');
+}
+
 /** A plain-text summary: requests, each count, and the first offending requests. */
 export function formatReport(report: FuzzReport, dialect = ''): string {
   const lines = [
@@ -474,7 +490,10 @@ export function formatReport(report: FuzzReport, dialect = ''): string {
     `  known issues skipped: ${JSON.stringify(report.known)}`,
     `  statuses: ${Object.entries(report.byStatus).map(([s, n]) => `${s}×${n}`).join(' ')}`,
   ];
-  for (const e of report.examples) lines.push(`  [${e.finding}] ${e.method} ${e.target} → ${e.status ?? '-'} ${e.body.replace(/\s+/g, ' ').slice(0, 200)}  (${e.label})`);
+  for (const e of report.examples) {
+    lines.push(`  [${e.finding}] ${e.method} ${e.target} → ${e.status ?? '-'} ${e.body.replace(/\s+/g, ' ').slice(0, 200)}  (${e.label})`);
+    if (e.requestBody) lines.push(`      request body: ${JSON.stringify(e.requestBody)}`);
+  }
   return lines.join('\n');
 }
 

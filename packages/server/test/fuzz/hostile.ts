@@ -14,7 +14,7 @@ export const HOSTILE_SEGMENTS: readonly string[] = [
 export const HOSTILE_QUERY_VALUES: readonly string[] = [
   '1e21', '461168601842738791', '9007199254740993', '4294967296', '2147483648', '1000001', '-1', '0', '', '%20', '1.5', 'NaN',
   'Infinity', '-Infinity', '0x10', '%EF%BC%91', '1%00', '%zz', '%', 'a'.repeat(5000), '%5B%5D', '%7B%7D', 'null', 'true', '%00',
-  '%C3%A9', '+1', '01', '1e2', '100', '101', '99999999999999999999999', 'active', 'revoked', '2030-01-01T00:00:00.000Z',
+  '%C3%A9', 'a%00b', '+1', '01', '1e2', '100', '101', '99999999999999999999999', 'active', 'revoked', '2030-01-01T00:00:00.000Z',
   '2030-13-45T99:99:99Z', 'org_AAAAAAAAAAAAAAAA', '%F0%9F%92%A9',
 ];
 
@@ -51,7 +51,7 @@ export const CONTENT_ENCODINGS: readonly string[] = ['identity', 'gzip', 'deflat
 /** JSON values that replace one field of an otherwise valid body. */
 export const HOSTILE_JSON_VALUES: readonly unknown[] = [
   null, -1, 0, -0, 1.5, 1e21, 1e308, 461168601842738791, 9007199254740993, -9007199254740993, '', ' ', 'x'.repeat(20_000), [], {}, true, false,
-  '1', '\u0000', '%zz', '\ud800', 'org_AAAAAAAAAAAAAAAA', [null], [[[]]], { __proto__: null, a: 1 }, '2030-02-30', '1970-01-01T00:00:00Z',
+  '1', '\u0000', 'a\u0000b', '\u0000'.repeat(50), '%zz', '\ud800', 'org_AAAAAAAAAAAAAAAA', [null], [[[]]], { __proto__: null, a: 1 }, '2030-02-30', '1970-01-01T00:00:00Z',
   '9999-12-31T23:59:59.999Z', '0000-01-01T00:00:00.000Z', 'not-a-date', ['*'], ['system:*'], ['api_key:*', 'api_key:*'], ['0.0.0.0/0'],
   ['::/0'], ['999.1.1.1/33'], ['fe80::1%eth0/64'],
 ];

@@ -37,7 +37,13 @@ function stringArbitrary(s: JsonSchema): fc.Arbitrary<string> {
     default: {
       const minLength = s.minLength ?? 0;
       const maxLength = Math.min(s.maxLength ?? 40, minLength + 60);
-      return fc.oneof(fc.string({ minLength, maxLength }), fc.string({ minLength, maxLength, unit: 'grapheme' }), fc.string({ minLength, maxLength, unit: 'binary' }));
+      return fc.oneof(
+        { weight: 3, arbitrary: fc.string({ minLength, maxLength }) },
+        { weight: 2, arbitrary: fc.string({ minLength, maxLength, unit: 'grapheme' }) },
+        { weight: 2, arbitrary: fc.string({ minLength, maxLength, unit: 'binary' }) },
+        // Control characters that some databases cannot store (PostgreSQL text refuses U+0000).
+        { weight: 1, arbitrary: fc.string({ minLength: Math.max(minLength, 1), maxLength, unit: fc.constantFrom('a', '\u0000', '\u0001', '\u001b', '\u007f', '\u2028', '\ud800', '\ufeff') }) },
+      );
     }
   }
 }
