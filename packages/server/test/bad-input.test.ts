@@ -143,6 +143,13 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
       expectShape(fromFetch(unknown), 404, 'ROUTE_NOT_FOUND');
     });
 
+    it('a static docs path that resolves to a directory is 404 in the one shape, not an HTML redirect', async () => {
+      for (const path of ['/api/v1/docs/assets/swagger-ui.css/..', '/api/v1/docs/assets/%2e', '/api/v1/docs/assets/../assets']) {
+        const res = await fetch(`${fuzz.server.url}${path}`, { redirect: 'manual' });
+        expectShape({ status: res.status, body: await res.json(), requestIdHeader: res.headers.get('x-request-id') }, 404, 'ROUTE_NOT_FOUND');
+      }
+    });
+
     it('HEAD carries X-Request-ID; If-None-Match never turns an answer into a bodiless 304', async () => {
       const head = await fetch(`${fuzz.server.url}/api/v1/auth/whoami`, { method: 'HEAD' });
       expect(head.status).toBe(401);

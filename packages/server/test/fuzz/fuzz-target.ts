@@ -6,6 +6,7 @@ import { createBillingOrg, tokenOf } from '../billing-fixtures.js';
 import { startTestServer, type TestServer, type TestServerOptions } from '../harness.js';
 import { ADMIN, createUser, sessionToken } from '../session-helpers.js';
 import type { FuzzTarget } from './fuzzer.js';
+import { MISSING_ORG_COOKIE } from './known-issues.js';
 
 export interface FuzzServer {
   server: TestServer;
@@ -59,7 +60,7 @@ export async function startFuzzServer(options: TestServerOptions = {}): Promise<
       token: [tokenOf(spareLink.body.url)],
     },
     protectedValues: [orgId, orgKey.id, systemKey.id, adminId],
-    cookies: [`selectedOrganization=${orgId}`, `selectedOrganization=${otherOrgId}`],
+    cookies: [`selectedOrganization=${orgId}`, `selectedOrganization=${otherOrgId}`, MISSING_ORG_COOKIE],
   };
   return { server, target };
 }

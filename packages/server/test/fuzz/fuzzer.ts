@@ -54,7 +54,7 @@ export interface FuzzCase {
   target: string;
   credential: string;
   bytes: Buffer;
-  /** Raw cases may be left unanswered (the client broke framing); a request we framed must be answered. */
+  /** Sent over a raw socket with framing the client broke: may be left unanswered. Every other case must be answered. */
   raw: boolean;
   head: boolean;
 }
@@ -414,7 +414,17 @@ export function generateCases(doc: OpenApiDocument, target: FuzzTarget, options:
   const raw: FuzzCase[] = [
     ...RAW_CASES,
     ...fc.sample(mutatedRawCase(), { seed: seed - 1, numRuns: Math.max(0, rawCount - RAW_CASES.length) }),
-  ].map((rc) => ({ label: `raw: ${rc.label}`, method: rc.bytes.toString('latin1').split(' ')[0]!.slice(0, 20), target: '(raw)', credential: 'none', bytes: rc.bytes, raw: true, head: /^HEAD /.test(rc.bytes.toString('latin1')) }));
+  ].map((rc) => ({
+    label: `raw: ${rc.label}`,
+    method: rc.bytes.toString('latin1').split(' ')[0]!.slice(0, 20),
+    target: '(raw)',
+    credential: 'none',
+    bytes: rc.bytes,
+    // Handcrafted cases are complete requests and must be answered; random byte mutations may
+    // leave the server rightly waiting for bytes that never come.
+    raw: rc.label.startsWith('mutated bytes'),
+    head: /^HEAD /.test(rc.bytes.toString('latin1')),
+  }));
   // Interleave: operation by operation, round-robin, with raw cases spread evenly.
   const out: FuzzCase[] = [];
   for (let round = 0; round < perOp; round++) for (const cases of byOp) if (cases[round]) out.push(cases[round]!);
