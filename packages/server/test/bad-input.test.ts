@@ -139,6 +139,10 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
       const res = await fuzz.server.request('PATCH', '/api/v1/clients', { token: token('orgKey') });
       expectShape(fromFetch(res), 405, 'METHOD_NOT_ALLOWED');
       expect(res.headers.get('allow')).toBe('GET, HEAD, POST');
+      const options = await fuzz.server.request('OPTIONS', '/api/v1/clients');
+      expect(options.status).toBe(204);
+      expect(options.headers.get('allow')).toBe('GET, HEAD, POST, OPTIONS');
+      expect(options.headers.get('x-request-id')).toMatch(/\S/);
       const unknown = await fuzz.server.request('PATCH', '/api/v1/nowhere');
       expectShape(fromFetch(unknown), 404, 'ROUTE_NOT_FOUND');
     });
