@@ -279,11 +279,11 @@ function plausibleParts(doc: OpenApiDocument, op: Operation, target: FuzzTarget)
       const present = parts.filter((x): x is string => x !== null);
       return present.length > 0 ? `?${present.join('&')}` : '';
     });
-  const orgCookie = (target.cookies ?? [])[0];
-  const headers = pick(acceptedCredentials(op, target)).map((credential): HeaderPlan => ({
+  const cookies = target.cookies ?? [];
+  const headers = fc.tuple(pick(acceptedCredentials(op, target)), fc.nat({ max: Math.max(0, cookies.length - 1) })).map(([credential, i]): HeaderPlan => ({
     credential,
     // A session's organization comes from the selectedOrganization cookie on context routes (SPEC §3).
-    extra: credential === 'adminSession' && orgCookie ? [['Cookie', orgCookie]] : [],
+    extra: credential === 'adminSession' && cookies[i] ? [['Cookie', cookies[i]!]] : [],
   }));
   const body = fc.record({
     text: op.body ? fromSchema(doc, op.body, target.hints).map((v) => JSON.stringify(v)) : fc.constant(null),
