@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { listRoutes, MAX_PAGE, type ContractRoute, type ErrorCode } from '@payment-gateway/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerClientErrors } from '../src/http/client-error.js';
+import { paginate } from '../src/storage/paginate.js';
 import { DIALECTS, type HttpResult } from './harness.js';
 import { startFuzzServer, type FuzzServer } from './fuzz/fuzz-target.js';
 import { RAW_CASES } from './fuzz/raw-cases.js';
@@ -82,6 +83,17 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
       expect(last.body).toMatchObject({ items: [], page: MAX_PAGE, limit: 100 });
       expect((await fuzz.server.request('GET', `${path}?page=1&limit=100`, { token: t })).status).toBe(200);
     });
+  });
+
+  it('the storage layer never sends an overflowing OFFSET, even for callers that bypass the contract', async () => {
+    const { db } = fuzz.server.gateway.database;
+    const query = db.selectFrom('organizations').select(['id']).orderBy('id');
+    for (const page of [1e21, 461168601842738791, Number.MAX_SAFE_INTEGER, 2 ** 31, Infinity]) {
+      const result = await paginate(query, { page, limit: 100 }, (r) => r.id);
+      expect(result.items, String(page)).toEqual([]);
+      expect(result.total).toBeGreaterThanOrEqual(2);
+    }
+    expect((await paginate(query, { page: 1, limit: 100 }, (r) => r.id)).items.length).toBeGreaterThanOrEqual(2);
   });
 
   describe('requests Node refuses get the one error body and a fresh X-Request-ID', () => {
