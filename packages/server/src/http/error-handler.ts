@@ -42,7 +42,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       logger.warn({ requestId, err: (err as Error).message }, 'database unavailable');
       appError = new AppError('SERVICE_UNAVAILABLE', undefined, undefined, { 'Retry-After': '1' });
     } else if (clientStatusOf(err) !== null) {
-      appError = fromClientStatus(clientStatusOf(err) ?? 400, err);
+      appError = fromClientStatus(clientStatusOf(err)!, err);
     } else {
       logger.error({ err, requestId, method: req.method, path: req.route?.path ?? 'unmatched' }, 'unhandled error');
       appError = new AppError('INTERNAL_ERROR');
@@ -61,8 +61,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
 /**
  * Unknown routes answer in the same format (SPEC §7.1): 405 METHOD_NOT_ALLOWED with `Allow`
  * when the path exists for other methods (OPTIONS there: 204 with `Allow`), else 404
- * ROUTE_NOT_FOUND. The message never echoes
- * the path (it may be huge or carry a credential).
+ * ROUTE_NOT_FOUND. The message never echoes the path (it may be huge or carry a credential).
  */
 export const notFoundHandler: RequestHandler = (req, res, next) => {
   const allowed = allowedMethods(req.path);
