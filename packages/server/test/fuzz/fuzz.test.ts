@@ -9,7 +9,7 @@ import { DEFAULT_SEED, formatReport, isClean, runFuzz } from './fuzzer.js';
 import { startFuzzServer, type FuzzServer } from './fuzz-target.js';
 import { knownIssue } from './known-issues.js';
 
-const N = Number(process.env.FUZZ_N ?? 3000);
+const N = Number(process.env.FUZZ_N ?? 2500);
 const SEED = Number(process.env.FUZZ_SEED ?? DEFAULT_SEED);
 
 describe.each(DIALECTS)('input fuzzer over every OpenAPI operation (%s)', (dialect) => {
