@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // One entry point for the README's commands on a machine that has only Node.js:
 // installs the pinned pnpm into ./.tools, installs dependencies, then runs the task.
-//   node scripts/run.mjs start|test|build|bench|pnpm <args…>
+//   node scripts/run.mjs start|test|fuzz|build|bench|pnpm <args…>
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -60,10 +60,12 @@ switch (task) {
     break;
   case 'test':
     process.exit(run('node', [join(root, 'scripts/test.mjs'), ...rest]));
+  case 'fuzz':
+    process.exit(run('node', [join(root, 'scripts/fuzz.mjs'), ...rest]));
   case 'bench':
     must(pnpmBin, ['run', '-r', '--workspace-concurrency=1', 'build']);
     process.exit(run(pnpmBin, ['--filter', '@payment-gateway/bench', 'run', 'bench', ...rest]));
   default:
-    console.error(`unknown task "${task}": use start, test, build, bench or pnpm`);
+    console.error(`unknown task "${task}": use start, test, fuzz, build, bench or pnpm`);
     process.exit(2);
 }

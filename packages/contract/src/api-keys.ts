@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KeyId, OrganizationId, ScopeSchema, Timestamp } from './common.js';
+import { KeyId, OrganizationId, PageQuery, ScopeSchema, Timestamp } from './common.js';
 
 /** `sk_<22 base62 keyId>.<43 base62 secret><6 base62 CRC32 checksum>` (SPEC §1.1). */
 export const API_KEY_TOKEN_REGEX = /^sk_([0-9A-Za-z]{22})\.([0-9A-Za-z]{43})([0-9A-Za-z]{6})$/;
@@ -91,10 +91,6 @@ export const RotateApiKeyBody = z
   .optional()
   .default({});
 
-export const ListApiKeysQuery = z
-  .object({
-    page: z.coerce.number().int().min(1).default(1),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    status: z.enum(['active', 'revoked']).optional(),
-  })
-  .strict();
+export const ListApiKeysQuery = PageQuery.extend({
+  status: z.enum(['active', 'revoked']).optional(),
+}).strict();

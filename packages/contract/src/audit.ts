@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Actor } from './api-keys.js';
-import { OrganizationId, Timestamp } from './common.js';
+import { OrganizationId, PageQuery, Timestamp } from './common.js';
 
 export const AuditEvent = z
   .object({
@@ -17,15 +17,11 @@ export const AuditEvent = z
   .describe('AuditEvent');
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
-export const AuditEventsQuery = z
-  .object({
-    page: z.coerce.number().int().min(1).default(1),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    actorId: z.string().max(64).optional(),
-    action: z.string().max(100).optional(),
-    from: Timestamp.optional(),
-    to: Timestamp.optional(),
-  })
-  .strict();
+export const AuditEventsQuery = PageQuery.extend({
+  actorId: z.string().max(64).optional(),
+  action: z.string().max(100).optional(),
+  from: Timestamp.optional(),
+  to: Timestamp.optional(),
+}).strict();
 
 export const SystemAuditEventsQuery = AuditEventsQuery.extend({ organizationId: OrganizationId.optional() }).strict();

@@ -74,10 +74,35 @@ export const UserId = z.string().regex(/^usr_[0-9A-Za-z]{16,32}$/, 'must be a us
 export const ResourceId = (prefix: string) =>
   z.string().regex(new RegExp(`^${prefix}_[0-9A-Za-z]{16,32}$`), `must be an id (${prefix}_…)`);
 
+/**
+ * The highest `page` any list accepts (SPEC §4, §7.1). With `limit` ≤ 100 the largest offset is
+ * under 10^8, far inside the integer range of both SQLite (64-bit) and PostgreSQL OFFSET, so no
+ * page/limit pair can overflow a query; a higher page is 400 VALIDATION_FAILED.
+ */
+export const MAX_PAGE = 1_000_000;
+/** The highest `limit` any list accepts (SPEC §4). */
+export const MAX_LIMIT = 100;
+
+/**
+ * A whole number in a query string: decimal digits only (no sign, exponent, spaces, hex or
+ * repeated parameter), within [min, max]. Anything else fails with VALIDATION_FAILED; the
+ * preprocess only turns a digit string into a number, so `1e21`, `+1`, ` 1` or `['1','2']`
+ * reach the number schema unchanged and are refused there.
+ */
+export function queryInteger(min: number, max: number): z.ZodEffects<z.ZodNumber, number, number> {
+  const schema = z.preprocess(
+    (v) => (typeof v === 'string' && /^[0-9]{1,16}$/.test(v) ? Number(v) : v),
+    z.number({ invalid_type_error: 'must be a whole number written in decimal digits' }).int().min(min).max(max),
+  );
+  // Callers (the SDK) pass numbers, which ts-rest writes into the query string as digits.
+  return schema as unknown as z.ZodEffects<z.ZodNumber, number, number>;
+}
+
+/** `page` and `limit` of every list route (SPEC §4): page 1..MAX_PAGE (default 1), limit 1..100 (default 20). */
 export const PageQuery = z
   .object({
-    page: z.coerce.number().int().min(1).default(1).describe('1-based page number'),
-    limit: z.coerce.number().int().min(1).max(100).default(20).describe('Items per page (max 100)'),
+    page: queryInteger(1, MAX_PAGE).default(1).describe(`1-based page number (at most ${MAX_PAGE})`),
+    limit: queryInteger(1, MAX_LIMIT).default(20).describe(`Items per page (at most ${MAX_LIMIT})`),
   })
   .strict();
 

@@ -18,7 +18,6 @@ const issues = z.object({ issues: z.array(ValidationIssue).min(1) });
  */
 export const ERROR_DETAILS = {
   VALIDATION_FAILED: issues,
-  INVALID_TTL: issues,
   UNKNOWN_SCOPE: z.object({
     invalid: z.array(z.string()).describe('The requested scopes that are not in the catalogue'),
     validScopes: z.array(ScopeSchema).readonly().describe('Every scope of the catalogue'),

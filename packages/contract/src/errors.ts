@@ -22,7 +22,10 @@ export const ERROR_CODES = {
   },
   UNKNOWN_SCOPE: { status: 400, message: 'One or more scopes are not in the catalogue; see details.validScopes.' },
   INVALID_GRACE_PERIOD: { status: 400, message: 'gracePeriodSeconds is outside the allowed range.' },
-  INVALID_TTL: { status: 400, message: 'ttlMinutes must be a positive integer.' },
+  MALFORMED_REQUEST: {
+    status: 400,
+    message: 'The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.',
+  },
   // 401
   INVALID_CREDENTIALS: { status: 401, message: 'The credential is missing or invalid.' },
   API_KEY_REVOKED: { status: 401, message: 'This API key has been revoked.' },
@@ -63,9 +66,11 @@ export const ERROR_CODES = {
     status: 403,
     message: 'This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.',
   },
-  // 404, 405, 409, 413, 415, 422, 429
+  // 404, 405, 408, 409, 413, 415, 422, 429, 431
   NOT_FOUND: { status: 404, message: 'The resource does not exist.' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No route matches this method and path.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This path does not accept this method; see the Allow header.' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time.' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state of the resource.' },
   INVALID_STATE: { status: 409, message: 'The resource is not in a state that allows this action.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
@@ -78,6 +83,7 @@ export const ERROR_CODES = {
     message: 'This email has no issued invoice or active recurring schedule in this organization.',
   },
   RATE_LIMITED: { status: 429, message: 'Too many requests; retry after the number of seconds in Retry-After.' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
   // 5xx
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side. Quote the request id when you contact support.' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable.' },

@@ -46,7 +46,6 @@ const APPLIES: Partial<Record<ErrorCode, (r: RouteFacts) => boolean>> = {
   UNKNOWN_SCOPE: (r) => r.bodyFields.includes('scopes'),
   SYSTEM_SCOPE_NOT_ALLOWED: (r) => r.bodyFields.includes('scopes') && r.auth.organization === 'path',
   INVALID_GRACE_PERIOD: (r) => r.bodyFields.includes('gracePeriodSeconds'),
-  INVALID_TTL: (r) => r.bodyFields.includes('ttlMinutes'),
   // Every credential is proven before the route's kinds are checked, so any of them can fail.
   INVALID_CREDENTIALS: (r) => r.authenticated || (r.declares(401) && r.bodyFields.includes('password')),
   API_KEY_REVOKED: (r) => r.authenticated,
@@ -68,11 +67,19 @@ const APPLIES: Partial<Record<ErrorCode, (r: RouteFacts) => boolean>> = {
   ORGANIZATION_SCOPED_ROUTE: (r) =>
     r.authenticated && !r.portalOnly && r.auth.organization !== 'none' && (!r.accepts('systemKey') || r.auth.organization === 'context'),
   NOT_ORGANIZATION_MEMBER: (r) => r.accepts('session') && r.auth.organization !== 'none',
-  ORGANIZATION_INACTIVE: (r) => r.accepts('session') && r.auth.organization !== 'none',
+  // Every principal acting in an offboarded organization (writes; members and its keys also reads).
+  ORGANIZATION_INACTIVE: (r) => r.authenticated && !r.portalOnly && r.auth.organization !== 'none',
+  // SPEC §2: a key minting or changing a key beyond its own allowlist or expiry.
+  KEY_RESTRICTION_ESCALATION: (r) => r.bodyFields.includes('scopes') || r.path.endsWith('/rotate'),
+  // SPEC §2: only a global administrator's session sets the global-admin flag.
+  GLOBAL_ADMIN_SESSION_REQUIRED: (r) => r.bodyFields.includes('globalAdmin'),
+  // Cookie-authenticated changes (sign-in sets, refresh and sign-out read the refresh cookie).
+  CROSS_SITE_REQUEST: (r) => r.readsCookie('refresh') || r.path.endsWith('/auth/login'),
   // A path id that does not exist (or is another organization's); a body clientId likewise.
   NOT_FOUND: (r) => r.pathParams.length > 0 || r.bodyFields.includes('clientId'),
   // Answered for paths outside the contract only.
   ROUTE_NOT_FOUND: () => false,
+  METHOD_NOT_ALLOWED: () => false,
   CONFLICT: (r) => r.declares(409) && !STATE_ACTIONS.test(r.path),
   INVALID_STATE: (r) => STATE_ACTIONS.test(r.path) || r.path.endsWith('/rotate'),
   RATE_LIMITED: (r) => r.authenticated || r.declares(429),

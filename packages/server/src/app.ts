@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { contract } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import express, { type Express } from 'express';
@@ -16,10 +16,11 @@ import { ScheduleService } from './billing/schedule-service.js';
 import { createAuthMiddleware } from './auth/middleware.js';
 import type { Principal } from './auth/principal.js';
 import type { ServerConfig } from './config.js';
+import { answerClientErrors } from './http/client-error.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
-import { AppError } from './http/errors.js';
 import { createLogger, requestLogOptions, secureLogger } from './http/logger.js';
 import { RateLimits } from './http/rate-limit.js';
+import { jsonBodiesOnly, noConditionalRequests, noNulCharacters, requireHost } from './http/request-guards.js';
 import { requestId } from './http/request-id.js';
 import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
 import { registerBillingRoutes } from './http/routes/billing.js';
@@ -172,20 +173,18 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
 
   const app = express();
   app.disable('x-powered-by');
+  // API answers are never conditional: no ETag, so no bodiless 304 (every non-2xx has the error body).
+  app.set('etag', false);
   if (config.trustProxy) app.set('trust proxy', /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
   app.use(requestId);
   // TLS usually ends at the load balancer: do not ask browsers to upgrade the docs' asset requests.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(pinoHttp({ logger, genReqId: (req) => (req as express.Request).requestId, autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/health/ready' }, ...requestLogOptions }));
-  app.use((req, _res, next) => {
-    // Bodies are JSON only; anything else is refused before it is parsed.
-    if (req.headers['content-length'] && req.headers['content-length'] !== '0' && !req.is('application/json')) {
-      next(new AppError('UNSUPPORTED_MEDIA_TYPE'));
-      return;
-    }
-    next();
-  });
+  app.use(requireHost);
+  app.use(noConditionalRequests);
+  app.use(jsonBodiesOnly);
   app.use(express.json({ limit: config.bodyLimit, strict: true }));
+  app.use(noNulCharacters);
 
   const startedAt = new Date();
   const s = initServer();
@@ -220,12 +219,15 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
     startedAt,
     listen: () =>
       new Promise((resolve, reject) => {
-        server = app.listen(config.port, config.host, () => {
+        // Node's own Host check answers a bare 400; requireHost answers it in the one error shape.
+        server = createServer({ requireHostHeader: false }, app);
+        server.listen(config.port, config.host, () => {
           const { port } = server!.address() as AddressInfo;
           resolve(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
         });
         server.once('error', reject);
         server.keepAliveTimeout = 65_000;
+        answerClientErrors(server, logger);
       }),
     close: async () => {
       if (server) {

@@ -162,11 +162,11 @@ describe.each(DIALECTS)('no escalation beyond scopes (%s)', (dialect) => {
     it('an organization that does not exist: 404 for operators, never a 5xx (issue sample)', async () => {
       const missing = 'org_doesnotexist0000000';
       const write = await server.request('POST', '/api/v1/clients', { token: admin, headers: selected(missing), body: { email: 'c@example.com', name: 'C' } });
-      expectError(write, 404, 'NOT_FOUND');
-      expectError(await server.request('GET', '/api/v1/clients', { token: admin, headers: selected(missing) }), 404, 'NOT_FOUND');
-      expectError(await server.request('GET', '/api/v1/invoices', { token: admin, headers: selected('garbage value') }), 404, 'NOT_FOUND');
+      expectError(write, 400, 'ORGANIZATION_CONTEXT_REQUIRED');
+      expectError(await server.request('GET', '/api/v1/clients', { token: admin, headers: selected(missing) }), 400, 'ORGANIZATION_CONTEXT_REQUIRED');
+      expectError(await server.request('GET', '/api/v1/invoices', { token: admin, headers: selected('garbage value') }), 400, 'ORGANIZATION_CONTEXT_REQUIRED');
       for (const odd of ['%00', 'org_%00aaaaaaaaaaaaaaaaaaaa', '%F0%9F%92%A9', 'x'.repeat(5000)]) {
-        expectError(await server.request('POST', '/api/v1/clients', { token: admin, headers: selected(odd), body: { email: 'c@example.com', name: 'C' } }), 404, 'NOT_FOUND');
+        expectError(await server.request('POST', '/api/v1/clients', { token: admin, headers: selected(odd), body: { email: 'c@example.com', name: 'C' } }), 400, 'ORGANIZATION_CONTEXT_REQUIRED');
         expectError(await server.request('GET', `/api/v1/organizations/${odd}/api-keys`, { token: admin }), 404, 'NOT_FOUND');
       }
       expectError(await server.request('GET', `/api/v1/organizations/${missing}/api-keys`, { token: admin }), 404, 'NOT_FOUND');

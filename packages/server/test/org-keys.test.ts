@@ -381,9 +381,13 @@ describe.each(DIALECTS)('organization API keys (%s)', (dialect) => {
     });
 
     it('unknown routes answer 404 ROUTE_NOT_FOUND in the error format with X-Request-ID', async () => {
-      for (const [method, path] of [['GET', '/api/v1/nope'], ['DELETE', '/api/v1/auth/whoami'], ['GET', '/']]) {
+      for (const [method, path] of [['GET', '/api/v1/nope'], ['GET', '/']]) {
         expectError(await server.request(method!, path!, { token: admin }), 404, 'ROUTE_NOT_FOUND', `${method} ${path}`);
       }
+      // A known path with another method is 405 with Allow (issue #11).
+      const wrongMethod = await server.request('DELETE', '/api/v1/auth/whoami', { token: admin });
+      expectError(wrongMethod, 405, 'METHOD_NOT_ALLOWED');
+      expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD');
       const given = await server.request('GET', '/api/v1/nope', { headers: { 'x-request-id': 'client-req-12345' } });
       expect(expectError(given, 404, 'ROUTE_NOT_FOUND').requestId).toBe('client-req-12345');
     });

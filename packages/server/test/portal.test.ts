@@ -71,10 +71,13 @@ describe.each(DIALECTS)('customer portal magic links (%s)', (dialect) => {
       }
     });
 
-    it.each([0, -5, 1.5, '10', null])('refuses ttlMinutes %j with 400 INVALID_TTL', async (ttlMinutes) => {
+    // A schema failure is VALIDATION_FAILED like on every other route (SPEC §7.1, issue #11).
+    it.each([0, -1, -5, 1.5, 'x', '10', null, true, [5], { m: 5 }])('refuses ttlMinutes %j with 400 VALIDATION_FAILED naming the field', async (ttlMinutes) => {
       const res = await mint({ email: 'alice@example.com', ttlMinutes });
       expect(res.status).toBe(400);
-      expect(res.body.code).toBe('INVALID_TTL');
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.details.issues.map((i: { path: string }) => i.path)).toContain('body.ttlMinutes');
+      expect(res.headers.get('x-request-id')).toBe(res.body.requestId);
     });
 
     it('refuses a bad email or unknown fields with VALIDATION_FAILED', async () => {

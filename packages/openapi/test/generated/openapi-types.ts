@@ -1082,8 +1082,8 @@ export interface components {
             /** @description Human-readable message; safe to show, never contains secrets */
             error: string;
             /**
-             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
-             * @enum {string}
+             * @description Stable machine-readable code
+             * @constant
              */
             code: "CROSS_SITE_REQUEST";
             /** @description Echoed in the X-Request-ID header; quote it to support */
@@ -1207,28 +1207,6 @@ export interface components {
             };
         };
         /**
-         * InvalidTtlError
-         * @description ttlMinutes must be a positive integer. (HTTP 400)
-         */
-        InvalidTtlError: {
-            /** @description Human-readable message; safe to show, never contains secrets */
-            error: string;
-            /**
-             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            code: "INVALID_TTL";
-            /** @description Echoed in the X-Request-ID header; quote it to support */
-            requestId: string;
-            details?: {
-                issues: {
-                    /** @description Dotted location of the input: params., query., headers. or body. then the field path */
-                    path: string;
-                    message: string;
-                }[];
-            };
-        };
-        /**
          * IpNotAllowedError
          * @description The request's IP address is not in this key's allowlist. (HTTP 403)
          */
@@ -1300,6 +1278,21 @@ export interface components {
              * @enum {string}
              */
             code: "MALFORMED_AUTHORIZATION";
+            /** @description Echoed in the X-Request-ID header; quote it to support */
+            requestId: string;
+        };
+        /**
+         * MalformedRequestError
+         * @description The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing. (HTTP 400)
+         */
+        MalformedRequestError: {
+            /** @description Human-readable message; safe to show, never contains secrets */
+            error: string;
+            /**
+             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            code: "MALFORMED_REQUEST";
             /** @description Echoed in the X-Request-ID header; quote it to support */
             requestId: string;
         };
@@ -2139,6 +2132,7 @@ export interface operations {
              *
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -2146,7 +2140,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -2161,6 +2155,20 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvalidCredentialsError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrossSiteRequestError"];
                 };
             };
             /**
@@ -2266,6 +2274,7 @@ export interface operations {
              *
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -2273,7 +2282,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -2290,6 +2299,20 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RefreshTokenInvalidError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrossSiteRequestError"];
                 };
             };
             /**
@@ -2363,6 +2386,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -2370,7 +2394,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -2395,9 +2419,6 @@ export interface operations {
              *
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -2405,7 +2426,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -2487,6 +2508,7 @@ export interface operations {
              *
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -2494,7 +2516,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -2519,9 +2541,6 @@ export interface operations {
              *
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -2529,7 +2548,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -2605,6 +2624,7 @@ export interface operations {
              *
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -2612,7 +2632,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -2636,9 +2656,6 @@ export interface operations {
              * @description Forbidden. The body's `code` is one of:
              *
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -2646,7 +2663,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -2698,7 +2715,9 @@ export interface operations {
     orgApiKeysList: {
         parameters: {
             query?: {
+                /** @description 1-based page number (at most 1000000) */
                 page?: number;
+                /** @description Items per page (at most 100) */
                 limit?: number;
                 status?: "active" | "revoked";
             };
@@ -2731,6 +2750,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -2738,7 +2758,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -2766,9 +2786,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -2776,7 +2793,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationMismatchError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationMismatchError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -2871,6 +2888,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `UNKNOWN_SCOPE`: One or more scopes are not in the catalogue; see details.validScopes.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              *     - `SYSTEM_SCOPE_NOT_ALLOWED`: System-tier scopes can only be granted to system keys; organization keys may not hold them.
              */
             400: {
@@ -2879,7 +2897,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["UnknownScopeError"] | components["schemas"]["SystemScopeNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["UnknownScopeError"] | components["schemas"]["MalformedRequestError"] | components["schemas"]["SystemScopeNotAllowedError"];
                 };
             };
             /**
@@ -2909,8 +2927,6 @@ export interface operations {
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
              *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -2918,7 +2934,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["ScopeEscalationError"] | components["schemas"]["OrganizationMismatchError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["ScopeEscalationError"] | components["schemas"]["OrganizationMismatchError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"];
                 };
             };
             /**
@@ -3051,6 +3067,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -3058,7 +3075,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -3086,9 +3103,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -3096,7 +3110,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationMismatchError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationMismatchError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -3192,6 +3206,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `UNKNOWN_SCOPE`: One or more scopes are not in the catalogue; see details.validScopes.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              *     - `SYSTEM_SCOPE_NOT_ALLOWED`: System-tier scopes can only be granted to system keys; organization keys may not hold them.
              */
             400: {
@@ -3200,7 +3215,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["UnknownScopeError"] | components["schemas"]["SystemScopeNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["UnknownScopeError"] | components["schemas"]["MalformedRequestError"] | components["schemas"]["SystemScopeNotAllowedError"];
                 };
             };
             /**
@@ -3230,8 +3245,6 @@ export interface operations {
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
              *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -3239,7 +3252,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["ScopeEscalationError"] | components["schemas"]["OrganizationMismatchError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["ScopeEscalationError"] | components["schemas"]["OrganizationMismatchError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"];
                 };
             };
             /**
@@ -3370,6 +3383,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -3377,7 +3391,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -3405,9 +3419,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -3415,7 +3426,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationMismatchError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationMismatchError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -3512,6 +3523,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -3519,7 +3531,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -3547,9 +3559,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -3557,7 +3566,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationMismatchError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationMismatchError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -3684,6 +3693,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `INVALID_GRACE_PERIOD`: gracePeriodSeconds is outside the allowed range.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -3691,7 +3701,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["InvalidGracePeriodError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["InvalidGracePeriodError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -3721,8 +3731,6 @@ export interface operations {
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
              *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -3730,7 +3738,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["ScopeEscalationError"] | components["schemas"]["OrganizationMismatchError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["ScopeEscalationError"] | components["schemas"]["OrganizationMismatchError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"];
                 };
             };
             /**
@@ -3839,7 +3847,9 @@ export interface operations {
     systemApiKeysList: {
         parameters: {
             query?: {
+                /** @description 1-based page number (at most 1000000) */
                 page?: number;
+                /** @description Items per page (at most 100) */
                 limit?: number;
                 status?: "active" | "revoked";
             };
@@ -3870,6 +3880,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -3877,7 +3888,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -3904,9 +3915,6 @@ export interface operations {
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -3914,7 +3922,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -3993,6 +4001,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `UNKNOWN_SCOPE`: One or more scopes are not in the catalogue; see details.validScopes.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -4000,7 +4009,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["UnknownScopeError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["UnknownScopeError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -4029,8 +4038,6 @@ export interface operations {
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
              *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -4038,7 +4045,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["ScopeEscalationError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["ScopeEscalationError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"];
                 };
             };
             /**
@@ -4156,6 +4163,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -4163,7 +4171,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -4190,9 +4198,6 @@ export interface operations {
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -4200,7 +4205,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -4295,6 +4300,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `UNKNOWN_SCOPE`: One or more scopes are not in the catalogue; see details.validScopes.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -4302,7 +4308,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["UnknownScopeError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["UnknownScopeError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -4331,8 +4337,6 @@ export interface operations {
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
              *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -4340,7 +4344,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["ScopeEscalationError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["ScopeEscalationError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"];
                 };
             };
             /**
@@ -4470,6 +4474,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -4477,7 +4482,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -4504,9 +4509,6 @@ export interface operations {
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -4514,7 +4516,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -4610,6 +4612,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -4617,7 +4620,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -4644,9 +4647,6 @@ export interface operations {
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -4654,7 +4654,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -4780,6 +4780,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `INVALID_GRACE_PERIOD`: gracePeriodSeconds is outside the allowed range.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -4787,7 +4788,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["InvalidGracePeriodError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["InvalidGracePeriodError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -4816,8 +4817,6 @@ export interface operations {
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
              *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -4825,7 +4824,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["ScopeEscalationError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["ScopeEscalationError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"];
                 };
             };
             /**
@@ -4959,6 +4958,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -4966,7 +4966,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"];
+                    "application/json": components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -4994,9 +4994,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -5004,7 +5001,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -5086,6 +5083,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -5093,7 +5091,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -5121,9 +5119,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -5131,7 +5126,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -5211,7 +5206,9 @@ export interface operations {
     organizationAuditEvents: {
         parameters: {
             query?: {
+                /** @description 1-based page number (at most 1000000) */
                 page?: number;
+                /** @description Items per page (at most 100) */
                 limit?: number;
                 actorId?: string;
                 action?: string;
@@ -5249,6 +5246,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -5256,7 +5254,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -5285,9 +5283,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -5295,7 +5290,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationMismatchError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationMismatchError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -5361,9 +5356,9 @@ export interface operations {
     systemListOrganizations: {
         parameters: {
             query?: {
-                /** @description 1-based page number */
+                /** @description 1-based page number (at most 1000000) */
                 page?: number;
-                /** @description Items per page (max 100) */
+                /** @description Items per page (at most 100) */
                 limit?: number;
                 status?: "active" | "offboarded";
             };
@@ -5394,6 +5389,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -5401,7 +5397,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -5428,9 +5424,6 @@ export interface operations {
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -5438,7 +5431,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -5516,6 +5509,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -5523,7 +5517,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -5550,9 +5544,6 @@ export interface operations {
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -5560,7 +5551,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -5664,6 +5655,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -5671,7 +5663,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -5698,9 +5690,6 @@ export interface operations {
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -5708,7 +5697,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -5798,6 +5787,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -5805,7 +5795,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -5832,9 +5822,6 @@ export interface operations {
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -5842,7 +5829,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -5936,6 +5923,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -5943,7 +5931,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -5970,9 +5958,6 @@ export interface operations {
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -5980,7 +5965,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -6088,9 +6073,9 @@ export interface operations {
     systemListUsers: {
         parameters: {
             query?: {
-                /** @description 1-based page number */
+                /** @description 1-based page number (at most 1000000) */
                 page?: number;
-                /** @description Items per page (max 100) */
+                /** @description Items per page (at most 100) */
                 limit?: number;
             };
             header?: never;
@@ -6120,6 +6105,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -6127,7 +6113,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -6154,9 +6140,6 @@ export interface operations {
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -6164,7 +6147,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -6242,6 +6225,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -6249,7 +6233,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -6276,9 +6260,7 @@ export interface operations {
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
              *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -6286,7 +6268,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["GlobalAdminSessionRequiredError"];
                 };
             };
             /**
@@ -6411,6 +6393,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -6418,7 +6401,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -6445,9 +6428,6 @@ export interface operations {
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -6455,7 +6435,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -6572,6 +6552,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -6579,7 +6560,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -6606,9 +6587,6 @@ export interface operations {
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -6616,7 +6594,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -6703,6 +6681,7 @@ export interface operations {
              *
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -6710,7 +6689,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -6737,9 +6716,6 @@ export interface operations {
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -6747,7 +6723,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -6825,6 +6801,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -6832,7 +6809,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -6859,9 +6836,6 @@ export interface operations {
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -6869,7 +6843,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -6970,6 +6944,7 @@ export interface operations {
              *
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -6977,7 +6952,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -7004,9 +6979,6 @@ export interface operations {
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -7014,7 +6986,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -7061,7 +7033,9 @@ export interface operations {
     systemAuditEvents: {
         parameters: {
             query?: {
+                /** @description 1-based page number (at most 1000000) */
                 page?: number;
+                /** @description Items per page (at most 100) */
                 limit?: number;
                 actorId?: string;
                 action?: string;
@@ -7098,6 +7072,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -7105,7 +7080,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -7132,9 +7107,6 @@ export interface operations {
              *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
              *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -7142,7 +7114,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -7224,7 +7196,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
-             *     - `INVALID_TTL`: ttlMinutes must be a positive integer.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -7232,7 +7204,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["InvalidTtlError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -7260,9 +7232,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -7270,7 +7239,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -7394,6 +7363,7 @@ export interface operations {
              *
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -7401,7 +7371,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -7526,6 +7496,7 @@ export interface operations {
              *
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -7533,7 +7504,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -7557,9 +7528,6 @@ export interface operations {
              * @description Forbidden. The body's `code` is one of:
              *
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -7567,7 +7535,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -7639,6 +7607,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -7646,7 +7615,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -7670,9 +7639,6 @@ export interface operations {
              * @description Forbidden. The body's `code` is one of:
              *
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -7680,7 +7646,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -7732,9 +7698,9 @@ export interface operations {
     portalInvoices: {
         parameters: {
             query?: {
-                /** @description 1-based page number */
+                /** @description 1-based page number (at most 1000000) */
                 page?: number;
-                /** @description Items per page (max 100) */
+                /** @description Items per page (at most 100) */
                 limit?: number;
             };
             header?: never;
@@ -7764,6 +7730,7 @@ export interface operations {
              *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -7771,7 +7738,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -7795,9 +7762,6 @@ export interface operations {
              * @description Forbidden. The body's `code` is one of:
              *
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -7805,7 +7769,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -7857,9 +7821,9 @@ export interface operations {
     clientsList: {
         parameters: {
             query?: {
-                /** @description 1-based page number */
+                /** @description 1-based page number (at most 1000000) */
                 page?: number;
-                /** @description Items per page (max 100) */
+                /** @description Items per page (at most 100) */
                 limit?: number;
                 email?: string;
                 externalId?: string;
@@ -7895,6 +7859,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -7902,7 +7867,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -7930,9 +7895,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -7940,7 +7902,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -8022,6 +7984,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -8029,7 +7992,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -8057,9 +8020,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -8067,7 +8027,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -8189,6 +8149,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -8196,7 +8157,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -8224,9 +8185,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -8234,7 +8192,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -8300,9 +8258,9 @@ export interface operations {
     invoicesList: {
         parameters: {
             query?: {
-                /** @description 1-based page number */
+                /** @description 1-based page number (at most 1000000) */
                 page?: number;
-                /** @description Items per page (max 100) */
+                /** @description Items per page (at most 100) */
                 limit?: number;
                 clientId?: string;
                 status?: "draft" | "issued";
@@ -8338,6 +8296,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -8345,7 +8304,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -8373,9 +8332,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -8383,7 +8339,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -8465,6 +8421,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -8472,7 +8429,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -8500,9 +8457,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -8510,7 +8464,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -8604,9 +8558,9 @@ export interface operations {
     invoicesListRecurring: {
         parameters: {
             query?: {
-                /** @description 1-based page number */
+                /** @description 1-based page number (at most 1000000) */
                 page?: number;
-                /** @description Items per page (max 100) */
+                /** @description Items per page (at most 100) */
                 limit?: number;
                 clientId?: string;
                 status?: "active" | "paused" | "cancelled";
@@ -8642,6 +8596,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -8649,7 +8604,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -8677,9 +8632,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -8687,7 +8639,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -8769,6 +8721,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -8776,7 +8729,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -8804,9 +8757,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -8814,7 +8764,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -8936,6 +8886,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -8943,7 +8894,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -8971,9 +8922,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -8981,7 +8929,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -9075,6 +9023,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -9082,7 +9031,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -9110,9 +9059,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -9120,7 +9066,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -9228,6 +9174,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -9235,7 +9182,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -9263,9 +9210,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -9273,7 +9217,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -9381,6 +9325,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -9388,7 +9333,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -9416,9 +9361,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -9426,7 +9368,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -9534,6 +9476,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -9541,7 +9484,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -9569,9 +9512,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -9579,7 +9519,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**
@@ -9673,6 +9613,7 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
                 headers: {
@@ -9680,7 +9621,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -9708,9 +9649,6 @@ export interface operations {
              *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
              *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
              *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             *     - `KEY_RESTRICTION_ESCALATION`: A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.
-             *     - `GLOBAL_ADMIN_SESSION_REQUIRED`: Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.
-             *     - `CROSS_SITE_REQUEST`: This request was sent by another site; cookie-authenticated changes are accepted from the same origin only.
              */
             403: {
                 headers: {
@@ -9718,7 +9656,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"] | components["schemas"]["KeyRestrictionEscalationError"] | components["schemas"]["GlobalAdminSessionRequiredError"] | components["schemas"]["CrossSiteRequestError"];
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
                 };
             };
             /**

@@ -153,7 +153,11 @@ function assertOrganizationUsable(principal: Principal, route: RouteAuth, status
   const operator = seesEveryOrganization(principal);
   if (status === null) {
     // Members (and keys) of an organization that no longer exists: no detail beyond "not yours".
-    throw operator ? notFound('organization') : new AppError('NOT_ORGANIZATION_MEMBER');
+    if (!operator) throw new AppError('NOT_ORGANIZATION_MEMBER');
+    // Operators may learn that it does not exist: 404 for the route's :orgId; for the
+    // selectedOrganization cookie the context itself is wrong (404 stays for routes with a path id).
+    if (route.organization === 'path') throw notFound('organization');
+    throw new AppError('ORGANIZATION_CONTEXT_REQUIRED', 'The selectedOrganization cookie names no organization: select an existing one.');
   }
   switch (status) {
     case 'active':

@@ -14,7 +14,7 @@ declare global {
 }
 
 /** `req_` + a random UUID without its dashes (32 hex digits); slices cost less than replaceAll (~1 µs vs 2.4 µs). */
-function newRequestId(): string {
+export function newRequestId(): string {
   const u = randomUUID();
   return `req_${u.slice(0, 8)}${u.slice(9, 13)}${u.slice(14, 18)}${u.slice(19, 23)}${u.slice(24)}`;
 }

@@ -43,7 +43,10 @@ export class MagicLinkService {
   }
 
   async createMagicLink(organizationId: string, input: { email: string; ttlMinutes?: number | undefined }, origin: RequestOrigin): Promise<MagicLink> {
-    if (input.ttlMinutes !== undefined && !(Number.isInteger(input.ttlMinutes) && input.ttlMinutes > 0)) throw new AppError('INVALID_TTL');
+    // The contract's schema refuses a bad ttlMinutes at the edge; this guards other callers (SPEC §7.1).
+    if (input.ttlMinutes !== undefined && !(Number.isInteger(input.ttlMinutes) && input.ttlMinutes > 0)) {
+      throw new AppError('VALIDATION_FAILED', undefined, { issues: [{ path: 'body.ttlMinutes', message: 'must be a positive whole number of minutes' }] });
+    }
     const closed = await portalClosedReason(this.#o, organizationId, { magicLinks: true });
     if (closed) throw new AppError(closed);
     const { db } = this.#o;

@@ -40,5 +40,5 @@ export function registerDocsRoutes(app: Express): void {
   app.get(`${API_PREFIX}/docs/init.js`, (_req, res) => {
     res.type('application/javascript').send(INIT);
   });
-  app.use(`${API_PREFIX}/docs/assets`, express.static(assets, { index: false, maxAge: '1h' }));
+  app.use(`${API_PREFIX}/docs/assets`, express.static(assets, { index: false, redirect: false, maxAge: '1h' }));
 }

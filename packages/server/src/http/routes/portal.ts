@@ -1,5 +1,5 @@
 import { contract } from '@payment-gateway/contract';
-import { createExpressEndpoints, initServer, RequestValidationError } from '@ts-rest/express';
+import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import type { Express } from 'express';
 import type { AuthContext } from '../../auth/principal.js';
 import { authOf } from '../../auth/middleware.js';
@@ -22,19 +22,6 @@ function portalPrincipal(req: { auth?: AuthContext | undefined }): PortalPrincip
   return principal;
 }
 
-/** A bad ttlMinutes alone gets its own code (INVALID_TTL); anything else stays VALIDATION_FAILED. */
-function withTtlCode(options: EndpointOptions): EndpointOptions {
-  return {
-    ...options,
-    requestValidationErrorHandler: (err, req, res, next) => {
-      const issues = err instanceof RequestValidationError ? (err.body?.issues ?? []) : [];
-      const onlyTtl = err instanceof RequestValidationError && !err.pathParams && !err.query && !err.headers && issues.length > 0 && issues.every((i) => i.path[0] === 'ttlMinutes');
-      if (onlyTtl) next(new AppError('INVALID_TTL', undefined, { issues: issues.map((i) => ({ path: 'body.ttlMinutes', message: i.message })) }));
-      else options.requestValidationErrorHandler(err, req, res, next);
-    },
-  };
-}
-
 /** SPEC §6: minting links on the Admin API, and the customer-facing portal surface. */
 export function registerPortalRoutes(app: Express, p: PortalServices, options: EndpointOptions): void {
   const links = s.router(contract.api.portalLinks, {
@@ -44,7 +31,7 @@ export function registerPortalRoutes(app: Express, p: PortalServices, options: E
       return { status: 201, body: await p.magicLinks.createMagicLink(org, body, originOf(req)) };
     },
   });
-  createExpressEndpoints(contract.api.portalLinks, links, app, withTtlCode(options));
+  createExpressEndpoints(contract.api.portalLinks, links, app, options);
 
   const portal = s.router(contract.api.portal, {
     consumeMagicLink: async ({ body, req }) => ({

@@ -1,0 +1,65 @@
+import type { RequestHandler } from 'express';
+import { AppError } from './errors.js';
+
+/**
+ * HTTP/1.1 requires Host (RFC 9112 §3.2). Node's own check answers a bare 400 without our body or
+ * X-Request-ID, so the server is created with `requireHostHeader: false` and this answers it
+ * instead: 400 MALFORMED_REQUEST (SPEC §7.1).
+ */
+export const requireHost: RequestHandler = (req, _res, next) => {
+  if (req.httpVersion === '1.1' && req.headers.host === undefined) next(new AppError('MALFORMED_REQUEST', 'HTTP/1.1 requests must carry a Host header.'));
+  else next();
+};
+
+/**
+ * Bodies are JSON only; anything else is refused with 415 UNSUPPORTED_MEDIA_TYPE before it is
+ * parsed, whether it is framed by Content-Length or chunked.
+ */
+export const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
+  const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is('application/json')) next(new AppError('UNSUPPORTED_MEDIA_TYPE'));
+  else next();
+};
+
+/**
+ * API answers are never conditional: Express would turn `If-None-Match: *` into a bodiless 304 on
+ * any GET, and a non-2xx always carries the error body (SPEC §7.1). The validators are dropped.
+ */
+export const noConditionalRequests: RequestHandler = (req, _res, next) => {
+  delete req.headers['if-none-match'];
+  delete req.headers['if-modified-since'];
+  next();
+};
+
+const NUL = '\u0000';
+
+/** The dotted path of the first string (value or key) in `root` that contains U+0000, else null. */
+export function firstNul(root: unknown, prefix: string): string | null {
+  // Iterative, so a deeply nested body cannot overflow the stack.
+  const stack: [unknown, string][] = [[root, prefix]];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes(NUL)) return path;
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => stack.push([v, `${path}.${i}`]));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes(NUL)) return path;
+        stack.push([v, `${path}.${k}`]);
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * No string of the query or the JSON body may contain U+0000: PostgreSQL text cannot store it
+ * (the driver fails the whole statement) and no field of the API has a use for it. Refused at the
+ * edge for every route, present and future: 400 VALIDATION_FAILED naming the field (SPEC §7.1).
+ */
+export const noNulCharacters: RequestHandler = (req, _res, next) => {
+  const where = firstNul(req.query, 'query') ?? firstNul(req.body, 'body');
+  if (where) next(new AppError('VALIDATION_FAILED', undefined, { issues: [{ path: where, message: 'must not contain the NUL character (U+0000)' }] }));
+  else next();
+};
