@@ -50,6 +50,8 @@ export interface Operation {
 }
 
 export interface OpenApiDocument {
+  /** Base URLs; operation paths are relative to the first (`/api/v1`), unless a path item has its own. */
+  servers?: { url: string }[];
   paths: Record<string, Record<string, unknown>>;
   components: { schemas: Record<string, JsonSchema> };
 }
@@ -76,7 +78,9 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
 export function listOperations(doc: OpenApiDocument): Operation[] {
   const out: Operation[] = [];
-  for (const [path, item] of Object.entries(doc.paths)) {
+  for (const [relative, item] of Object.entries(doc.paths)) {
+    const base = ((item.servers as { url: string }[] | undefined) ?? doc.servers ?? [{ url: '' }])[0]!.url.replace(/\/$/, '');
+    const path = `${base}${relative}`;
     for (const [method, raw] of Object.entries(item)) {
       if (!METHODS.includes(method)) continue;
       const op = raw as {
