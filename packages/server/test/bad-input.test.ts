@@ -187,6 +187,11 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
       expectShape(await post(corrupt, { 'content-type': 'application/json', 'content-encoding': 'gzip' }), 400, 'VALIDATION_FAILED');
       expectShape(await post(json, { 'content-type': 'application/json', 'content-encoding': 'zstd' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
       expectShape(await post(json, { 'content-type': 'application/json; charset=latin1' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      // JSON is UTF-8 only (RFC 8259 §8.1): a UTF-16 body is refused, not decoded (probe finding).
+      for (const charset of ['utf-16', 'UTF-16LE', 'utf-16be', 'utf8', '"utf-32"']) {
+        expectShape(await post(Buffer.from(json, 'utf16le'), { 'content-type': `application/json; charset=${charset}` }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      }
+      expect((await post(JSON.stringify({ email: 'utf8@example.com', name: 'U' }), { 'content-type': 'application/json; charset=UTF-8' })).status).toBe(201);
       expectShape(await post(json, { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
     });
 

@@ -260,6 +260,20 @@ describe.each(DIALECTS)('customer portal magic links (%s)', (dialect) => {
       } finally {
         await server.gateway.organizations.update(acme.organizationId, { portalEnabled: true }, OPERATOR);
       }
+      // Switching the portal on again does not bring the session back (probe finding).
+      expect((await server.request('GET', '/api/v1/portal/session', { token: other })).status).toBe(401);
+      expect((await server.request('GET', '/api/v1/portal/session', { token: await sessionFor('alice@example.com') })).status).toBe(200);
+    });
+
+    it('dies for good when portal access is switched off system-wide', async () => {
+      const session = await sessionFor('alice@example.com');
+      await server.gateway.settings.update({ portal: { enabled: false } }, OPERATOR);
+      try {
+        expect((await server.request('GET', '/api/v1/portal/session', { token: session })).status).toBe(401);
+      } finally {
+        await server.gateway.settings.update({ portal: { enabled: true } }, OPERATOR);
+      }
+      expect((await server.request('GET', '/api/v1/portal/session', { token: session })).status).toBe(401);
     });
   });
 });

@@ -36,4 +36,17 @@ describe('maskedPath', () => {
     expect(maskedPath(`/api/v1/clients/${encodeURIComponent(key).replace('_', '%5F')}`)).toBe('/api/v1/clients/[redacted]');
     expect(maskedPath('/api/v1/clients/cli_aaaaaaaaaaaaaaaaaaaa')).toBe('/api/v1/clients/cli_aaaaaaaaaaaaaaaaaaaa');
   });
+
+  it('masks a token percent-encoded twice or more, character by character (probe finding)', () => {
+    const key = newSecret(newKeyId()).token;
+    const everyChar = (s: string) => [...s].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('');
+    const twice = everyChar(key).replaceAll('%', '%25');
+    expect(maskedPath(`/api/v1/clients/${twice}`)).toBe('/api/v1/clients/[redacted]');
+    expect(maskedPath(`/api/v1/clients/${twice.replaceAll('%', '%25').replaceAll('%25', '%2525')}`)).toBe('/api/v1/clients/[redacted]');
+    // Deeper than any decoding round: masked because it still holds an escape.
+    let deep = everyChar('abc');
+    for (let i = 0; i < 8; i++) deep = deep.replaceAll('%', '%25');
+    expect(maskedPath(`/api/v1/clients/${deep}`)).toBe('/api/v1/clients/[redacted]');
+    expect(maskedPath('/api/v1/clients/%7Eplain')).toBe('/api/v1/clients/%7Eplain');
+  });
 });

@@ -66,6 +66,9 @@ export function scrubCredentials(text: string): string {
   return out;
 }
 
+/** Percent-decoding rounds tried on a path segment; what still holds an escape after them is masked. */
+const DECODE_ROUNDS = 4;
+
 function safeDecode(segment: string): string {
   try {
     return decodeURIComponent(segment);
@@ -74,12 +77,28 @@ function safeDecode(segment: string): string {
   }
 }
 
-/** The request path without its query string, each credential-shaped segment (raw or percent-decoded) masked. */
+/** True when the segment, raw or after any number of percent-decodings, may carry a credential. */
+function mayCarryCredential(segment: string): boolean {
+  let current = segment;
+  for (let round = 0; round <= DECODE_ROUNDS; round++) {
+    if (scrubCredentials(current) !== current) return true;
+    const next = safeDecode(current);
+    if (next === current) return false;
+    current = next;
+  }
+  // Still encoded after every round (e.g. `%25` nested deeper than anyone encodes by mistake).
+  return /%[0-9A-Fa-f]{2}/.test(current);
+}
+
+/**
+ * The request path without its query string; each segment that is, or decodes (once or several
+ * times: `%2573k_…` is `sk_…` twice encoded) to, something credential-shaped is masked.
+ */
 export function maskedPath(url: string | undefined): string {
   const path = (url ?? '').split('?')[0]!.split('#')[0]!;
   return path
     .split('/')
-    .map((segment) => (scrubCredentials(segment) !== segment || scrubCredentials(safeDecode(segment)) !== safeDecode(segment) ? CENSOR : segment))
+    .map((segment) => (mayCarryCredential(segment) ? CENSOR : segment))
     .join('/');
 }
 

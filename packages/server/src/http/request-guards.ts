@@ -11,13 +11,19 @@ export const requireHost: RequestHandler = (req, _res, next) => {
   else next();
 };
 
+/** JSON is UTF-8 (RFC 8259 §8.1): no charset parameter, or `utf-8` in any letter case. */
+function isUtf8(contentType: string | undefined): boolean {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType ?? '')?.[1];
+  return charset === undefined || charset.toLowerCase() === 'utf-8';
+}
+
 /**
  * Bodies are JSON only; anything else is refused with 415 UNSUPPORTED_MEDIA_TYPE before it is
- * parsed, whether it is framed by Content-Length or chunked.
+ * parsed (also JSON in another charset than UTF-8), whether it is framed by Content-Length or chunked.
  */
 export const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
   const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
-  if (hasBody && !req.is('application/json')) next(new AppError('UNSUPPORTED_MEDIA_TYPE'));
+  if (hasBody && (!req.is('application/json') || !isUtf8(req.headers['content-type']))) next(new AppError('UNSUPPORTED_MEDIA_TYPE'));
   else next();
 };
 

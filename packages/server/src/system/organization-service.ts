@@ -93,6 +93,11 @@ export class OrganizationService implements OrganizationLookup {
         updated_at: new Date().toISOString(),
       };
       await trx.updateTable('organizations').set({ name: next.name, portal_enabled: next.portal_enabled, updated_at: next.updated_at }).where('id', '=', id).execute();
+      // Switching the portal off ends its customers' sessions for good: switching it on again
+      // must not bring them back (SPEC §6; they sign in again with a new link).
+      if (current.portal_enabled === 1 && next.portal_enabled === 0) {
+        await trx.updateTable('portal_sessions').set({ revoked_at: next.updated_at }).where('organization_id', '=', id).where('revoked_at', 'is', null).execute();
+      }
       await recordAudit(trx, origin, { action: 'organization.updated', organizationId: id, target: { type: 'organization', id }, metadata: { ...input } });
       announce({ type: 'organization', organizationId: id });
       return next;

@@ -56,6 +56,10 @@ export class SettingsService {
       const json = JSON.stringify(value);
       if (row) await trx.updateTable('settings').set({ value: json, updated_at: now }).where('key', '=', KEY).execute();
       else await trx.insertInto('settings').values({ key: KEY, value: json, updated_at: now }).execute();
+      // Portal access switched off system-wide ends every portal session for good (as per organization).
+      if (current.portal.enabled && !value.portal.enabled) {
+        await trx.updateTable('portal_sessions').set({ revoked_at: now }).where('revoked_at', 'is', null).execute();
+      }
       await recordAudit(trx, origin, { action: 'settings.updated', organizationId: null, target: { type: 'settings', id: KEY }, metadata: { changes: patch } });
       announce({ type: 'settings' });
       return value;
