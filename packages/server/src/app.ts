@@ -16,6 +16,7 @@ import { ScheduleService } from './billing/schedule-service.js';
 import { createAuthMiddleware } from './auth/middleware.js';
 import type { Principal } from './auth/principal.js';
 import type { ServerConfig } from './config.js';
+import { registerAdminPanel } from './http/admin-panel.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { AppError } from './http/errors.js';
 import { createLogger, requestLogOptions, secureLogger } from './http/logger.js';
@@ -192,6 +193,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
   registerPortalRoutes(app, portal, endpoints);
 
   registerDocsRoutes(app);
+  registerAdminPanel(app);
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));
 
