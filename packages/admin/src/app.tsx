@@ -24,20 +24,23 @@ export function App({ api }: { api: Api }) {
   const [error, setError] = useState<unknown>(null);
   const path = usePath();
 
+  /** Who is signed in and which organizations the switcher offers; keeps the selection when it still exists. */
   const loadSession = useCallback(async () => {
     const me = expectStatus(await api.client.auth.whoami(), 200);
     if (me.type !== 'session') throw new Error('The panel needs a dashboard session.');
-    let orgs = me.memberships.map((m) => ({ id: m.organizationId, label: `${m.organizationId} (${m.role})` }));
-    if (me.globalAdmin) {
-      const page = expectStatus(await api.client.system.listOrganizations({ query: { page: 1, limit: 100, status: 'active' } }), 200);
-      orgs = page.items.map((o) => ({ id: o.id, label: o.name }));
-    }
+    const orgs = await organizationsOf(api, me);
     const remembered = readSelectedOrganization();
     const pick = orgs.find((o) => o.id === remembered)?.id ?? orgs[0]?.id ?? null;
     writeSelectedOrganization(pick);
     setSelected(pick);
     setState({ phase: 'signed-in', me, orgs });
   }, [api]);
+
+  // Organizations created or offboarded elsewhere show up on the next navigation.
+  const signedIn = state.phase === 'signed-in';
+  useEffect(() => {
+    if (signedIn) void loadSession().catch(setError);
+  }, [path, signedIn, loadSession]);
 
   useEffect(() => {
     api.onSessionLost = () => setState({ phase: 'signed-out' });
@@ -162,6 +165,40 @@ export function App({ api }: { api: Api }) {
       </main>
     </div>
   );
+}
+
+/**
+ * The organizations the switcher offers, with their names: every active organization for a
+ * global admin; otherwise the memberships, named through GET /organizations/settings (which
+ * reads the selectedOrganization cookie, so each is asked for in turn and the cookie restored).
+ */
+function organizationsOf(api: Api, me: SessionWhoami): Promise<{ id: string; label: string }[]> {
+  // One at a time: two interleaved cookie walks would read each other's organization.
+  const run = orgWalk.then(() => listOrganizations(api, me));
+  orgWalk = run.catch(() => undefined);
+  return run;
+}
+let orgWalk: Promise<unknown> = Promise.resolve();
+
+async function listOrganizations(api: Api, me: SessionWhoami): Promise<{ id: string; label: string }[]> {
+  if (me.globalAdmin) {
+    const page = expectStatus(await api.client.system.listOrganizations({ query: { page: 1, limit: 100, status: 'active' } }), 200);
+    return page.items.map((o) => ({ id: o.id, label: o.name }));
+  }
+  const remembered = readSelectedOrganization();
+  const out: { id: string; label: string }[] = [];
+  try {
+    for (const m of me.memberships) {
+      writeSelectedOrganization(m.organizationId);
+      const res = await api.client.organization.getSettings();
+      // An offboarded organization is not offered; any other failure still lists the id.
+      if (res.status === 200) out.push({ id: m.organizationId, label: res.body.name });
+      else if (res.status !== 404 && res.status !== 403) out.push({ id: m.organizationId, label: m.organizationId });
+    }
+  } finally {
+    writeSelectedOrganization(remembered);
+  }
+  return out;
 }
 
 function NoOrganization({ admin }: { admin: boolean }) {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,12 +12,22 @@ if (!HAS_CHROMIUM) console.log(`[admin] no Chromium at ${CHROMIUM}: the Admin pa
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
 /**
- * Builds the panel into packages/admin/dist when it is not built yet (a targeted Vitest run
+ * Builds the panel into packages/admin/dist when it is not built yet or older than its sources (a targeted Vitest run
  * without `npm run build`), so the server under test serves the current sources' app.
  */
 export async function ensurePanelBuilt(): Promise<void> {
-  if (existsSync(join(packageDir, 'dist', 'index.html'))) return;
+  const index = join(packageDir, 'dist', 'index.html');
+  if (existsSync(index) && newestSource(join(packageDir, 'src')) <= statSync(index).mtimeMs) return;
   const { build } = await import('vite');
   await build({ root: packageDir, configFile: join(packageDir, 'vite.config.ts'), logLevel: 'warn' });
 }

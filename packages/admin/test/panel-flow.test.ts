@@ -34,7 +34,7 @@ describe.skipIf(!HAS_CHROMIUM)('Admin panel in Chromium (SQLite)', () => {
 
   beforeAll(async () => {
     await ensurePanelBuilt();
-    server = await startSessionServer();
+    server = await startSessionServer({ env: { LAST_USED_FLUSH_MS: '100' } });
     browser = await launchChromium();
     context = await browser.newContext();
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
@@ -118,6 +118,9 @@ describe.skipIf(!HAS_CHROMIUM)('Admin panel in Chromium (SQLite)', () => {
     await row(page, 'Billing bridge key').getByRole('link', { name: 'Billing bridge key' }).click();
     await page.getByRole('heading', { name: 'Billing bridge key' }).waitFor();
     await page.getByRole('table', { name: 'Audit events' }).getByRole('row').filter({ hasText: 'api_key.created' }).waitFor();
+    // The whoami call above, flushed with lastUsedAt (every 100 ms here).
+    await page.getByRole('img', { name: /Requests per hour over the last 7 days: 1 accepted, 0 refused/ }).waitFor();
+    await page.getByRole('table', { name: 'Usage by day' }).waitFor();
     await checkA11y('key-detail');
     expect(await page.content()).not.toContain(secret);
     await page.goBack();
@@ -188,6 +191,8 @@ describe.skipIf(!HAS_CHROMIUM)('Admin panel in Chromium (SQLite)', () => {
       const p = await ctx.newPage();
       const w = watchPage(p, server.url);
       await signIn(p, user.email, user.password);
+      // Members see their organizations by name too.
+      await p.getByRole('combobox', { name: 'Organization' }).selectOption({ label: 'Acme Panel' });
       await row(p, 'existing key').waitFor();
       expect(await p.getByRole('button', { name: 'Create key' }).count()).toBe(0);
       for (const name of ['Rotate', 'Revoke', 'Delete']) expect(await row(p, 'existing key').getByRole('button', { name }).count()).toBe(0);

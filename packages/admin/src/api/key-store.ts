@@ -1,4 +1,4 @@
-import type { ApiKey, ApiKeyWithToken, CreateApiKeyBody } from '@payment-gateway/contract';
+import type { ApiKey, ApiKeyUsage, ApiKeyWithToken, CreateApiKeyBody } from '@payment-gateway/contract';
 import { expectStatus } from './api-error.js';
 import type { ApiClient } from './client.js';
 
@@ -7,6 +7,8 @@ export interface KeyStore {
   tier: 'organization' | 'system';
   list(): Promise<{ items: ApiKey[]; total: number }>;
   get(keyId: string): Promise<ApiKey>;
+  /** Requests per hour over the last 7 days, accepted and refused. */
+  usage(keyId: string): Promise<ApiKeyUsage>;
   create(body: CreateApiKeyBody): Promise<ApiKeyWithToken>;
   rotate(keyId: string, gracePeriodSeconds: number | undefined): Promise<ApiKeyWithToken>;
   revoke(keyId: string, reason: string | undefined): Promise<ApiKey>;
@@ -22,6 +24,7 @@ export function orgKeyStore(client: ApiClient, orgId: string): KeyStore {
     tier: 'organization',
     list: async () => expectStatus(await k.list({ params: { orgId }, query: LIST }), 200),
     get: async (keyId) => expectStatus(await k.get({ params: { orgId, keyId } }), 200),
+    usage: async (keyId) => expectStatus(await k.usage({ params: { orgId, keyId } }), 200),
     create: async (body) => expectStatus(await k.create({ params: { orgId }, body }), 201),
     rotate: async (keyId, grace) =>
       expectStatus(await k.rotate({ params: { orgId, keyId }, body: grace === undefined ? {} : { gracePeriodSeconds: grace } }), 200),
@@ -39,6 +42,7 @@ export function systemKeyStore(client: ApiClient): KeyStore {
     tier: 'system',
     list: async () => expectStatus(await k.list({ query: LIST }), 200),
     get: async (keyId) => expectStatus(await k.get({ params: { keyId } }), 200),
+    usage: async (keyId) => expectStatus(await k.usage({ params: { keyId } }), 200),
     create: async (body) => expectStatus(await k.create({ body }), 201),
     rotate: async (keyId, grace) => expectStatus(await k.rotate({ params: { keyId }, body: grace === undefined ? {} : { gracePeriodSeconds: grace } }), 200),
     revoke: async (keyId, reason) => expectStatus(await k.revoke({ params: { keyId }, body: reason ? { reason } : {} }), 200),

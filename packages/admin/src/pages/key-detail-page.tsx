@@ -1,21 +1,24 @@
-import type { ApiKey, AuditEvent } from '@payment-gateway/contract';
+import type { ApiKey, ApiKeyUsage, AuditEvent } from '@payment-gateway/contract';
 import { useEffect, useState } from 'react';
 import { expectStatus } from '../api/api-error.js';
 import type { Api } from '../api/client.js';
 import type { KeyStore } from '../api/key-store.js';
 import { ErrorMessage } from '../components/error-message.js';
+import { UsageChart } from '../components/usage-chart.js';
 import { formatTime, isStale } from '../format.js';
 import { Link } from '../router.js';
 
-/** A key's metadata (never its secret) and the audit events that name it as their target. */
+/** A key's metadata (never its secret), its use over the last 7 days, and the audit events that name it as their target. */
 export function KeyDetailPage(props: { api: Api; store: KeyStore; keyId: string; organizationId: string | null }) {
   const { api, store, keyId, organizationId } = props;
   const [key, setKey] = useState<ApiKey | null>(null);
   const [events, setEvents] = useState<AuditEvent[] | null>(null);
+  const [usage, setUsage] = useState<ApiKeyUsage | null>(null);
   const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
     store.get(keyId).then(setKey, setError);
+    store.usage(keyId).then(setUsage, setError);
     const query = { page: 1, limit: 100 } as const;
     const load = organizationId
       ? api.client.organization.auditEvents({ params: { orgId: organizationId }, query }).then((r) => expectStatus(r, 200))
@@ -64,6 +67,8 @@ export function KeyDetailPage(props: { api: Api; store: KeyStore; keyId: string;
           </dd>
         </dl>
       ) : null}
+      <h2>Usage</h2>
+      {usage ? <UsageChart usage={usage} /> : <p aria-busy="true">Loading…</p>}
       <h2>Audit events</h2>
       {events === null ? (
         <p aria-busy="true">Loading…</p>
