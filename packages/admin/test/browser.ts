@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,9 +27,26 @@ function newestSource(dir: string): number {
  */
 export async function ensurePanelBuilt(): Promise<void> {
   const index = join(packageDir, 'dist', 'index.html');
-  if (existsSync(index) && newestSource(join(packageDir, 'src')) <= statSync(index).mtimeMs) return;
-  const { build } = await import('vite');
-  await build({ root: packageDir, configFile: join(packageDir, 'vite.config.ts'), logLevel: 'warn' });
+  const fresh = () => existsSync(index) && newestSource(join(packageDir, 'src')) <= statSync(index).mtimeMs;
+  if (fresh()) return;
+  // Test files run in parallel: one builds, the others wait for its lock to go.
+  const lock = join(packageDir, '.build.lock');
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch {
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 120_000) rmSync(lock, { force: true });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    if (fresh()) return;
+    const { build } = await import('vite');
+    await build({ root: packageDir, configFile: join(packageDir, 'vite.config.ts'), logLevel: 'warn' });
+  } finally {
+    rmSync(lock, { force: true });
+  }
 }
 
 export function launchChromium(): Promise<Browser> {
