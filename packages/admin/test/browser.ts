@@ -43,7 +43,14 @@ export async function ensurePanelBuilt(): Promise<void> {
   try {
     if (fresh()) return;
     const { build } = await import('vite');
-    await build({ root: packageDir, configFile: join(packageDir, 'vite.config.ts'), logLevel: 'warn' });
+    // Vitest sets NODE_ENV=test, which would bundle React's development build: build what ships.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ root: packageDir, configFile: join(packageDir, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
   } finally {
     rmSync(lock, { force: true });
   }

@@ -131,6 +131,7 @@ describe.skipIf(!HAS_CHROMIUM)('Admin panel in Chromium (SQLite)', () => {
     await row(page, 'Billing bridge key').getByRole('button', { name: 'Rotate' }).click();
     const confirm = page.getByRole('dialog', { name: 'Rotate Billing bridge key' });
     await confirm.getByRole('textbox', { name: 'Grace period (seconds)' }).fill('0');
+    await checkA11y('rotate-dialog');
     await confirm.getByRole('button', { name: 'Confirm' }).click();
     const field = page.getByRole('dialog', { name: 'New API key' }).getByRole('textbox', { name: 'API key' });
     await field.waitFor();
@@ -146,6 +147,7 @@ describe.skipIf(!HAS_CHROMIUM)('Admin panel in Chromium (SQLite)', () => {
     await row(page, 'Billing bridge key').getByRole('button', { name: 'Revoke' }).click();
     const confirm = page.getByRole('dialog', { name: 'Revoke Billing bridge key' });
     await confirm.getByRole('textbox', { name: 'Reason' }).fill('leaked in a log');
+    await checkA11y('revoke-dialog');
     await confirm.getByRole('button', { name: 'Confirm' }).click();
     await row(page, 'Billing bridge key').getByText('revoked', { exact: true }).waitFor();
     const res = await whoami(token);
@@ -170,7 +172,16 @@ describe.skipIf(!HAS_CHROMIUM)('Admin panel in Chromium (SQLite)', () => {
     await dialog.getByRole('button', { name: 'Create', exact: true }).click();
     const alert = dialog.getByRole('alert');
     await alert.getByText(/Request ID: req_/).waitFor();
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    const shownId = (await alert.getByRole('code').or(alert.locator('code')).first().textContent())?.trim();
+    expect(shownId).toMatch(/^req_/);
+    // Fixed, with an expiry: the key carries both.
+    await dialog.getByRole('textbox', { name: 'IP allowlist' }).fill('203.0.113.0/24, 198.51.100.7');
+    await dialog.getByRole('textbox', { name: 'Expires at' }).fill('2099-01-31T00:00:00Z');
+    await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByRole('dialog', { name: 'New API key' }).getByRole('button', { name: 'Done' }).click();
+    const list = await server.request('GET', `/api/v1/organizations/${orgId}/api-keys`, { token: await adminToken() });
+    const made = list.body.items.find((k: { name: string }) => k.name === 'bad allowlist');
+    expect(made).toMatchObject({ ipAllowlist: ['203.0.113.0/24', '198.51.100.7/32'], expiresAt: '2099-01-31T00:00:00.000Z', scopes: ['client:read'] });
   });
 
   it('system pages render for the global admin', async () => {
