@@ -12,7 +12,7 @@ import { KeysPage } from './pages/keys-page.js';
 import { OrganizationsPage } from './pages/organizations-page.js';
 import { SystemSettingsPage } from './pages/system-settings-page.js';
 import { permissionsFor } from './permissions.js';
-import { Link, navigate, usePath } from './router.js';
+import { Link, navigate, useNavigation } from './router.js';
 
 type SessionWhoami = Extract<Whoami, { type: 'session' }>;
 type State = { phase: 'starting' } | { phase: 'signed-out' } | { phase: 'signed-in'; me: SessionWhoami; orgs: { id: string; label: string }[] };
@@ -22,7 +22,7 @@ export function App({ api }: { api: Api }) {
   const [state, setState] = useState<State>({ phase: 'starting' });
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const path = usePath();
+  const { path, seq } = useNavigation();
 
   /** Who is signed in and which organizations the switcher offers; keeps the selection when it still exists. */
   const loadSession = useCallback(async () => {
@@ -40,7 +40,7 @@ export function App({ api }: { api: Api }) {
   const signedIn = state.phase === 'signed-in';
   useEffect(() => {
     if (signedIn) void loadSession().catch(setError);
-  }, [path, signedIn, loadSession]);
+  }, [path, seq, signedIn, loadSession]);
 
   useEffect(() => {
     api.onSessionLost = () => setState({ phase: 'signed-out' });
@@ -93,14 +93,14 @@ export function App({ api }: { api: Api }) {
   let page;
   if (path === '/' || path === '/keys') {
     page = orgStore ? (
-      <KeysPage key={selected} title="API keys" store={orgStore} permissions={permissions} detailPath={(k) => `/keys/${k.id}`} />
+      <KeysPage key={`${selected}:${seq}`} title="API keys" store={orgStore} permissions={permissions} detailPath={(k) => `/keys/${k.id}`} />
     ) : (
       <NoOrganization admin={admin} />
     );
   } else if (path.startsWith('/keys/')) {
     page = orgStore ? <KeyDetailPage key={path} store={orgStore} keyId={decodeURIComponent(path.slice(6))} api={api} organizationId={selected} /> : <NoOrganization admin={admin} />;
   } else if (admin && path === '/system/keys') {
-    page = <KeysPage title="System API keys" store={sysStore} permissions={permissionsFor(true, null)} detailPath={(k) => `/system/keys/${k.id}`} />;
+    page = <KeysPage key={seq} title="System API keys" store={sysStore} permissions={permissionsFor(true, null)} detailPath={(k) => `/system/keys/${k.id}`} />;
   } else if (admin && path.startsWith('/system/keys/')) {
     page = <KeyDetailPage key={path} store={sysStore} keyId={decodeURIComponent(path.slice(13))} api={api} organizationId={null} />;
   } else if (admin && path === '/system/settings') {

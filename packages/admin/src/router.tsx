@@ -9,6 +9,7 @@ const listeners = new Set<() => void>();
 export function navigate(to: string, replace = false): void {
   if (replace) history.replaceState(null, '', BASE + to);
   else history.pushState(null, '', BASE + to);
+  navigations += 1;
   for (const l of listeners) l();
 }
 
@@ -17,11 +18,18 @@ function current(): string {
   return path === '' ? '/' : path;
 }
 
+let navigations = 0;
+
 /** The current path relative to /admin, e.g. `/keys/abc`. */
 export function usePath(): string {
-  const [path, setPath] = useState(current);
+  return useNavigation().path;
+}
+
+/** The current path and a counter that moves on every navigation, even to the same path. */
+export function useNavigation(): { path: string; seq: number } {
+  const [state, setState] = useState(() => ({ path: current(), seq: navigations }));
   useEffect(() => {
-    const update = () => setPath(current());
+    const update = () => setState({ path: current(), seq: navigations });
     listeners.add(update);
     window.addEventListener('popstate', update);
     return () => {
@@ -29,7 +37,7 @@ export function usePath(): string {
       window.removeEventListener('popstate', update);
     };
   }, []);
-  return path;
+  return state;
 }
 
 export function Link(props: { to: string; children: ReactNode; current?: boolean }) {

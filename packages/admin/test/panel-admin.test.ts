@@ -75,6 +75,14 @@ describe.skipIf(!HAS_CHROMIUM)('Admin panel sessions and system pages in Chromiu
     expect(await page.getByRole('combobox', { name: 'Organization' }).getByRole('option', { name: 'Globex' }).count()).toBe(0);
   });
 
+  it('an organization created elsewhere appears on the next navigation, even to the same page', async () => {
+    await server.createOrganization('Initech');
+    await page.getByRole('link', { name: 'API keys', exact: true }).click();
+    const switcher = page.getByRole('combobox', { name: 'Organization' });
+    await switcher.getByRole('option', { name: 'Initech' }).waitFor({ state: 'attached' });
+    await page.getByText('No API keys yet.').waitFor();
+  });
+
   it('when the refresh token has expired too, the panel shows the sign-in form', async () => {
     clock.advance(31 * 24 * 3_600_000);
     await page.reload();
