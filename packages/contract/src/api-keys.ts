@@ -94,3 +94,31 @@ export const RotateApiKeyBody = z
 export const ListApiKeysQuery = PageQuery.extend({
   status: z.enum(['active', 'revoked']).optional(),
 }).strict();
+
+/** The window key usage covers: the last 7 days, in UTC hours (issue 14). */
+export const KEY_USAGE_HOURS = 168;
+
+/** Requests one key made in one UTC hour. */
+export const ApiKeyUsageHour = z
+  .object({
+    hour: Timestamp.describe('Start of the UTC hour'),
+    accepted: z.number().int().min(0).describe('Requests the key authenticated and that passed authorization'),
+    refused: z.number().int().min(0).describe('Requests with the proven key that were refused: revoked, expired, IP not allowed, organization, scope or rate limit'),
+  })
+  .describe('ApiKeyUsageHour');
+
+/**
+ * A key's use over the last 7 days, per hour, oldest first. Counted in memory on the
+ * verification path and written in batches with lastUsedAt, so it lags by up to
+ * LAST_USED_FLUSH_MS. Requests with a wrong secret are not counted (they do not prove the key).
+ */
+export const ApiKeyUsage = z
+  .object({
+    keyId: KeyId,
+    from: Timestamp.describe('Start of the first hour'),
+    to: Timestamp.describe('End of the last hour (exclusive)'),
+    totals: z.object({ accepted: z.number().int().min(0), refused: z.number().int().min(0) }),
+    hours: z.array(ApiKeyUsageHour).describe(`${KEY_USAGE_HOURS} hourly buckets, oldest first, the current hour last`),
+  })
+  .describe('ApiKeyUsage');
+export type ApiKeyUsage = z.infer<typeof ApiKeyUsage>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   ApiKey,
+  ApiKeyUsage,
   ApiKeyWithToken,
   CreateApiKeyBody,
   ListApiKeysQuery,
@@ -79,5 +80,13 @@ export const orgKeysContract = c.router({
     responses: { 200: ApiKeyWithToken, ...errors, 409: ErrorBody, ...bodyErrorResponses },
     summary: 'Rotate the secret of an organization API key, keeping the old one for a grace period',
     metadata: meta(tag, { credentials: ORG_KEY_MANAGERS, scope: 'api_key:execute', organization: 'path' }),
+  },
+  usage: {
+    method: 'GET',
+    path: '/organizations/:orgId/api-keys/:keyId/usage',
+    pathParams: keyParams,
+    responses: { 200: ApiKeyUsage, ...errors },
+    summary: "An organization API key's requests per hour over the last 7 days, accepted and refused",
+    metadata: meta(tag, { credentials: ORG_KEY_MANAGERS, scope: 'api_key:read', organization: 'path' }),
   },
 }, { pathPrefix: API_PREFIX });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   ApiKey,
+  ApiKeyUsage,
   ApiKeyWithToken,
   CreateApiKeyBody,
   ListApiKeysQuery,
@@ -76,5 +77,13 @@ export const systemKeysContract = c.router({
     responses: { 200: ApiKeyWithToken, ...errors, 409: ErrorBody, ...bodyErrorResponses },
     summary: 'Rotate the secret of a system API key',
     metadata: meta(tag, { credentials: ADMINS, scope: 'api_key:execute', organization: 'none' }),
+  },
+  usage: {
+    method: 'GET',
+    path: '/system/api-keys/:keyId/usage',
+    pathParams: keyParams,
+    responses: { 200: ApiKeyUsage, ...errors },
+    summary: "A system API key's requests per hour over the last 7 days, accepted and refused",
+    metadata: meta(tag, { credentials: ADMINS, scope: 'api_key:read', organization: 'none' }),
   },
 }, { pathPrefix: API_PREFIX });

@@ -17,6 +17,7 @@ import { createAuthMiddleware } from './auth/middleware.js';
 import type { Principal } from './auth/principal.js';
 import type { ServerConfig } from './config.js';
 import { answerClientErrors } from './http/client-error.js';
+import { registerAdminPanel } from './http/admin-panel.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { createLogger, requestLogOptions, secureLogger } from './http/logger.js';
 import { RateLimits } from './http/rate-limit.js';
@@ -32,10 +33,10 @@ import { registerSystemRoutes } from './http/routes/system.js';
 import { registerPortalRoutes } from './http/routes/portal.js';
 import { SecretHasher } from './keys/hashing.js';
 import { KeyCache } from './keys/key-cache.js';
-import { findKey, touchLastUsed } from './keys/key-repository.js';
+import { findKey } from './keys/key-repository.js';
 import { KeyService } from './keys/key-service.js';
 import { KeyVerifier } from './keys/key-verifier.js';
-import { LastUsedRecorder } from './keys/last-used.js';
+import { LastUsedRecorder, writeKeyActivity } from './keys/last-used.js';
 import { loadOrCreateSecretFile } from './keys/pepper.js';
 import { MagicLinkService } from './portal/magic-link-service.js';
 import { PortalSessionService } from './portal/portal-session-service.js';
@@ -126,7 +127,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
   const settings = new SettingsService(db, feed, config.keyCacheMaxAgeMs);
   const organizations = new OrganizationService(db, feed, settings, config.keyCacheMaxAgeMs);
   const keyCache = new KeyCache(feed, { maxAgeMs: config.keyCacheMaxAgeMs });
-  const lastUsed = new LastUsedRecorder((entries) => touchLastUsed(db, entries), config.lastUsedFlushMs, (err) =>
+  const lastUsed = new LastUsedRecorder((batch) => writeKeyActivity(db, batch, now()), config.lastUsedFlushMs, (err) =>
     logger.warn({ err }, 'lastUsedAt flush failed'),
   );
   lastUsed.start();
@@ -169,7 +170,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
     sessions: new PortalSessionService({ db, settings, organizations, now }),
   };
   authenticators.push(new PortalSessionAuthenticator(portal.sessions));
-  const auth = createAuthMiddleware({ authenticators, organizations, limits, bypassWith: options.authenticationBypass?.principal });
+  const auth = createAuthMiddleware({ authenticators, organizations, limits, usage: lastUsed, now, bypassWith: options.authenticationBypass?.principal });
 
   const app = express();
   app.disable('x-powered-by');
@@ -199,6 +200,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
   registerPortalRoutes(app, portal, endpoints);
 
   registerDocsRoutes(app);
+  registerAdminPanel(app);
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));
 

@@ -175,8 +175,8 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
     });
 
     it('gzip bodies are read; corrupt or unknown encodings and charsets are 4xx', async () => {
-      const post = (body: Buffer | string, headers: Record<string, string>) =>
-        fetch(`${fuzz.server.url}/api/v1/clients`, { method: 'POST', headers: { authorization: `Bearer ${token('orgKey')}`, ...headers }, body }).then(async (r) => ({
+      const post = (body: Uint8Array | string, headers: Record<string, string>) =>
+        fetch(`${fuzz.server.url}/api/v1/clients`, { method: 'POST', headers: { authorization: `Bearer ${token('orgKey')}`, ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) }).then(async (r) => ({
           status: r.status,
           body: (await r.json()) as unknown,
           requestIdHeader: r.headers.get('x-request-id'),

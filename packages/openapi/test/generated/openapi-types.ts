@@ -228,6 +228,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/organizations/{orgId}/api-keys/{keyId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An organization API key's requests per hour over the last 7 days, accepted and refused
+         * @description **Required scope:** `api_key:read`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a system API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the `{orgId}` path parameter. An organization key may only name its own organization (403 `ORGANIZATION_MISMATCH`); a system key may name any.
+         */
+        get: operations["orgApiKeysUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/system/api-keys": {
         parameters: {
             query?: never;
@@ -328,6 +352,28 @@ export interface paths {
          *     **Accepted credentials:** a global administrator's dashboard session (`Bearer <JWT>`).
          */
         post: operations["systemApiKeysRotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/system/api-keys/{keyId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A system API key's requests per hour over the last 7 days, accepted and refused
+         * @description **Required scope:** `api_key:read`.
+         *
+         *     **Accepted credentials:** a global administrator's dashboard session (`Bearer <JWT>`).
+         */
+        get: operations["systemApiKeysUsage"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3844,6 +3890,168 @@ export interface operations {
             };
         };
     };
+    orgApiKeysUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keyId: string;
+                        /**
+                         * Format: date-time
+                         * @description Start of the first hour
+                         */
+                        from: string;
+                        /**
+                         * Format: date-time
+                         * @description End of the last hour (exclusive)
+                         */
+                        to: string;
+                        totals: {
+                            accepted: number;
+                            refused: number;
+                        };
+                        /** @description 168 hourly buckets, oldest first, the current hour last */
+                        hours: {
+                            /**
+                             * Format: date-time
+                             * @description Start of the UTC hour
+                             */
+                            hour: string;
+                            /** @description Requests the key authenticated and that passed authorization */
+                            accepted: number;
+                            /** @description Requests with the proven key that were refused: revoked, expired, IP not allowed, organization, scope or rate limit */
+                            refused: number;
+                        }[];
+                    };
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_MISMATCH`: The credential does not belong to this organization.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationMismatchError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
     systemApiKeysList: {
         parameters: {
             query?: {
@@ -4882,6 +5090,166 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    systemApiKeysUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keyId: string;
+                        /**
+                         * Format: date-time
+                         * @description Start of the first hour
+                         */
+                        from: string;
+                        /**
+                         * Format: date-time
+                         * @description End of the last hour (exclusive)
+                         */
+                        to: string;
+                        totals: {
+                            accepted: number;
+                            refused: number;
+                        };
+                        /** @description 168 hourly buckets, oldest first, the current hour last */
+                        hours: {
+                            /**
+                             * Format: date-time
+                             * @description Start of the UTC hour
+                             */
+                            hour: string;
+                            /** @description Requests the key authenticated and that passed authorization */
+                            accepted: number;
+                            /** @description Requests with the proven key that were refused: revoked, expired, IP not allowed, organization, scope or rate limit */
+                            refused: number;
+                        }[];
+                    };
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
+             *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
                 };
             };
             /**

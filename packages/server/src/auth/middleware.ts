@@ -6,6 +6,7 @@ import type { RateLimits } from '../http/rate-limit.js';
 import type { CredentialAuthenticator } from './authenticator.js';
 import { authorize, type OrganizationLookup } from './authorize.js';
 import { readBearer } from './bearer.js';
+import { parseToken } from '../keys/token.js';
 import { actorOf, credentialId, type AuthContext, type Principal } from './principal.js';
 
 declare global {
@@ -29,7 +30,23 @@ export interface AuthMiddlewareOptions {
    * @default undefined (every credential is proven)
    */
   bypassWith?: Principal | undefined;
+  /**
+   * Counts each request of a proven API key, accepted or refused, in memory (the key's usage,
+   * flushed in batches with lastUsedAt; never a write per request).
+   * @default undefined (nothing counted)
+   */
+  usage?: KeyUsageCounter | undefined;
+  /** Clock for the usage hour. @default () => new Date() */
+  now?: (() => Date) | undefined;
 }
+
+/** Where the middleware counts key requests (LastUsedRecorder). */
+export interface KeyUsageCounter {
+  count(keyId: string, at: Date, accepted: boolean): void;
+}
+
+/** Refusals that come only after the key's secret was proven, so they are the key's own. */
+const PROVEN_KEY_REFUSALS: ReadonlySet<string> = new Set(['API_KEY_REVOKED', 'API_KEY_EXPIRED', 'IP_NOT_ALLOWED']);
 
 /** The cookie a dashboard uses to pick the organization on routes without `:orgId` (SPEC §3). */
 export const SELECTED_ORGANIZATION_COOKIE = 'selectedOrganization';
@@ -63,14 +80,21 @@ async function authenticateRequest(req: Request, o: AuthMiddlewareOptions): Prom
 
   const ip = req.ip ?? req.socket.remoteAddress ?? '';
   const principal = o.bypassWith ?? (await proveCredential(header, ip, o));
+  const keyId = !o.bypassWith && (principal.kind === 'organizationKey' || principal.kind === 'systemKey') ? principal.key.id : null;
   const cookies = req.headers.cookie ? parseCookies(req.headers.cookie) : {};
   const params = req.params as Record<string, string | undefined>;
-  const { organizationId, scopes } = await authorize(
-    { principal, route, pathOrganizationId: params.orgId, selectedOrganization: cookies[SELECTED_ORGANIZATION_COOKIE] },
-    o.organizations,
-  );
-  if (!o.bypassWith) await o.limits.consumeCredential(credentialId(principal));
-  return { principal, organizationId, scopes, actor: actorOf(principal), requestId: req.requestId, ip };
+  try {
+    const { organizationId, scopes } = await authorize(
+      { principal, route, pathOrganizationId: params.orgId, selectedOrganization: cookies[SELECTED_ORGANIZATION_COOKIE] },
+      o.organizations,
+    );
+    if (!o.bypassWith) await o.limits.consumeCredential(credentialId(principal));
+    if (keyId) o.usage?.count(keyId, o.now?.() ?? new Date(), true);
+    return { principal, organizationId, scopes, actor: actorOf(principal), requestId: req.requestId, ip };
+  } catch (err) {
+    if (keyId) o.usage?.count(keyId, o.now?.() ?? new Date(), false);
+    throw err;
+  }
 }
 
 /** Reads the bearer credential and lets its authenticator prove it; failures count against the IP. */
@@ -83,6 +107,10 @@ async function proveCredential(header: string | undefined, ip: string, o: AuthMi
     if (!authenticator) throw new AppError('INVALID_CREDENTIALS');
     return await authenticator.authenticate(token, { ip });
   } catch (err) {
+    if (err instanceof AppError && PROVEN_KEY_REFUSALS.has(err.code)) {
+      const keyId = parseToken(token)?.keyId;
+      if (keyId) o.usage?.count(keyId, o.now?.() ?? new Date(), false);
+    }
     if (err instanceof AppError && err.status === 401) await o.limits.recordAuthFailure(ip);
     throw err;
   }

@@ -1,4 +1,4 @@
-import type { ApiKey, ApiKeyWithToken, CreateApiKeyBody, Scope, UpdateApiKeyBody } from '@payment-gateway/contract';
+import type { ApiKey, ApiKeyUsage, ApiKeyWithToken, CreateApiKeyBody, Scope, UpdateApiKeyBody } from '@payment-gateway/contract';
 import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -10,6 +10,7 @@ import type { SecretHasher } from './hashing.js';
 import { assertFutureExpiry, assertNoEscalation, assertWithinBounds, checkScopesForTier, normaliseAllowlist, type KeyBounds } from './key-policy.js';
 import { toApiKey, type KeyRecord } from './key-record.js';
 import * as repo from './key-repository.js';
+import { readKeyUsage } from './key-usage.js';
 import { newKeyId, newSecret, secretPrefix } from './token.js';
 
 /** Which keys an operation addresses: one organization's, or the system tier. */
@@ -71,6 +72,15 @@ export class KeyService {
 
   async get(owner: KeyOwner, keyId: string): Promise<ApiKey> {
     return toApiKey(await this.#find(owner, keyId));
+  }
+
+  /**
+   * The key's requests per hour over the last 7 days (as flushed with lastUsedAt).
+   * @throws AppError NOT_FOUND when the owner has no such key
+   */
+  async usage(owner: KeyOwner, keyId: string): Promise<ApiKeyUsage> {
+    const key = await this.#find(owner, keyId);
+    return readKeyUsage(this.#d.db, key.id, this.#now());
   }
 
   async create(owner: KeyOwner, input: CreateApiKeyBody, grantor: Grantor): Promise<ApiKeyWithToken> {

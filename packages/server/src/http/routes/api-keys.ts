@@ -14,6 +14,7 @@ export function registerOrgApiKeyRoutes(app: Express, keys: KeyService, options:
     list: async ({ params, query }) => ({ status: 200, body: await keys.list(org(params.orgId), query) }),
     create: async ({ params, body, req }) => ({ status: 201, body: await keys.create(org(params.orgId), body, grantorOf(req)) }),
     get: async ({ params }) => ({ status: 200, body: await keys.get(org(params.orgId), params.keyId) }),
+    usage: async ({ params }) => ({ status: 200, body: await keys.usage(org(params.orgId), params.keyId) }),
     update: async ({ params, body, req }) => ({ status: 200, body: await keys.update(org(params.orgId), params.keyId, body, grantorOf(req)) }),
     delete: async ({ params, req }) => {
       await keys.delete(org(params.orgId), params.keyId, originOf(req));
@@ -35,6 +36,7 @@ export function registerSystemApiKeyRoutes(app: Express, keys: KeyService, optio
     list: async ({ query }) => ({ status: 200, body: await keys.list(sys, query) }),
     create: async ({ body, req }) => ({ status: 201, body: await keys.create(sys, body, grantorOf(req)) }),
     get: async ({ params }) => ({ status: 200, body: await keys.get(sys, params.keyId) }),
+    usage: async ({ params }) => ({ status: 200, body: await keys.usage(sys, params.keyId) }),
     update: async ({ params, body, req }) => ({ status: 200, body: await keys.update(sys, params.keyId, body, grantorOf(req)) }),
     delete: async ({ params, req }) => {
       await keys.delete(sys, params.keyId, originOf(req));

@@ -3,6 +3,7 @@ import type { DialectName } from '../dialect.js';
 import { coreMigration } from './001-core.js';
 import { sessionsMigration } from './002-sessions.js';
 import { billingPortalMigration } from './003-billing-portal.js';
+import { keyUsageMigration } from './004-key-usage.js';
 
 /**
  * Every migration, in order. Names sort lexicographically; never rename or edit a released
@@ -13,5 +14,6 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '001-core': coreMigration(dialect),
     '002-sessions': sessionsMigration(),
     '003-billing-portal': billingPortalMigration(),
+    '004-key-usage': keyUsageMigration(),
   };
 }
