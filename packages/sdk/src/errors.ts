@@ -6,7 +6,7 @@ export class PaymentGatewayError extends Error {
 }
 
 /** What is wrong with the client's configuration or with a call's options. */
-export type ConfigErrorCode = 'INVALID_API_KEY' | 'ORGANIZATION_HEADER_NOT_ALLOWED' | 'AUTHORIZATION_HEADER_NOT_ALLOWED' | 'INVALID_OPTION' | 'ORGANIZATION_UNKNOWN';
+export type ConfigErrorCode = 'INVALID_API_KEY' | 'ORGANIZATION_HEADER_NOT_ALLOWED' | 'AUTHORIZATION_HEADER_NOT_ALLOWED' | 'INVALID_OPTION' | 'ORGANIZATION_UNKNOWN' | 'BROWSER_NOT_ALLOWED';
 
 /**
  * Misuse detected before any request is sent: a malformed API key, a forbidden header, a bad
