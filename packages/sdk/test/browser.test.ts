@@ -132,15 +132,11 @@ describe.skipIf(missing !== null)('the SDK build in Chromium', () => {
 
   it('a module web worker and a classic web worker: refused; construct with dangerouslyAllowBrowser', async () => {
     for (const [file, type] of [['/worker-module.js', 'module'], ['/worker-classic.js', 'classic']] as const) {
-      const outcome = await page.evaluate(
-        ([f, t]) =>
-          new Promise((resolve, reject) => {
-            const worker = new Worker(f, { type: t });
-            worker.onmessage = (e) => resolve(e.data);
-            worker.onerror = (e) => reject(new Error(`worker ${f} failed: ${e.message}`));
-          }),
-        [file, type] as const,
-      );
+      const outcome = await page.evaluate(`new Promise((resolve, reject) => {
+        const worker = new Worker(${JSON.stringify(file)}, { type: ${JSON.stringify(type)} });
+        worker.onmessage = (e) => resolve(e.data);
+        worker.onerror = (e) => reject(new Error('worker ${file} failed: ' + e.message));
+      })`);
       expectRefusedThenOptedOut(outcome as Outcome, /refuses to run in a browser web worker/);
     }
   });
