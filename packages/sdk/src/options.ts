@@ -15,6 +15,8 @@ export interface PaymentGatewayOptions {
    * checked at construction, offline. The key is held privately and never logged or serialised.
    * @example apiKey: process.env.PAYMENT_GATEWAY_API_KEY
    * @example apiKey: async () => secrets.get('payment-gateway-key')
+   * @example apiKey: async () => (await readFile('/run/secrets/payment-gateway-key', 'utf8')).replace(/\n$/, '')
+   * (examples/key-sources.ts: file, environment and Vault readers with a cache that re-reads on a 401)
    */
   apiKey: ApiKeySource;
   /**
