@@ -1,7 +1,7 @@
 /**
  * The SDK's built ESM output (dist/index.js, bundled with its dependencies by esbuild the way a
- * web app's bundler would) in real Chromium: a page, a module web worker and a classic web
- * worker each refuse `new PaymentGateway({ apiKey })` with BROWSER_NOT_ALLOWED, and construct with
+ * web app's bundler would) in real Chromium: a page, a module, a classic and a shared web worker
+ * each refuse `new PaymentGateway({ apiKey })` with BROWSER_NOT_ALLOWED, and construct with
  * `dangerouslyAllowBrowser: true`; the opted-out page client then talks to a real gateway through
  * the page's origin. Needs the SDK build and Debian's chromium (`apt-get install -y chromium`);
  * skips with a message when either is missing.
@@ -71,6 +71,10 @@ beforeAll(async () => {
     '/sdk.js': { type: js, body: () => esm },
     '/sdk.iife.js': { type: js, body: () => iife },
     '/worker-module.js': { type: js, body: () => `import * as sdk from '/sdk.js';\n${PROBE}\nprobe(sdk, ${JSON.stringify(KEY)}).then((o) => postMessage(o));` },
+    '/worker-shared.js': {
+      type: js,
+      body: () => `import * as sdk from '/sdk.js';\n${PROBE}\nconst outcome = probe(sdk, ${JSON.stringify(KEY)});\nonconnect = (e) => outcome.then((o) => e.ports[0].postMessage(o));`,
+    },
     '/worker-classic.js': { type: js, body: () => `importScripts('/sdk.iife.js');\n${PROBE}\nprobe(self.PaymentGatewaySdk, ${JSON.stringify(KEY)}).then((o) => postMessage(o));` },
   });
   gateway = await startTestServer();
@@ -139,6 +143,16 @@ describe.skipIf(missing !== null)('the SDK build in Chromium', () => {
       })`);
       expectRefusedThenOptedOut(outcome as Outcome, /refuses to run in a browser web worker/);
     }
+  });
+
+  it('a shared worker: refused; constructs with dangerouslyAllowBrowser', async () => {
+    const outcome = await page.evaluate(`new Promise((resolve, reject) => {
+      const worker = new SharedWorker('/worker-shared.js', { type: 'module' });
+      worker.port.onmessage = (e) => resolve(e.data);
+      worker.onerror = (e) => reject(new Error('shared worker failed: ' + e.message));
+      worker.port.start();
+    })`);
+    expectRefusedThenOptedOut(outcome as Outcome, /refuses to run in a browser web worker/);
   });
 
   it('the opted-out client works in the page (whoami through the page origin)', async () => {
