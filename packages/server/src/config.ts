@@ -5,7 +5,9 @@ import { z } from 'zod';
  * The settings that are secrets. Each may be given directly (`JWT_SECRET=…`) or, the convention
  * of Docker/Kubernetes secrets, as the path of a file holding it (`JWT_SECRET_FILE=/run/secrets/jwt`):
  * the file is read at start and one trailing newline is stripped. Giving both is an error.
- * Adding a secret setting is one line here (plus its rule in EnvSchema).
+ * Adding a secret setting is one line here (plus its rule in EnvSchema). SPEC §8 (configuration
+ * validated at start with clear errors), §7.5 (secrets never in logs: errors name the variable
+ * and the file, never the value).
  */
 export const SECRET_SETTINGS = ['API_KEY_PEPPER', 'API_KEY_PEPPER_PREVIOUS', 'JWT_SECRET', 'BOOTSTRAP_ADMIN_PASSWORD', 'DATABASE_URL'] as const;
 

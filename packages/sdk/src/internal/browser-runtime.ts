@@ -2,7 +2,8 @@ import { PaymentGatewayConfigError } from '../errors.js';
 
 /**
  * Where an API key must never be: code that runs on the end user's device. A key is a server-side
- * secret (SPEC §1: treat it like a password); anything shipped to a browser page, a web worker,
+ * secret (treat it like a password; issue #17); the SDK targets server runtimes (SPEC §10: Node,
+ * Bun, Deno, edge), and anything shipped to a browser page, a web worker,
  * an app's webview or a mobile app can be read by whoever runs it.
  *
  * - `page`: a window with a DOM document (`window` and `document.createElement`): browser pages
