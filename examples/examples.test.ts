@@ -1,7 +1,9 @@
 // Runs every example against a real server started here (embedded SQLite, free port), exactly as
 // a newcomer would run it, so the examples can never rot. Each example's return value is checked
 // against what the server now holds, and every key an example creates must be revoked at the end.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AuthenticationError, PaymentGateway, SCOPE_BUNDLES } from '@payment-gateway/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../packages/server/test/harness.js';
@@ -11,6 +13,9 @@ import * as keyRotation from './key-rotation.js';
 import * as portalLinks from './portal-links.js';
 import * as recurringSchedules from './recurring-schedules.js';
 import * as revokeOnLeak from './revoke-on-leak.js';
+import { cachedKey, keyFromEnv, keyFromFile, keyFromVault } from './key-sources.js';
+import * as secretStoreRotation from './secret-store-rotation.js';
+import { startVaultStandIn, type VaultStandIn } from './vault-stand-in.js';
 import { OPERATOR_SCOPES, type ExampleEnv } from './shared.js';
 
 let server: TestServer;
@@ -154,5 +159,79 @@ describe('examples', () => {
     expect((await admin.apiKeys.get(result.replacementKeyId)).status).toBe('revoked');
     expectNoSecret(output, result.leakedToken);
     await expectCleanedUp(result.leakedKeyId, result.leakedToken);
+  });
+
+  describe('secret-store-rotation: one running client follows a rotation through its secret store', () => {
+    let vault: VaultStandIn;
+    beforeAll(async () => {
+      vault = await startVaultStandIn();
+    });
+    afterAll(async () => vault?.close());
+
+    it.each(['file', 'env', 'vault'] as const)('KEY_SOURCE=%s', async (source) => {
+      // Its own server on a clock the example's wait moves, as in key-rotation.
+      let t = Date.now();
+      const own = await startTestServer({ now: () => new Date(t) });
+      const keyDir = mkdtempSync(join(tmpdir(), 'examples-key-file-'));
+      try {
+        const org = await own.createOrganization('Secret Store Inc');
+        const operator = await own.createOrgKey(org, OPERATOR_SCOPES, { name: 'secret store operator' });
+        const extra: Record<string, string> =
+          source === 'file'
+            ? { API_KEY_FILE: join(keyDir, 'api-key') }
+            : source === 'vault'
+              ? { VAULT_ADDR: vault.address, VAULT_TOKEN: vault.token, VAULT_SECRET_PATH: 'payment-gateway/billing-bridge' }
+              : {};
+        const exampleEnv: Record<string, string | undefined> = { GATEWAY_URL: own.url, GATEWAY_API_KEY: operator.token, ROTATION_GRACE_SECONDS: '1', KEY_SOURCE: source, ...extra };
+        const lines: string[] = [];
+        const vaultReadsBefore = vault.reads.get('payment-gateway/billing-bridge') ?? 0;
+        const result = await secretStoreRotation.main(exampleEnv, (line) => lines.push(line), { sleep: async (ms) => void (t += ms) });
+        expect(result).toMatchObject({ source, callsBeforeRotation: 2, callsInGrace: 2, callsAfterGrace: 2, keyIdAfterGrace: result.keyId });
+        // Read at start and once more after the 401 that ended the grace period: no re-read per request.
+        expect(result.storeReads).toBe(2);
+        if (source === 'vault') expect((vault.reads.get('payment-gateway/billing-bridge') ?? 0) - vaultReadsBefore).toBe(2);
+        if (source === 'file') expect(readFileSync(extra.API_KEY_FILE!, 'utf8')).toBe(`${result.newToken}\n`);
+        expect(result.newToken).not.toBe(result.oldToken);
+        const err = await new PaymentGateway({ apiKey: result.oldToken, baseUrl: own.url, maxRetries: 0 }).whoami().catch((e: unknown) => e);
+        expect(err).toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' });
+        const ownAdmin = new PaymentGateway({ apiKey: operator.token, baseUrl: own.url, maxRetries: 0 });
+        expect((await ownAdmin.apiKeys.get(result.keyId)).status).toBe('revoked');
+        expectNoSecret(lines.join('\n'), result.oldToken, result.newToken, operator.token);
+      } finally {
+        rmSync(keyDir, { recursive: true, force: true });
+        await own.close();
+      }
+    });
+
+    it('a 401 that is not a rotation (revoked key, store unchanged) is read once more and then thrown, not looped', async () => {
+      const key = await admin.apiKeys.create({ name: 'to revoke', scopes: ['client:read'] });
+      let reads = 0;
+      const secret = cachedKey(async () => (reads++, key.token));
+      const gw = new PaymentGateway({ apiKey: secret.apiKey, fetch: secret.fetch, baseUrl: server.url, maxRetries: 0 });
+      await gw.whoami();
+      await admin.apiKeys.revoke(key.id, { reason: 'test' });
+      const err = await gw.whoami().catch((e: unknown) => e);
+      expect(err).toMatchObject({ status: 401, code: 'API_KEY_REVOKED' });
+      expect(reads).toBe(2);
+    });
+
+    it('the readers: a file loses one trailing newline; env and <NAME>_FILE, never both; Vault errors name the path, not the token', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'examples-readers-'));
+      try {
+        const file = join(dir, 'key');
+        writeFileSync(file, 'sk_from_file\n');
+        expect(await keyFromFile(file)()).toBe('sk_from_file');
+        expect(await keyFromEnv({ K: 'sk_direct' }, 'K')()).toBe('sk_direct');
+        expect(await keyFromEnv({ K_FILE: file }, 'K')()).toBe('sk_from_file');
+        await expect(keyFromEnv({ K: 'x', K_FILE: file }, 'K')()).rejects.toThrow('Set K or K_FILE, not both.');
+        await expect(keyFromEnv({}, 'K')()).rejects.toThrow(/Set K/);
+        const wrong = keyFromVault({ address: vault.address, token: 'hvs.not-the-token', path: 'payment-gateway/billing-bridge' });
+        const error = (await wrong().catch((e: unknown) => e)) as Error;
+        expect(error.message).toBe('Vault answered 403 reading secret/payment-gateway/billing-bridge: permission denied');
+        await expect(keyFromVault({ address: vault.address, token: vault.token, path: 'nothing/here' })()).rejects.toThrow('Vault answered 404 reading secret/nothing/here');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { checkApiKeyFormat, type ApiKeyFormatProblem } from './api-key.js';
 import { PaymentGatewayConfigError } from './errors.js';
+import { assertServerRuntime } from './internal/browser-runtime.js';
 import { createApiClient, unwrap, type ResourceContext } from './internal/api-client.js';
 import { OrganizationContext } from './internal/organization-context.js';
 import { createTransport } from './internal/transport.js';
@@ -30,7 +31,9 @@ function validateKey(key: unknown, where: string): string {
 
 /**
  * The payment gateway Admin API client. Holds the API key privately, never sends
- * `X-Organization-ID`, retries idempotent calls, and throws typed errors.
+ * `X-Organization-ID`, retries idempotent calls, and throws typed errors. Server-side only: it
+ * refuses to construct in a browser page, a browser web worker or a React Native app unless
+ * `dangerouslyAllowBrowser` is `true`.
  *
  * @example
  * const gw = new PaymentGateway({ apiKey: process.env.PAYMENT_GATEWAY_API_KEY!, baseUrl: 'https://pay.example.com' });
@@ -59,10 +62,17 @@ export class PaymentGateway {
   readonly #apiKey: ApiKeySource;
   readonly #ctx: ResourceContext;
 
+  /**
+   * @throws PaymentGatewayConfigError `BROWSER_NOT_ALLOWED` in a browser-like runtime without
+   *   `dangerouslyAllowBrowser: true`; `INVALID_API_KEY` for a missing or malformed string key;
+   *   `INVALID_OPTION`, `ORGANIZATION_HEADER_NOT_ALLOWED`, `AUTHORIZATION_HEADER_NOT_ALLOWED` for bad options.
+   */
   constructor(options: PaymentGatewayOptions) {
     if (!options || typeof options !== 'object') {
       throw new PaymentGatewayConfigError('INVALID_OPTION', 'new PaymentGateway() needs an options object with an apiKey.');
     }
+    // Before the key is looked at: in a browser the key itself is the problem, valid or not.
+    assertServerRuntime(options.dangerouslyAllowBrowser);
     const { apiKey } = options;
     if (apiKey === undefined || apiKey === null || apiKey === '') {
       throw new PaymentGatewayConfigError('INVALID_API_KEY', 'The apiKey option is required (a key sk_… or a function that returns one).');

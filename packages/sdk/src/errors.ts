@@ -5,12 +5,19 @@ export class PaymentGatewayError extends Error {
   override name = 'PaymentGatewayError';
 }
 
-/** What is wrong with the client's configuration or with a call's options. */
-export type ConfigErrorCode = 'INVALID_API_KEY' | 'ORGANIZATION_HEADER_NOT_ALLOWED' | 'AUTHORIZATION_HEADER_NOT_ALLOWED' | 'INVALID_OPTION' | 'ORGANIZATION_UNKNOWN';
+/**
+ * What is wrong with the client's configuration or with a call's options:
+ * - `INVALID_API_KEY`: the key is missing, malformed, has a bad checksum or surrounding whitespace, or the key function threw.
+ * - `ORGANIZATION_HEADER_NOT_ALLOWED` / `AUTHORIZATION_HEADER_NOT_ALLOWED`: a forbidden header in the options or a call.
+ * - `INVALID_OPTION`: an option of the wrong type or out of range.
+ * - `ORGANIZATION_UNKNOWN`: a call needs the key's organization and whoami could not give one.
+ * - `BROWSER_NOT_ALLOWED`: constructed in a browser page, a browser web worker or React Native without `dangerouslyAllowBrowser: true`.
+ */
+export type ConfigErrorCode = 'INVALID_API_KEY' | 'ORGANIZATION_HEADER_NOT_ALLOWED' | 'AUTHORIZATION_HEADER_NOT_ALLOWED' | 'INVALID_OPTION' | 'ORGANIZATION_UNKNOWN' | 'BROWSER_NOT_ALLOWED';
 
 /**
  * Misuse detected before any request is sent: a malformed API key, a forbidden header, a bad
- * option. Its message never contains the API key.
+ * option, a browser-like runtime. Its message never contains the API key.
  */
 export class PaymentGatewayConfigError extends PaymentGatewayError {
   override name = 'PaymentGatewayConfigError';

@@ -15,6 +15,8 @@ export interface PaymentGatewayOptions {
    * checked at construction, offline. The key is held privately and never logged or serialised.
    * @example apiKey: process.env.PAYMENT_GATEWAY_API_KEY
    * @example apiKey: async () => secrets.get('payment-gateway-key')
+   * @example apiKey: async () => (await readFile('/run/secrets/payment-gateway-key', 'utf8')).replace(/\n$/, '')
+   * (examples/key-sources.ts: file, environment and Vault readers with a cache that re-reads on a 401)
    */
   apiKey: ApiKeySource;
   /**
@@ -47,6 +49,16 @@ export interface PaymentGatewayOptions {
    * @default {}
    */
   headers?: Record<string, string>;
+  /**
+   * Lets the client be constructed in a browser-like runtime: a page with a DOM, a browser web
+   * worker or a React Native app. Refused by default (`PaymentGatewayConfigError`
+   * `BROWSER_NOT_ALLOWED`) because an API key shipped to a user's device is readable by that
+   * user; call the gateway from your server instead. Server runtimes (Node.js, Bun, Deno, edge
+   * workers) never need it. Set it only for a trusted internal tool or a test under jsdom.
+   * @default false
+   * @example dangerouslyAllowBrowser: true
+   */
+  dangerouslyAllowBrowser?: boolean;
 }
 
 /** Options for a single call. */

@@ -1,4 +1,65 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+
+/**
+ * The settings that are secrets. Each may be given directly (`JWT_SECRET=…`) or, the convention
+ * of Docker/Kubernetes secrets, as the path of a file holding it (`JWT_SECRET_FILE=/run/secrets/jwt`):
+ * the file is read at start and one trailing newline is stripped. Giving both is an error.
+ * Adding a secret setting is one line here (plus its rule in EnvSchema). SPEC §8 (configuration
+ * validated at start with clear errors), §7.5 (secrets never in logs: errors name the variable
+ * and the file, never the value).
+ */
+export const SECRET_SETTINGS = ['API_KEY_PEPPER', 'API_KEY_PEPPER_PREVIOUS', 'JWT_SECRET', 'BOOTSTRAP_ADMIN_PASSWORD', 'DATABASE_URL'] as const;
+
+/** Reads a secret file; `readFileSync` in production, a stand-in in unit tests. */
+export type ReadSecretFile = (path: string) => string;
+
+interface SecretFiles {
+  /** The environment with each `<NAME>_FILE` replaced by `<NAME>` = the file's content. */
+  env: Record<string, string | undefined>;
+  /** `NAME` → the file it was read from, to name it in validation errors. */
+  fromFile: Map<string, string>;
+  /** Problems naming the variable and the path, never a value. */
+  problems: string[];
+}
+
+function isSet(value: string | undefined): value is string {
+  return value !== undefined && value !== '';
+}
+
+/** Resolves every `<NAME>_FILE` of SECRET_SETTINGS; never throws, collects problems instead. */
+function readSecretFiles(env: Record<string, string | undefined>, read: ReadSecretFile): SecretFiles {
+  const out = { ...env };
+  const fromFile = new Map<string, string>();
+  const problems: string[] = [];
+  for (const name of SECRET_SETTINGS) {
+    const fileVar = `${name}_FILE`;
+    const path = env[fileVar];
+    delete out[fileVar];
+    if (!isSet(path)) continue;
+    if (isSet(env[name])) {
+      problems.push(`  ${name}: set both ${name} and ${fileVar} (${path}); set only one`);
+      continue;
+    }
+    let content: string;
+    try {
+      content = read(path);
+    } catch (error) {
+      // The fs error's code only (ENOENT, EACCES, EISDIR…): its message could carry more than we want in a log.
+      const code = (error as NodeJS.ErrnoException | null)?.code ?? 'unreadable';
+      problems.push(`  ${fileVar}: cannot read the file ${path} (${code})`);
+      continue;
+    }
+    const value = content.replace(/\r?\n$/, '');
+    if (value === '') {
+      problems.push(`  ${fileVar}: the file ${path} is empty`);
+      continue;
+    }
+    out[name] = value;
+    fromFile.set(name, path);
+  }
+  return { env: out, fromFile, problems };
+}
 
 /** Every setting the server reads from the environment, validated at start (see the server README). */
 const EnvSchema = z.object({
@@ -80,19 +141,34 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Reads and validates configuration; throws ConfigError listing every problem at once. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
-  const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
+/**
+ * Reads and validates configuration. A secret setting (SECRET_SETTINGS) may come from the file
+ * named by `<NAME>_FILE` instead; errors name the variable and the file, never a value.
+ *
+ * @throws ConfigError listing every problem at once: invalid values, a secret given both directly
+ *   and as a file, an unreadable or empty secret file, a setting PostgreSQL needs that is missing.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, readSecret: ReadSecretFile = (path) => readFileSync(path, 'utf8')): ServerConfig {
+  const files = readSecretFiles(env, readSecret);
+  const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(files.env).filter(([, v]) => v !== undefined && v !== '')));
+  const problems = [...files.problems];
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.join('.');
+      const file = files.fromFile.get(name);
+      // No rule's message repeats its input today; a secret is redacted should one ever do.
+      const secret = (SECRET_SETTINGS as readonly string[]).includes(name) ? files.env[name] : undefined;
+      const message = secret ? issue.message.replaceAll(secret, '[REDACTED]') : issue.message;
+      problems.push(`  ${name}${file ? ` (read from ${name}_FILE ${file})` : ''}: ${message}`);
+    }
   }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   const e = parsed.data;
   if (e.DATABASE_URL && !e.API_KEY_PEPPER) {
-    throw new ConfigError('Invalid configuration:\n  API_KEY_PEPPER: required with DATABASE_URL (every instance must share it)');
+    throw new ConfigError('Invalid configuration:\n  API_KEY_PEPPER: required with DATABASE_URL (every instance must share it; or API_KEY_PEPPER_FILE)');
   }
   if (e.DATABASE_URL && !e.JWT_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required with DATABASE_URL (every instance must share it)');
+    throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required with DATABASE_URL (every instance must share it; or JWT_SECRET_FILE)');
   }
   return {
     port: e.PORT,
