@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateAdminPanel } from '../../server/src/http/admin-panel.js';
 import { startTestServer, type TestServer } from '../../server/test/harness.js';
 import { ensurePanelBuilt } from './browser.js';
+import { waitForListening } from '../../server/test/support/listening.js';
 
 const adminDist = fileURLToPath(new URL('../dist/', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../server/dist/payment-gateway.mjs', import.meta.url));
@@ -83,21 +84,7 @@ describe.skipIf(!existsSync(BUNDLE))('the bundled CLI serves the panel', () => {
     const env = { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', BOOTSTRAP_ADMIN_EMAIL: 'a@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'bundle-admin-password-123' };
     const proc = spawn(process.execPath, [BUNDLE, 'start'], { cwd: tmpdir(), env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
-    let output = '';
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "listening" line within 20 s:\n${output}`)), 20_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const line = output.split('\n').find((l) => l.includes('payment gateway listening on'));
-        if (line) {
-          clearTimeout(timer);
-          resolve((JSON.parse(line) as { url: string }).url);
-        }
-      };
-      proc.stdout.on('data', onData);
-      proc.stderr.on('data', onData);
-      proc.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
-    });
+    url = await waitForListening(proc, 20_000);
   });
   afterAll(async () => {
     if (child && child.exitCode === null) {

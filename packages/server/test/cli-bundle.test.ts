@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForListening } from './support/listening.js';
 
 const serverDir = fileURLToPath(new URL('../', import.meta.url));
 const BUNDLE = join(serverDir, 'dist', 'payment-gateway.mjs');
@@ -40,25 +41,7 @@ describe.skipIf(!built)('the bundled CLI (dist/payment-gateway.mjs)', () => {
     };
     const proc = spawn(process.execPath, [BUNDLE, 'start'], { cwd: tmpdir(), env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
-    let output = '';
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "listening" log line within 20 s:\n${output}`)), 20_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        // PORT=0: the bound URL is only known from the start log line.
-        const line = output.split('\n').find((l) => l.includes('payment gateway listening on'));
-        if (line) {
-          clearTimeout(timer);
-          resolve((JSON.parse(line) as { url: string }).url);
-        }
-      };
-      proc.stdout.on('data', onData);
-      proc.stderr.on('data', onData);
-      proc.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`bundle exited with ${code} before listening:\n${output}`));
-      });
-    });
+    url = await waitForListening(proc, 20_000);
   });
 
   afterAll(async () => {

@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { jwtVerify } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS } from './harness.js';
+import { waitForListening } from './support/listening.js';
 
 const serverDir = fileURLToPath(new URL('../', import.meta.url));
 const BUNDLE = join(serverDir, 'dist', 'payment-gateway.mjs');
@@ -62,24 +63,7 @@ function baseEnv(dataDir: string): Record<string, string> {
 function start(env: Record<string, string>): Promise<string> {
   const proc = spawn(process.execPath, [BUNDLE, 'start'], { cwd: tmpdir(), env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(proc);
-  let output = '';
-  return new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" log line within 30 s:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split('\n').find((l) => l.includes('payment gateway listening on'));
-      if (line) {
-        clearTimeout(timer);
-        resolve((JSON.parse(line) as { url: string }).url);
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before listening:\n${output}`));
-    });
-  });
+  return waitForListening(proc);
 }
 
 /** Runs the bundle to completion: its exit code and everything it printed. */
