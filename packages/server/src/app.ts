@@ -18,6 +18,9 @@ import type { Principal } from './auth/principal.js';
 import type { ServerConfig } from './config.js';
 import { answerClientErrors } from './http/client-error.js';
 import { registerAdminPanel } from './http/admin-panel.js';
+import { createCors } from './http/cors.js';
+import { ownUrl } from './http/own-url.js';
+import { registerPortalPage } from './portal/page/portal-page.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { createLogger, requestLogOptions, secureLogger } from './http/logger.js';
 import { RateLimits } from './http/rate-limit.js';
@@ -165,8 +168,10 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
   // Billing resources and the customer portal (SPEC §5, §6).
   const clients = new ClientService({ db, now });
   const billing = { clients, invoices: new InvoiceService({ db, now }, clients), schedules: new ScheduleService({ db, now }, clients) };
+  // The listen URL, recorded by listen(): the default base of minted links (PORT=0 is known only then).
+  let boundUrl: string | undefined;
   const portal = {
-    magicLinks: new MagicLinkService({ db, settings, organizations, portalBaseUrl: config.portalBaseUrl, limiter: limits, now }),
+    magicLinks: new MagicLinkService({ db, settings, organizations, publicBaseUrl: () => config.publicBaseUrl ?? boundUrl ?? ownUrl(config.host, config.port), limiter: limits, now }),
     sessions: new PortalSessionService({ db, settings, organizations, now }),
   };
   authenticators.push(new PortalSessionAuthenticator(portal.sessions));
@@ -182,6 +187,8 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(pinoHttp({ logger, genReqId: (req) => (req as express.Request).requestId, autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/health/ready' }, ...requestLogOptions }));
   app.use(requireHost);
+  // Before anything that answers OPTIONS (allowed-methods) or rejects bodies: CORS preflights (SPEC §12).
+  app.use(createCors(config));
   app.use(noConditionalRequests);
   app.use(jsonBodiesOnly);
   app.use(express.json({ limit: config.bodyLimit, strict: true }));
@@ -199,6 +206,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
   registerBillingRoutes(app, billing, endpoints);
   registerPortalRoutes(app, portal, endpoints);
 
+  registerPortalPage(app);
   registerDocsRoutes(app);
   registerAdminPanel(app);
   app.use(notFoundHandler);
@@ -225,6 +233,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
         server = createServer({ requireHostHeader: false }, app);
         server.listen(config.port, config.host, () => {
           const { port } = server!.address() as AddressInfo;
+          boundUrl = ownUrl(config.host, port);
           resolve(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
         });
         server.once('error', reject);

@@ -61,6 +61,30 @@ function readSecretFiles(env: Record<string, string | undefined>, read: ReadSecr
   return { env: out, fromFile, problems };
 }
 
+/** An absolute http(s) URL without query or fragment: the base of links the server mints (SPEC §12). */
+const PublicBaseUrl = z
+  .string()
+  .url('must be an absolute http(s) URL')
+  .refine((v) => /^https?:\/\//i.test(v), 'must be an http:// or https:// URL')
+  .refine((v) => !v.includes('?') && !v.includes('#'), 'must not contain a query or fragment');
+
+/** Comma-separated origins (`scheme://host[:port]`, no path) allowed to call from browsers (SPEC §12). */
+const CorsOrigins = z.string().transform((raw, ctx) => {
+  const origins = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  for (const o of origins) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(o);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== o.replace(/\/$/, '').toLowerCase() || o.endsWith('/')) {
+      ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin like https://shop.example.com[:port] (scheme, host and optional port; no path, query or trailing slash)` });
+    }
+  }
+  return origins;
+});
+
 /** Every setting the server reads from the environment, validated at start (see the server README). */
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -89,7 +113,10 @@ const EnvSchema = z.object({
   LAST_USED_FLUSH_MS: z.coerce.number().int().min(100).default(10_000),
   DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100, 'DATABASE_TIMEOUT_MS must be at least 100').max(60_000, 'DATABASE_TIMEOUT_MS must be at most 60000').default(2_000),
   FEED_LIVENESS_MS: z.coerce.number().int().min(100, 'FEED_LIVENESS_MS must be at least 100').max(60_000, 'FEED_LIVENESS_MS must be at most 60000').default(1_000),
-  PORTAL_BASE_URL: z.string().url().default('http://localhost:3000'),
+  PUBLIC_BASE_URL: PublicBaseUrl.optional(),
+  PORTAL_BASE_URL: PublicBaseUrl.optional(),
+  CORS_ORIGINS: CorsOrigins.optional(),
+  CORS_ADMIN_API: z.enum(['true', 'false']).default('false'),
   BOOTSTRAP_ADMIN_EMAIL: z.string().email().optional(),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
@@ -130,7 +157,16 @@ export interface ServerConfig {
    * reads through and /health/ready answers 503 (SPEC §7.4). Milliseconds.
    */
   feedLivenessMs: number;
-  portalBaseUrl: string;
+  /**
+   * Base of every link the server mints (magic links; later checkout payment URLs), without a
+   * trailing slash; undefined means the server's own listen URL, resolved at mint time (SPEC §12).
+   * PUBLIC_BASE_URL, or its alias PORTAL_BASE_URL.
+   */
+  publicBaseUrl: string | undefined;
+  /** Browser origins allowed to call the portal routes (CORS); empty means none (SPEC §12). */
+  corsOrigins: string[];
+  /** When true, corsOrigins also apply to the rest of /api/v1 (the Admin API). Default false. */
+  corsAdminApi: boolean;
   bootstrapAdminEmail: string | undefined;
   bootstrapAdminPassword: string | undefined;
   accessTokenTtlSeconds: number;
@@ -170,6 +206,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.DATABASE_URL && !e.JWT_SECRET) {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required with DATABASE_URL (every instance must share it; or JWT_SECRET_FILE)');
   }
+  if (e.PUBLIC_BASE_URL && e.PORTAL_BASE_URL && e.PUBLIC_BASE_URL.replace(/\/+$/, '') !== e.PORTAL_BASE_URL.replace(/\/+$/, '')) {
+    throw new ConfigError('Invalid configuration:\n  PUBLIC_BASE_URL and PORTAL_BASE_URL: both set and different (PORTAL_BASE_URL is an alias; set only PUBLIC_BASE_URL)');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -191,7 +230,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     lastUsedFlushMs: e.LAST_USED_FLUSH_MS,
     databaseTimeoutMs: e.DATABASE_TIMEOUT_MS,
     feedLivenessMs: e.FEED_LIVENESS_MS,
-    portalBaseUrl: e.PORTAL_BASE_URL,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? e.PORTAL_BASE_URL)?.replace(/\/+$/, ''),
+    corsOrigins: e.CORS_ORIGINS ?? [],
+    corsAdminApi: e.CORS_ADMIN_API === 'true',
     bootstrapAdminEmail: e.BOOTSTRAP_ADMIN_EMAIL,
     bootstrapAdminPassword: e.BOOTSTRAP_ADMIN_PASSWORD,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,

@@ -16,8 +16,11 @@ export interface FailedAuthLimiter {
 
 export interface MagicLinkServiceOptions extends PortalPolicyDeps {
   db: Kysely<Database>;
-  /** Base of the customer-facing portal; links are `${portalBaseUrl}/portal/login#token=…`. */
-  portalBaseUrl: string;
+  /**
+   * Base of the customer-facing portal, read at mint time (the listen port is known only after
+   * listen); links are `${publicBaseUrl()}/portal/login#token=…` (SPEC §12).
+   */
+  publicBaseUrl: () => string;
   limiter: FailedAuthLimiter;
   /** @default () => new Date() */
   now?: () => Date;
@@ -72,7 +75,7 @@ export class MagicLinkService {
       await trx.insertInto('magic_links').values(row).execute();
       await recordAudit(trx, origin, { action: 'portal.magic_link.minted', organizationId, target: { type: 'magic_link', id: row.id }, metadata: { email: row.email, ttlMinutes, expiresAt: row.expires_at } }, now);
     });
-    const base = this.#o.portalBaseUrl.replace(/\/+$/, '');
+    const base = this.#o.publicBaseUrl().replace(/\/+$/, '');
     return { url: `${base}/portal/login#token=${token}`, expiresAt: row.expires_at, ttlMinutes };
   }
 
