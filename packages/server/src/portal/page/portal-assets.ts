@@ -49,10 +49,6 @@ export const PORTAL_JS = `'use strict';
 (function () {
   var KEY = 'payment-gateway.portal.session';
   var API = '/api/v1/portal';
-  var hash = window.location.hash;
-  if (hash) window.history.replaceState(null, '', window.location.pathname + window.location.search);
-  var match = /^#token=([^&]*)$/.exec(hash);
-  var linkToken = match ? safeDecode(match[1]) : null;
 
   function safeDecode(s) { try { return decodeURIComponent(s); } catch (e) { return ''; } }
   function el(id) { return document.getElementById(id); }
@@ -130,6 +126,13 @@ export const PORTAL_JS = `'use strict';
     call('POST', '/auth/logout', session.token).then(after, after);
   });
 
+  // Runs on load, and again when a link is opened in a tab already on this page (same-document
+  // navigation changes only the fragment, so the page does not reload).
+  function start() {
+  var hash = window.location.hash;
+  if (hash) window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  var match = /^#token=([^&]*)$/.exec(hash);
+  var linkToken = match ? safeDecode(match[1]) : null;
   if (linkToken !== null) {
     window.sessionStorage.removeItem(KEY);
     if (linkToken === '') { message(EXPIRED); return; }
@@ -143,5 +146,8 @@ export const PORTAL_JS = `'use strict';
   var existing = readSession();
   if (existing) show(existing);
   else message(hash ? EXPIRED : 'To see your invoices, open the sign-in link the merchant sent you. Ask them for a new one if it has expired.');
+  }
+  window.addEventListener('hashchange', function () { if (window.location.hash) start(); });
+  start();
 })();
 `;
