@@ -113,6 +113,11 @@ describe('examples', () => {
     const token = new URL(result.link.url).hash.replace(/^#token=/, '');
     expect(token.length).toBeGreaterThanOrEqual(43);
     expect(output).toContain(result.link.url);
+    // The printed link opens the server's own portal page (SPEC §12), on the port it listens on.
+    expect(result.link.url.startsWith(`${server.url}/portal/login#token=`)).toBe(true);
+    const page = await fetch(result.link.url.replace(/#.*$/, ''));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('/portal/assets/portal.js');
     expectNoSecret(output, result.token);
     await expectCleanedUp(result.keyId, result.token);
 

@@ -42,7 +42,8 @@ export async function main(env: ExampleEnv, log: Log = console.log): Promise<Por
     // Ask for an hour: the server caps it at the system's magicLinkTtlMinutes and says what it used.
     const requestedTtlMinutes = Number(env.PORTAL_LINK_TTL_MINUTES ?? 60);
     const link = await gw.portal.createMagicLink({ email: customerFrom(env).email, ttlMinutes: requestedTtlMinutes });
-    log(`direct-login link (single use, valid ${link.ttlMinutes} min, until ${link.expiresAt}):\n  ${link.url}`);
+    // The link opens the server's own portal page (/portal/login; its base is PUBLIC_BASE_URL).
+    log(`direct-login link (single use, valid ${link.ttlMinutes} min, until ${link.expiresAt}); open it in a browser:\n  ${link.url}`);
     return { keyId: key.id, token: key.token, scopes: key.scopes, invoice, requestedTtlMinutes, link };
   } finally {
     await admin.apiKeys.revoke(key.id, { reason: 'example finished' });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
+import { ownUrl } from '../src/http/own-url.js';
 import { createBillingOrg, tokenOf, type BillingOrg } from './billing-fixtures.js';
 import { DIALECTS, startTestServer, type TestServer } from './harness.js';
 
@@ -135,5 +136,30 @@ describe('configuration: CORS_ORIGINS, PUBLIC_BASE_URL and its alias PORTAL_BASE
 
   it('rejects CORS_ADMIN_API other than true/false', () => {
     expect(() => loadConfig({ CORS_ADMIN_API: 'yes' })).toThrow(/CORS_ADMIN_API/);
+  });
+});
+
+describe('the default base of minted links: the server\'s own listen URL', () => {
+  it('uses the bound address; a wildcard host becomes localhost, IPv6 is bracketed', () => {
+    expect(ownUrl('127.0.0.1', 43210)).toBe('http://127.0.0.1:43210');
+    expect(ownUrl('0.0.0.0', 3000)).toBe('http://localhost:3000');
+    expect(ownUrl('::', 3000)).toBe('http://localhost:3000');
+    expect(ownUrl('::1', 8080)).toBe('http://[::1]:8080');
+  });
+
+  it('a server on PORT=0 mints links on the port it actually listens on', async () => {
+    const server = await startTestServer();
+    try {
+      const org = await createBillingOrg(server, 'Acme');
+      await org.customerWithIssuedInvoice('bob@example.com');
+      const key = (await server.createOrgKey(org.organizationId, ['portal:create'])).token;
+      const link = await server.request('POST', MINT, { token: key, body: { email: 'bob@example.com' } });
+      expect(link.status).toBe(201);
+      expect(link.body.url).toMatch(new RegExp(`^${server.url.replace(/[.]/g, '\\.')}/portal/login#token=pml_`));
+      expect(server.url).not.toMatch(/:3000$/);
+      expect((await fetch(link.body.url.replace(/#.*$/, ''))).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 });
