@@ -45,7 +45,9 @@ describe.skipIf(!existsSync(BUNDLE))('the bundled CLI serves the portal page', (
     const js = await fetch(`${url}/portal/assets/portal.js`);
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toMatch(/javascript/);
-    expect(await js.text()).toContain('/api/v1/portal/auth/magic-link');
+    const script = await js.text();
+    expect(script).toContain("'/api/v1/portal'");
+    expect(script).toContain("'/auth/magic-link'");
     const css = await fetch(`${url}/portal/assets/portal.css`);
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toMatch(/text\/css/);
