@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authErrorResponses, c, Email, ErrorBody, meta, ORG_KEY_OR_SESSION, OrganizationId, PageQuery, pageOf, Timestamp, API_PREFIX, bodyErrorResponses } from './common.js';
-import { Invoice } from './invoices.js';
+import { Invoice, RecurringSchedule } from './invoices.js';
 
 export const CreateMagicLinkBody = z
   .object({
@@ -74,6 +74,14 @@ export const portalContract = c.router({
     query: PageQuery,
     responses: { 200: pageOf(Invoice), ...authErrorResponses },
     summary: "The session email's issued invoices in its organization",
+    metadata: meta(PORTAL_TAG, portalOnly),
+  },
+  recurringSchedules: {
+    method: 'GET',
+    path: '/portal/recurring-schedules',
+    query: PageQuery,
+    responses: { 200: pageOf(RecurringSchedule), ...authErrorResponses },
+    summary: "The session email's active recurring schedules in its organization (SPEC §12)",
     metadata: meta(PORTAL_TAG, portalOnly),
   },
 }, { pathPrefix: API_PREFIX });

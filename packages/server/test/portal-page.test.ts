@@ -34,7 +34,8 @@ describe.skipIf(!HAS_CHROMIUM)('the customer portal page in Chromium (SQLite)', 
     server = await startTestServer();
     acme = await createBillingOrg(server, 'Acme');
     portalKey = (await server.createOrgKey(acme.organizationId, ['portal:create'])).token;
-    await acme.customerWithIssuedInvoice('alice@example.com');
+    const { clientId } = await acme.customerWithIssuedInvoice('alice@example.com');
+    await acme.createSchedule(clientId, '2030-03-01', 'monthly');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   }, 60_000);
   afterAll(async () => {
@@ -65,6 +66,9 @@ describe.skipIf(!HAS_CHROMIUM)('the customer portal page in Chromium (SQLite)', 
     const row = page.getByRole('row').filter({ hasText: number });
     expect(await row.textContent()).toMatch(/€|EUR/);
     expect(await row.textContent()).toMatch(/Issued/);
+    const schedules = page.getByRole('table', { name: 'Recurring schedules' });
+    expect(await schedules.getByRole('row').filter({ hasText: 'Monthly' }).count()).toBe(1);
+    expect(await page.getByRole('heading', { name: 'Invoices' }).count()).toBe(1);
 
     await page.reload();
     await expect.poll(() => page.getByRole('cell', { name: number }).count(), { timeout: 15_000 }).toBe(1);

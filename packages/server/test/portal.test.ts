@@ -217,6 +217,29 @@ describe.each(DIALECTS)('customer portal magic links (%s)', (dialect) => {
       expect(me.body.hasSubscriptions).toBe(true);
     });
 
+    it('lists the email\'s active recurring schedules in its organization only (SPEC §12)', async () => {
+      const frank = await acme.createClient('frank@example.com');
+      const active = await acme.createSchedule(frank, '2030-03-01', 'monthly');
+      const paused = await acme.createSchedule(frank, '2030-04-01', 'weekly');
+      const cancelled = await acme.createSchedule(frank, '2030-05-01', 'yearly');
+      expect((await server.request('POST', `/api/v1/invoices/recurring/${paused}/pause`, { token: acme.token })).status).toBe(200);
+      expect((await server.request('POST', `/api/v1/invoices/recurring/${cancelled}/cancel`, { token: acme.token })).status).toBe(200);
+      const other = await acme.createSchedule(await acme.createClient('grace@example.com'), '2030-03-01');
+      const globex = await createBillingOrg(server, 'Globex-schedules');
+      const globexSchedule = await globex.createSchedule(await globex.createClient('frank@example.com'), '2030-03-01');
+
+      const session = await sessionFor('frank@example.com');
+      const res = await server.request('GET', '/api/v1/portal/recurring-schedules', { token: session });
+      expect(res.status).toBe(200);
+      expect(res.body.total).toBe(1);
+      expect(res.body.items.map((i: { id: string }) => i.id)).toEqual([active]);
+      expect(res.body.items[0]).toMatchObject({ status: 'active', interval: 'monthly', currency: 'EUR' });
+      for (const hidden of [paused, cancelled, other, globexSchedule]) expect(JSON.stringify(res.body)).not.toContain(hidden);
+      expect((await server.request('GET', '/api/v1/portal/recurring-schedules?limit=0', { token: session })).status).toBe(400);
+      expect((await server.request('GET', '/api/v1/portal/recurring-schedules', { token: acme.token })).body.code).toBe('INVALID_CREDENTIALS');
+      expect((await server.request('GET', '/api/v1/portal/recurring-schedules')).status).toBe(401);
+    });
+
     it('is refused on Admin API routes, and API keys are refused on portal routes', async () => {
       const session = await sessionFor('alice@example.com');
       for (const [method, path] of [

@@ -5,7 +5,7 @@ import { AppError } from '../http/errors.js';
 import type { Database } from '../storage/schema.js';
 import { portalClosedReason, type PortalPolicyDeps } from './portal-policy.js';
 import { hashPortalToken, isPortalToken, PORTAL_SESSION_PREFIX } from './portal-tokens.js';
-import { hasSchedule, listVisibleInvoices } from './portal-visibility.js';
+import { hasSchedule, listVisibleInvoices, listVisibleSchedules } from './portal-visibility.js';
 
 export type PortalPrincipal = Extract<Principal, { kind: 'portalSession' }>;
 
@@ -46,6 +46,11 @@ export class PortalSessionService {
 
   invoices(p: PortalPrincipal, q: { page: number; limit: number }) {
     return listVisibleInvoices(this.#o.db, p.organizationId, p.email, q);
+  }
+
+  /** The session email's active recurring schedules in its organization (SPEC §12). */
+  recurringSchedules(p: PortalPrincipal, q: { page: number; limit: number }) {
+    return listVisibleSchedules(this.#o.db, p.organizationId, p.email, q);
   }
 
   async logout(p: PortalPrincipal, origin: RequestOrigin): Promise<void> {

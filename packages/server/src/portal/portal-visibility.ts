@@ -1,6 +1,6 @@
-import type { Invoice } from '@payment-gateway/contract';
+import type { Invoice, RecurringSchedule } from '@payment-gateway/contract';
 import type { Kysely } from 'kysely';
-import { toInvoice } from '../billing/records.js';
+import { toInvoice, toSchedule } from '../billing/records.js';
 import { paginate, type Page } from '../storage/paginate.js';
 import type { Database } from '../storage/schema.js';
 
@@ -42,4 +42,19 @@ function visibleInvoices(db: Db, organizationId: string, email: string) {
     .where('clients.organization_id', '=', organizationId)
     .where('clients.email', '=', email)
     .where('invoices.status', '=', 'issued');
+}
+
+/** The active recurring schedules of this organization's clients with this email, oldest first (SPEC §12). */
+export function listVisibleSchedules(db: Db, organizationId: string, email: string, q: { page: number; limit: number }): Promise<Page<RecurringSchedule>> {
+  const query = db
+    .selectFrom('recurring_schedules')
+    .innerJoin('clients', 'clients.id', 'recurring_schedules.client_id')
+    .where('recurring_schedules.organization_id', '=', organizationId)
+    .where('clients.organization_id', '=', organizationId)
+    .where('clients.email', '=', email)
+    .where('recurring_schedules.status', '=', 'active')
+    .selectAll('recurring_schedules')
+    .orderBy('recurring_schedules.created_at')
+    .orderBy('recurring_schedules.id');
+  return paginate(query, q, toSchedule);
 }

@@ -44,6 +44,7 @@ export function registerPortalRoutes(app: Express, p: PortalServices, options: E
       return { status: 204, body: undefined };
     },
     invoices: async ({ query, req }) => ({ status: 200, body: await p.sessions.invoices(portalPrincipal(req), query) }),
+    recurringSchedules: async ({ query, req }) => ({ status: 200, body: await p.sessions.recurringSchedules(portalPrincipal(req), query) }),
   });
   createExpressEndpoints(contract.api.portal, portal, app, options);
 }

@@ -22,6 +22,12 @@ export const PORTAL_HTML = `<!doctype html>
 <tbody></tbody>
 </table>
 <p id="no-invoices" hidden>No invoices yet.</p>
+<h2 id="schedules-heading">Recurring schedules</h2>
+<table id="schedules" aria-labelledby="schedules-heading">
+<thead><tr><th scope="col">Interval</th><th scope="col">Next invoice</th><th scope="col">Amount</th></tr></thead>
+<tbody></tbody>
+</table>
+<p id="no-schedules" hidden>No active recurring schedules.</p>
 <button type="button" id="sign-out">Sign out</button>
 </section>
 </main>
@@ -85,18 +91,21 @@ export const PORTAL_JS = `'use strict';
   function day(iso) {
     if (!iso) return '';
     var d = new Date(iso);
-    return isNaN(d.getTime()) ? iso : d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+    // A date without a time (YYYY-MM-DD) is a calendar day: shown as is, whatever the time zone.
+    var opts = { year: 'numeric', month: 'short', day: 'numeric' };
+    if (iso.length === 10) opts.timeZone = 'UTC';
+    return isNaN(d.getTime()) ? iso : d.toLocaleDateString(undefined, opts);
   }
   function cell(row, text, cls) { var td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; row.appendChild(td); }
   function show(session) {
-    Promise.all([call('GET', '/session', session.token), call('GET', '/invoices?limit=100', session.token)]).then(function (rs) {
-      if (rs[0].status === 401 || rs[1].status === 401) {
+    Promise.all([call('GET', '/session', session.token), call('GET', '/invoices?limit=100', session.token), call('GET', '/recurring-schedules?limit=100', session.token)]).then(function (rs) {
+      if (rs[0].status === 401 || rs[1].status === 401 || rs[2].status === 401) {
         window.sessionStorage.removeItem(KEY);
         message('Your session has ended. Open a new link from the merchant to sign in again.');
         return null;
       }
-      if (!rs[0].ok || !rs[1].ok) throw new Error('HTTP ' + rs[0].status + '/' + rs[1].status);
-      return Promise.all([rs[0].json(), rs[1].json()]).then(function (bodies) {
+      if (!rs[0].ok || !rs[1].ok || !rs[2].ok) throw new Error('HTTP ' + rs[0].status + '/' + rs[1].status + '/' + rs[2].status);
+      return Promise.all([rs[0].json(), rs[1].json(), rs[2].json()]).then(function (bodies) {
         var who = bodies[0];
         var page = bodies[1];
         el('who').textContent = 'Signed in as ' + who.email;
@@ -112,6 +121,19 @@ export const PORTAL_JS = `'use strict';
         });
         el('no-invoices').hidden = page.items.length > 0;
         el('invoices').hidden = page.items.length === 0;
+        var schedules = bodies[2].items;
+        var sbody = el('schedules').querySelector('tbody');
+        sbody.textContent = '';
+        schedules.forEach(function (sc) {
+          var tr = document.createElement('tr');
+          cell(tr, sc.interval.charAt(0).toUpperCase() + sc.interval.slice(1));
+          cell(tr, day(sc.nextRunDate));
+          var total = sc.lines.reduce(function (sum, l) { return sum + l.quantity * l.unitAmount; }, 0);
+          cell(tr, money(total, sc.currency), 'amount');
+          sbody.appendChild(tr);
+        });
+        el('no-schedules').hidden = schedules.length > 0;
+        el('schedules').hidden = schedules.length === 0;
         done();
         el('message').hidden = true;
         el('account').hidden = false;
