@@ -14,12 +14,12 @@ import { ClientService } from './billing/client-service.js';
 import { InvoiceService } from './billing/invoice-service.js';
 import { ScheduleService } from './billing/schedule-service.js';
 import { createAuthMiddleware } from './auth/middleware.js';
-import type { Principal } from './auth/principal.js';
+import type { Principal } from './access/principal.js';
 import type { ServerConfig } from './config.js';
 import { answerClientErrors } from './http/client-error.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { createLogger, requestLogOptions, secureLogger } from './http/logger.js';
-import { RateLimits } from './http/rate-limit.js';
+import { RateLimits } from './limits/rate-limit.js';
 import { jsonBodiesOnly, noConditionalRequests, noNulCharacters, requireHost } from './http/request-guards.js';
 import { requestId } from './http/request-id.js';
 import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
@@ -48,8 +48,8 @@ import { SessionService } from './sessions/session-service.js';
 import { PgChangeFeed } from './storage/pg-change-feed.js';
 import { OrganizationService } from './system/organization-service.js';
 import { readyHandler } from './system/ready-handler.js';
-import { SettingsService } from './system/settings-service.js';
-import { UserService } from './system/user-service.js';
+import { SettingsService } from './settings/settings-service.js';
+import { UserService } from './users/user-service.js';
 import { VERSION } from './version.js';
 
 export interface GatewayOptions {

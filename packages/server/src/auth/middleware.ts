@@ -1,12 +1,12 @@
 import type { RouteMetadata } from '@payment-gateway/contract';
 import { parse as parseCookies } from 'cookie';
 import type { Request, RequestHandler } from 'express';
-import { AppError } from '../http/errors.js';
-import type { RateLimits } from '../http/rate-limit.js';
+import { AppError } from '../errors/app-error.js';
+import type { RateLimits } from '../limits/rate-limit.js';
 import type { CredentialAuthenticator } from './authenticator.js';
-import { authorize, type OrganizationLookup } from './authorize.js';
+import { authorize, type OrganizationLookup } from '../access/authorize.js';
 import { readBearer } from './bearer.js';
-import { actorOf, credentialId, type AuthContext, type Principal } from './principal.js';
+import { actorOf, credentialId, type AuthContext, type Principal } from '../access/principal.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

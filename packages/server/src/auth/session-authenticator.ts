@@ -1,9 +1,9 @@
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors/app-error.js';
 import { looksLikeJwt, type AccessTokens } from '../sessions/access-tokens.js';
 import type { SessionService } from '../sessions/session-service.js';
-import type { UserService } from '../system/user-service.js';
+import type { UserService } from '../users/user-service.js';
 import type { CredentialAuthenticator } from './authenticator.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../access/principal.js';
 
 /**
  * Dashboard access tokens (JWTs): signature and expiry, then the session row (so sign-out

@@ -1,8 +1,8 @@
 import type { CreateInvoiceBody, Invoice } from '@payment-gateway/contract';
 import type { Kysely, Transaction } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
-import { AppError } from '../http/errors.js';
-import { newId } from '../storage/ids.js';
+import { AppError } from '../errors/app-error.js';
+import { newId } from '../util/ids.js';
 import { paginate, type Page } from '../storage/paginate.js';
 import type { Database, InvoicesTable } from '../storage/schema.js';
 import { findInOrganization } from './find-in-organization.js';

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { RequestOrigin } from '../audit/audit-log.js';
 import { authOf } from '../auth/middleware.js';
-import { keyRestrictionsOf, mayGrantGlobalAdmin } from '../auth/principal.js';
+import { keyRestrictionsOf, mayGrantGlobalAdmin } from '../access/principal.js';
 import type { Grantor } from '../keys/key-service.js';
 
 /** Who made this request, for audit events. */

@@ -1,6 +1,6 @@
 import type { ErrorCode } from '@payment-gateway/contract';
 import type { OrganizationService } from '../system/organization-service.js';
-import type { SettingsService } from '../system/settings-service.js';
+import type { SettingsService } from '../settings/settings-service.js';
 
 export interface PortalPolicyDeps {
   settings: SettingsService;

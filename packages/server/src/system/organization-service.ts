@@ -1,16 +1,16 @@
 import type { Organization } from '@payment-gateway/contract';
 import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
-import type { OrganizationLookup } from '../auth/authorize.js';
-import { AppError, notFound } from '../http/errors.js';
+import type { OrganizationLookup } from '../access/authorize.js';
+import { AppError, notFound } from '../errors/app-error.js';
 import { revokeOrganizationKeys } from '../keys/key-repository.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
 import { commitWithChanges } from '../storage/change-transaction.js';
 import { FeedCache } from '../storage/feed-cache.js';
-import { newId } from '../storage/ids.js';
+import { newId } from '../util/ids.js';
 import { paginate } from '../storage/paginate.js';
 import type { Database, OrganizationsTable } from '../storage/schema.js';
-import type { SettingsService } from './settings-service.js';
+import type { SettingsService } from '../settings/settings-service.js';
 
 export function toOrganization(r: OrganizationsTable): Organization {
   return {

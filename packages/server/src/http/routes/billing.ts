@@ -4,8 +4,8 @@ import type { Express } from 'express';
 import type { ClientService } from '../../billing/client-service.js';
 import type { InvoiceService } from '../../billing/invoice-service.js';
 import type { ScheduleService } from '../../billing/schedule-service.js';
-import type { AuthContext } from '../../auth/principal.js';
-import { AppError } from '../errors.js';
+import type { AuthContext } from '../../access/principal.js';
+import { AppError } from '../../errors/app-error.js';
 import { originOf } from '../origin.js';
 import type { EndpointOptions } from './endpoints.js';
 

@@ -7,7 +7,7 @@ import { authOf } from '../../auth/middleware.js';
 import type { Organization } from '@payment-gateway/contract';
 import type { Database } from '../../storage/schema.js';
 import type { OrganizationService } from '../../system/organization-service.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors/app-error.js';
 import { originOf } from '../origin.js';
 import type { EndpointOptions } from './endpoints.js';
 

@@ -1,11 +1,11 @@
 import { contract } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import type { Express } from 'express';
-import type { AuthContext } from '../../auth/principal.js';
+import type { AuthContext } from '../../access/principal.js';
 import { authOf } from '../../auth/middleware.js';
 import type { MagicLinkService } from '../../portal/magic-link-service.js';
 import type { PortalPrincipal, PortalSessionService } from '../../portal/portal-session-service.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors/app-error.js';
 import { originOf } from '../origin.js';
 import type { EndpointOptions } from './endpoints.js';
 

@@ -2,11 +2,11 @@ import type { Membership, Role, User } from '@payment-gateway/contract';
 import { commitWithChanges } from '../storage/change-transaction.js';
 import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
-import { AppError, notFound } from '../http/errors.js';
-import { hashPassword } from '../sessions/password.js';
+import { AppError, notFound } from '../errors/app-error.js';
+import { hashPassword } from './password.js';
 import { FeedCache } from '../storage/feed-cache.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
-import { newId } from '../storage/ids.js';
+import { newId } from '../util/ids.js';
 import { paginate, type Page } from '../storage/paginate.js';
 import type { Database, UsersTable } from '../storage/schema.js';
 

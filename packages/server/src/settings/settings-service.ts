@@ -2,7 +2,7 @@ import type { SystemSettings } from '@payment-gateway/contract';
 import type { Kysely } from 'kysely';
 import type { RequestOrigin } from '../audit/audit-log.js';
 import { recordAudit } from '../audit/audit-log.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors/app-error.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
 import { commitWithChanges } from '../storage/change-transaction.js';
 import { FeedCache } from '../storage/feed-cache.js';

@@ -7,8 +7,8 @@ import {
   type RouteAuth,
   type Scope,
 } from '@payment-gateway/contract';
-import { AppError, notFound } from '../http/errors.js';
-import { assertNever } from './assert-never.js';
+import { AppError, notFound } from '../errors/app-error.js';
+import { assertNever } from '../util/assert-never.js';
 import type { Principal } from './principal.js';
 
 export type OrganizationStatus = 'active' | 'offboarded';
