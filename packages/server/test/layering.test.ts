@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 const LAYERS: readonly (readonly string[])[] = [
   ['util'], // pure helpers: base62, assertNever, ids, clock
   ['errors'], // AppError and the one error body (SPEC §7.1)
-  ['version', 'config', 'limits'], // limits: in-memory rate limits (SPEC §7.3)
+  ['version', 'config', 'limits', 'logging'], // limits: in-memory rate limits (SPEC §7.3)
   ['storage'], // kysely, dialects, migrations, change feed
   ['audit'],
   ['settings'],
@@ -25,7 +25,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['portal'],
   ['auth'], // credential parsing and authenticators
   ['services'], // createServices: builds every service, no Express
-  ['http'], // Express wiring, middleware, routes
+  ['http'], // Express middleware and routes: parse, call a service, map the result
   ['app'], // createApp, createGateway
   ['index', 'cli'],
 ];
