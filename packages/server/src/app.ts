@@ -6,7 +6,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Principal } from './access/principal.js';
-import { createAuthMiddleware } from './auth/middleware.js';
+import { createAuthMiddleware } from './http/auth-middleware.js';
 import type { ServerConfig } from './config.js';
 import { answerClientErrors } from './http/client-error.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
@@ -95,7 +95,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   registerSystemApiKeyRoutes(app, keys, endpoints);
   registerSystemRoutes(app, services, endpoints);
   registerAuthRoutes(app, { sessions, users }, endpoints);
-  registerOrganizationRoutes(app, { organizations, db: database.db }, endpoints);
+  registerOrganizationRoutes(app, services, endpoints);
   registerBillingRoutes(app, services.billing, endpoints);
   registerPortalRoutes(app, services.portal, endpoints);
 

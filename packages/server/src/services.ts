@@ -3,6 +3,7 @@ import type { CredentialAuthenticator } from './auth/authenticator.js';
 import { KeyAuthenticator } from './auth/key-authenticator.js';
 import { PortalSessionAuthenticator } from './auth/portal-session-authenticator.js';
 import { SessionAuthenticator } from './auth/session-authenticator.js';
+import { AuditService } from './audit/audit-service.js';
 import { ClientService } from './billing/client-service.js';
 import { InvoiceService } from './billing/invoice-service.js';
 import { ScheduleService } from './billing/schedule-service.js';
@@ -73,6 +74,8 @@ export interface Services {
   users: UserService;
   sessions: SessionService;
   billing: BillingServices;
+  /** Reads the audit log. */
+  audit: AuditService;
   portal: PortalServices;
   /** Per-instance rate limits (SPEC §7.3), shared by authentication and sign-in. */
   limits: RateLimits;
@@ -177,6 +180,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     users,
     sessions,
     billing,
+    audit: new AuditService({ db }),
     portal,
     limits,
     authenticators,

@@ -2,27 +2,28 @@ import { contract } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import type { Express } from 'express';
 import type { KeyService } from '../../keys/key-service.js';
-import { grantorOf, originOf } from '../origin.js';
+import { grantorOf, organizationOf, originOf, type RequestLike } from '../request-context.js';
 import type { EndpointOptions } from './endpoints.js';
 
 const s = initServer();
 
 /** SPEC §4.1: organization keys; the auth middleware has already matched `:orgId` to the caller. */
 export function registerOrgApiKeyRoutes(app: Express, keys: KeyService, options: EndpointOptions): void {
-  const org = (orgId: string) => ({ tier: 'organization' as const, organizationId: orgId });
+  // The auth middleware has matched `:orgId` to the caller (SPEC §3); the tier reads it from there.
+  const org = (req: RequestLike) => ({ tier: 'organization' as const, organizationId: organizationOf(req) });
   const router = s.router(contract.api.orgApiKeys, {
-    list: async ({ params, query }) => ({ status: 200, body: await keys.list(org(params.orgId), query) }),
-    create: async ({ params, body, req }) => ({ status: 201, body: await keys.create(org(params.orgId), body, grantorOf(req)) }),
-    get: async ({ params }) => ({ status: 200, body: await keys.get(org(params.orgId), params.keyId) }),
-    update: async ({ params, body, req }) => ({ status: 200, body: await keys.update(org(params.orgId), params.keyId, body, grantorOf(req)) }),
+    list: async ({ query, req }) => ({ status: 200, body: await keys.list(org(req), query) }),
+    create: async ({ body, req }) => ({ status: 201, body: await keys.create(org(req), body, grantorOf(req)) }),
+    get: async ({ params, req }) => ({ status: 200, body: await keys.get(org(req), params.keyId) }),
+    update: async ({ params, body, req }) => ({ status: 200, body: await keys.update(org(req), params.keyId, body, grantorOf(req)) }),
     delete: async ({ params, req }) => {
-      await keys.delete(org(params.orgId), params.keyId, originOf(req));
+      await keys.delete(org(req), params.keyId, originOf(req));
       return { status: 204, body: undefined };
     },
-    revoke: async ({ params, body, req }) => ({ status: 200, body: await keys.revoke(org(params.orgId), params.keyId, body?.reason, originOf(req)) }),
+    revoke: async ({ params, body, req }) => ({ status: 200, body: await keys.revoke(org(req), params.keyId, body?.reason, originOf(req)) }),
     rotate: async ({ params, body, req }) => ({
       status: 200,
-      body: await keys.rotate(org(params.orgId), params.keyId, body?.gracePeriodSeconds, grantorOf(req)),
+      body: await keys.rotate(org(req), params.keyId, body?.gracePeriodSeconds, grantorOf(req)),
     }),
   });
   createExpressEndpoints(contract.api.orgApiKeys, router, app, options);
