@@ -119,8 +119,8 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
   const hasher = new SecretHasher({ current: { version: config.pepperVersion, secret: pepper }, previous });
 
   const { db } = database;
-  const settings = new SettingsService(db, feed, config.keyCacheMaxAgeMs);
-  const organizations = new OrganizationService(db, feed, settings, config.keyCacheMaxAgeMs);
+  const settings = new SettingsService({ db, feed, cacheMaxAgeMs: config.keyCacheMaxAgeMs, now });
+  const organizations = new OrganizationService({ db, feed, settings, cacheMaxAgeMs: config.keyCacheMaxAgeMs, now });
   const keyCache = new KeyCache(feed, { maxAgeMs: config.keyCacheMaxAgeMs });
   const lastUsed = new LastUsedRecorder((entries) => touchLastUsed(db, entries), config.lastUsedFlushMs, (err) =>
     logger.warn({ err }, 'lastUsedAt flush failed'),
@@ -134,7 +134,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     authFailuresPerMinute: config.authFailureLimitPerMinute,
     ipv6PrefixLength: config.rateLimitIpv6Prefix,
   });
-  const users = new UserService(db, feed, config.keyCacheMaxAgeMs);
+  const users = new UserService({ db, feed, cacheMaxAgeMs: config.keyCacheMaxAgeMs, now });
   await bootstrapAdmin(users, {
     email: config.bootstrapAdminEmail,
     password: config.bootstrapAdminPassword,
@@ -156,10 +156,10 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     cacheMaxAgeMs: config.keyCacheMaxAgeMs,
     now,
   });
-  const authenticators: CredentialAuthenticator[] = [new KeyAuthenticator(verifier), new SessionAuthenticator(accessTokens, sessions, users, now)];
+  const authenticators: CredentialAuthenticator[] = [new KeyAuthenticator(verifier), new SessionAuthenticator({ tokens: accessTokens, sessions, users, now })];
   // Billing resources and the customer portal (SPEC §5, §6).
   const clients = new ClientService({ db, now });
-  const billing = { clients, invoices: new InvoiceService({ db, now }, clients), schedules: new ScheduleService({ db, now }, clients) };
+  const billing = { clients, invoices: new InvoiceService({ db, clients, now }), schedules: new ScheduleService({ db, clients, now }) };
   const portal = {
     magicLinks: new MagicLinkService({ db, settings, organizations, portalBaseUrl: config.portalBaseUrl, limiter: limits, now }),
     sessions: new PortalSessionService({ db, settings, organizations, now }),

@@ -22,11 +22,11 @@ export class InvoiceService {
   readonly #db: Kysely<Database>;
   readonly #now: () => Date;
 
-  constructor(
-    deps: BillingServiceDeps,
-    private readonly clients: ClientService,
-  ) {
+  private readonly clients: ClientService;
+
+  constructor(deps: BillingServiceDeps & { clients: ClientService }) {
     this.#db = deps.db;
+    this.clients = deps.clients;
     this.#now = deps.now ?? (() => new Date());
   }
 

@@ -26,11 +26,11 @@ export class ScheduleService {
   readonly #db: Kysely<Database>;
   readonly #now: () => Date;
 
-  constructor(
-    deps: BillingServiceDeps,
-    private readonly clients: ClientService,
-  ) {
+  private readonly clients: ClientService;
+
+  constructor(deps: BillingServiceDeps & { clients: ClientService }) {
     this.#db = deps.db;
+    this.clients = deps.clients;
     this.#now = deps.now ?? (() => new Date());
   }
 
