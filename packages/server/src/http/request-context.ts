@@ -14,7 +14,6 @@ import type { PortalPrincipal } from '../portal/portal-session-service.js';
  */
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       /** Set by the auth middleware on routes that require a credential. */

@@ -42,7 +42,9 @@ export function firstNul(root: unknown, prefix: string): string | null {
     if (typeof value === 'string') {
       if (value.includes(NUL)) return path;
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => stack.push([v, `${path}.${i}`]));
+      value.forEach((v, i) => {
+        stack.push([v, `${path}.${i}`]);
+      });
     } else if (value !== null && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
         if (k.includes(NUL)) return path;
