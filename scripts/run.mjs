@@ -58,10 +58,13 @@ switch (task) {
     // The bundled CLI (the server package's `bin`): one file loads far faster than the tsc output.
     must('node', [join(root, 'packages/server/dist/payment-gateway.mjs'), 'start', ...rest]);
     break;
+  // biome-ignore lint/suspicious/noFallthroughSwitchClause: process.exit does not return
   case 'test':
     process.exit(run('node', [join(root, 'scripts/test.mjs'), ...rest]));
+  // biome-ignore lint/suspicious/noFallthroughSwitchClause: process.exit does not return
   case 'fuzz':
     process.exit(run('node', [join(root, 'scripts/fuzz.mjs'), ...rest]));
+  // biome-ignore lint/suspicious/noFallthroughSwitchClause: process.exit does not return
   case 'bench':
     must(pnpmBin, ['run', '-r', '--workspace-concurrency=1', 'build']);
     process.exit(run(pnpmBin, ['--filter', '@payment-gateway/bench', 'run', 'bench', ...rest]));

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { freePort, provisionKey, removeDir, serverEnv, startServer, tempDataDir } from './server-process.mjs';
-import { fmt, percentile, table, verdict } from './stats.mjs';
+import { fmt, percentile, table, } from './stats.mjs';
 import { startTcpProxy } from './tcp-proxy.mjs';
 
 const TIMEOUT_MS = 2000;
@@ -100,7 +100,7 @@ async function trial({ databaseUrl, faultedUrl, fault, ctx }) {
     const admin = await provisionKey(envA, ['api_key:create', 'api_key:read', 'api_key:execute', 'client:read', 'client:create'], 'faults bench admin');
     servers.push(await startServer({ env: envA, port: await freePort() }));
     servers.push(await startServer({ env: envB, port: await freePort() }));
-    const [a, b] = servers;
+    const [a] = servers;
     const mk = async () => {
       const res = await fetch(`${a.url}/api/v1/organizations/${admin.orgId}/api-keys`, {
         method: 'POST',

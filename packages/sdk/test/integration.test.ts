@@ -216,7 +216,7 @@ describe('billing and portal links through the SDK', () => {
   });
 
   it('NotFoundError for an invoice of the right shape that does not exist', async () => {
-    const err = await failure(client(adminToken).invoices.get('inv_' + 'A'.repeat(20)));
+    const err = await failure(client(adminToken).invoices.get(`inv_${'A'.repeat(20)}`));
     expect(err).toBeInstanceOf(NotFoundError);
     expect(err).toMatchObject({ status: 404, code: 'NOT_FOUND' });
   });

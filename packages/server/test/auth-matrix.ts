@@ -21,7 +21,7 @@ import {
   type Scope,
 } from '@payment-gateway/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBase62 } from '../src/keys/base62.js';
+import { randomBase62 } from '../src/util/base62.js';
 import { checksumOf, newKeyId } from '../src/keys/token.js';
 import { OPERATOR, startTestServer, type HttpResult, type TestServer, type TestServerOptions } from './harness.js';
 

@@ -32,7 +32,7 @@ describe.skipIf(skipReason)('PostgreSQL restarted (fast) under mixed load', () =
   });
 
   it('no process exits, nothing hangs, readiness follows the outage, and revocation holds after it', async () => {
-    const [a, b] = instances as [Instance, Instance];
+    const [a] = instances as [Instance, Instance];
     const orgId = await a.createOrganization('Restart');
     const manager = (await a.createKey(orgId, ['api_key:*'] as Scope[])).token;
     const live = await a.createKey(orgId, ['client:read', 'client:create']);

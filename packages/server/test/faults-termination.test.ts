@@ -35,7 +35,7 @@ describe.skipIf(!TEST_DATABASE_URL)('backends terminated under write load', () =
   });
 
   it('no process exits, every request is answered in time, and the revoke holds', async () => {
-    const [a, b] = instances as [Instance, Instance];
+    const [a] = instances as [Instance, Instance];
     const orgId = await a.createOrganization('Termination');
     const manager = (await a.createKey(orgId, ['api_key:*'] as Scope[])).token;
     const writer = (await a.createKey(orgId, ['client:create'])).token;

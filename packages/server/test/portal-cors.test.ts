@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { ownUrl } from '../src/http/own-url.js';
+import { ownUrl } from '../src/util/own-url.js';
 import { createBillingOrg, tokenOf, type BillingOrg } from './billing-fixtures.js';
 import { DIALECTS, startTestServer, type TestServer } from './harness.js';
 

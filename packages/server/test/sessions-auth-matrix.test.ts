@@ -1,6 +1,6 @@
 import { listRoutes, scopesForRole, hasScope, ALL_SCOPES, isSystemKeyScope, type ContractRoute, type Role } from '@payment-gateway/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBase62 } from '../src/keys/base62.js';
+import { randomBase62 } from '../src/util/base62.js';
 import { DIALECTS, type HttpResult, type TestServer } from './harness.js';
 import { createUser, login, selected, sessionToken, startSessionServer } from './session-helpers.js';
 

@@ -103,7 +103,7 @@ describe.each(DIALECTS)('dashboard sessions (%s)', (dialect) => {
 
   it('refuses a missing or garbage refresh cookie and a tampered access token', async () => {
     expect((await refresh(server, '')).body.code).toBe('REFRESH_TOKEN_INVALID');
-    expect((await refresh(server, 'gw_refresh=rt_' + 'A'.repeat(43))).status).toBe(401);
+    expect((await refresh(server, `gw_refresh=rt_${'A'.repeat(43)}`)).status).toBe(401);
     const s = await login(server, ADMIN.email, ADMIN.password);
     const [h, p, sig] = s.token.split('.');
     const tampered = `${h}.${p}.${sig!.slice(0, -2)}${sig!.endsWith('AA') ? 'BB' : 'AA'}`;

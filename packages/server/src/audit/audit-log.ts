@@ -1,7 +1,7 @@
 import type { Actor, AuditEvent } from '@payment-gateway/contract';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../storage/schema.js';
-import { newId } from '../storage/ids.js';
+import { newId } from '../util/ids.js';
 import { paginate, type Page } from '../storage/paginate.js';
 
 type Db = Kysely<Database> | Transaction<Database>;

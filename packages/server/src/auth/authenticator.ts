@@ -1,4 +1,4 @@
-import type { Principal } from './principal.js';
+import type { Principal } from '../access/principal.js';
 
 /** What an authenticator may look at besides the token. */
 export interface CredentialRequest {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors/app-error.js';
 import { readBearer } from './bearer.js';
 
 describe('readBearer', () => {

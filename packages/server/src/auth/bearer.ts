@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors/app-error.js';
 
 // RFC 6750 b64token characters; anything else is not a bearer credential at all. The scheme
 // name is case-insensitive (RFC 9110 §11.1).

@@ -1,8 +1,8 @@
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors/app-error.js';
 import { ipAllowed } from '../keys/key-policy.js';
 import type { KeyVerifier } from '../keys/key-verifier.js';
 import type { CredentialAuthenticator, CredentialRequest } from './authenticator.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../access/principal.js';
 
 /** API keys (`sk_…`), both tiers: verify, then status/expiry, then the IP allowlist. */
 export class KeyAuthenticator implements CredentialAuthenticator {

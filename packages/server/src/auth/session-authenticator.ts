@@ -1,9 +1,18 @@
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors/app-error.js';
 import { looksLikeJwt, type AccessTokens } from '../sessions/access-tokens.js';
 import type { SessionService } from '../sessions/session-service.js';
-import type { UserService } from '../system/user-service.js';
+import type { UserService } from '../users/user-service.js';
 import type { CredentialAuthenticator } from './authenticator.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../access/principal.js';
+
+/** What a SessionAuthenticator is built from. */
+export interface SessionAuthenticatorDeps {
+  tokens: AccessTokens;
+  sessions: SessionService;
+  users: UserService;
+  /** @default () => new Date() */
+  now?: () => Date;
+}
 
 /**
  * Dashboard access tokens (JWTs): signature and expiry, then the session row (so sign-out
@@ -11,12 +20,17 @@ import type { Principal } from './principal.js';
  * are cached for at most a few seconds and evicted by the change feed.
  */
 export class SessionAuthenticator implements CredentialAuthenticator {
-  constructor(
-    private readonly tokens: AccessTokens,
-    private readonly sessions: SessionService,
-    private readonly users: UserService,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  private readonly tokens: AccessTokens;
+  private readonly sessions: SessionService;
+  private readonly users: UserService;
+  private readonly now: () => Date;
+
+  constructor(deps: SessionAuthenticatorDeps) {
+    this.tokens = deps.tokens;
+    this.sessions = deps.sessions;
+    this.users = deps.users;
+    this.now = deps.now ?? (() => new Date());
+  }
 
   claims(token: string): boolean {
     return looksLikeJwt(token);

@@ -1,8 +1,8 @@
 import type { Client, CreateClientBody } from '@payment-gateway/contract';
 import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
-import { AppError } from '../http/errors.js';
-import { newId } from '../storage/ids.js';
+import { AppError } from '../errors/app-error.js';
+import { newId } from '../util/ids.js';
 import { paginate, type Page } from '../storage/paginate.js';
 import type { ClientsTable, Database } from '../storage/schema.js';
 import { isUniqueViolation } from '../storage/unique-violation.js';

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { notFound } from '../http/errors.js';
+import { notFound } from '../errors/app-error.js';
 import type { Database } from '../storage/schema.js';
 
 type OwnedTable = 'clients' | 'invoices' | 'recurring_schedules';

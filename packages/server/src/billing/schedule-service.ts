@@ -1,8 +1,8 @@
 import type { CreateRecurringScheduleBody, RecurringSchedule } from '@payment-gateway/contract';
 import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
-import { AppError } from '../http/errors.js';
-import { newId } from '../storage/ids.js';
+import { AppError } from '../errors/app-error.js';
+import { newId } from '../util/ids.js';
 import { paginate, type Page } from '../storage/paginate.js';
 import type { Database, RecurringSchedulesTable } from '../storage/schema.js';
 import { findInOrganization } from './find-in-organization.js';
@@ -26,11 +26,11 @@ export class ScheduleService {
   readonly #db: Kysely<Database>;
   readonly #now: () => Date;
 
-  constructor(
-    deps: BillingServiceDeps,
-    private readonly clients: ClientService,
-  ) {
+  private readonly clients: ClientService;
+
+  constructor(deps: BillingServiceDeps & { clients: ClientService }) {
     this.#db = deps.db;
+    this.clients = deps.clients;
     this.#now = deps.now ?? (() => new Date());
   }
 

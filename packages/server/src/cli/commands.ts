@@ -1,7 +1,7 @@
 import type { RequestOrigin } from '../audit/audit-log.js';
 import { createGateway } from '../app.js';
 import type { ServerConfig } from '../config.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors/app-error.js';
 import { migrateToLatest, openDatabase } from '../storage/database.js';
 import { resolve } from 'node:path';
 import { assertExistingDatabase } from './existing-database.js';

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ERROR_CODES, type ErrorCode } from '@payment-gateway/contract';
 import type { Logger } from 'pino';
-import { errorBody } from './errors.js';
+import { errorBody } from '../errors/app-error.js';
 import { newRequestId } from './request-id.js';
 
 /** What Node's HTTP parser (llhttp) or server reports on a request it refused before Express saw it. */

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AppError } from './errors.js';
+import { AppError } from '../errors/app-error.js';
 
 /** Content types an HTML form on any site can send without a CORS preflight. */
 const FORM_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { ZodError } from 'zod';
 import { isDatabaseUnavailable } from '../storage/database-unavailable.js';
 import { allowedMethods } from './allowed-methods.js';
-import { AppError, errorBody } from './errors.js';
+import { AppError, errorBody } from '../errors/app-error.js';
 
 export interface ValidationIssue {
   /** Where: `body.scopes.0`, `query.limit`, `params.orgId`. */

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { AppError } from './errors.js';
+import { AppError } from '../errors/app-error.js';
 
 /**
  * HTTP/1.1 requires Host (RFC 9112 §3.2). Node's own check answers a bare 400 without our body or
@@ -48,7 +48,9 @@ export function firstNul(root: unknown, prefix: string): string | null {
     if (typeof value === 'string') {
       if (value.includes(NUL)) return path;
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => stack.push([v, `${path}.${i}`]));
+      value.forEach((v, i) => {
+        stack.push([v, `${path}.${i}`]);
+      });
     } else if (value !== null && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
         if (k.includes(NUL)) return path;

@@ -1,13 +1,13 @@
-import { parse, serialize } from 'cookie';
+import { serialize } from 'cookie';
 import type { Request, Response } from 'express';
-import { SELECTED_ORGANIZATION_COOKIE } from '../auth/middleware.js';
+import { cookiesOf, SELECTED_ORGANIZATION_COOKIE } from './request-context.js';
 
 /** The refresh-token cookie: HttpOnly, SameSite=Strict, only sent to /api/v1/auth, Secure over TLS. */
 export const REFRESH_COOKIE = 'gw_refresh';
 export const REFRESH_COOKIE_PATH = '/api/v1/auth';
 
-export function readCookie(req: Request, name: string): string | undefined {
-  return req.headers.cookie ? parse(req.headers.cookie)[name] : undefined;
+function readCookie(req: Request, name: string): string | undefined {
+  return cookiesOf(req)[name];
 }
 
 export function readRefreshCookie(req: Request): string | undefined {

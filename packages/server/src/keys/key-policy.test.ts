@@ -1,7 +1,7 @@
 import { ALL_SCOPES, hasScope, isSystemTierScope } from '@payment-gateway/contract';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors/app-error.js';
 import { assertFutureExpiry, assertNoEscalation, checkScopesForTier, ipAllowed, normaliseAllowlist } from './key-policy.js';
 
 function codeOf(fn: () => unknown): string | null {

@@ -6,7 +6,7 @@ import {
   type Scope,
 } from '@payment-gateway/contract';
 import ipaddr from 'ipaddr.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors/app-error.js';
 
 /** Validates requested scopes against the catalogue and the tier's rules (SPEC §2). */
 export function checkScopesForTier(requested: readonly string[], tier: 'organization' | 'system'): Scope[] {

@@ -1,11 +1,11 @@
 import type { ApiKey, ApiKeyUsage, ApiKeyWithToken, CreateApiKeyBody, Scope, UpdateApiKeyBody } from '@payment-gateway/contract';
 import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
-import { AppError, notFound } from '../http/errors.js';
+import { AppError, notFound } from '../errors/app-error.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
 import { commitWithChanges } from '../storage/change-transaction.js';
 import type { Database } from '../storage/schema.js';
-import type { SettingsService } from '../system/settings-service.js';
+import type { SettingsService } from '../settings/settings-service.js';
 import type { SecretHasher } from './hashing.js';
 import { assertFutureExpiry, assertNoEscalation, assertWithinBounds, checkScopesForTier, normaliseAllowlist, type KeyBounds } from './key-policy.js';
 import { toApiKey, type KeyRecord } from './key-record.js';

@@ -1,7 +1,7 @@
 import { API_KEY_TOKEN_REGEX } from '@payment-gateway/contract';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BASE62 } from './base62.js';
+import { BASE62 } from '../util/base62.js';
 import { checksumOf, KEY_ID_LENGTH, newKeyId, newSecret, parseToken, secretPrefix } from './token.js';
 
 const base62Char = fc.constantFrom(...BASE62.split(''));

@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { API_KEY_TOKEN_REGEX } from '@payment-gateway/contract';
-import { encodeBase62, randomBase62 } from './base62.js';
+import { encodeBase62, randomBase62 } from '../util/base62.js';
 
 /**
  * Token format (SPEC §1.1): `sk_<keyId>.<secret>` where keyId is 22 base62 characters and the

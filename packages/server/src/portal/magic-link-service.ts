@@ -1,8 +1,8 @@
 import type { MagicLink, PortalSession } from '@payment-gateway/contract';
 import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
-import { AppError } from '../http/errors.js';
-import { newId } from '../storage/ids.js';
+import { AppError } from '../errors/app-error.js';
+import { newId } from '../util/ids.js';
 import type { Database, MagicLinksTable } from '../storage/schema.js';
 import { portalClosedReason, type PortalPolicyDeps } from './portal-policy.js';
 import { hashPortalToken, isPortalToken, MAGIC_LINK_PREFIX, newPortalToken, PORTAL_SESSION_PREFIX } from './portal-tokens.js';

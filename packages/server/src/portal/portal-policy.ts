@@ -1,6 +1,6 @@
 import type { ErrorCode } from '@payment-gateway/contract';
 import type { OrganizationService } from '../system/organization-service.js';
-import type { SettingsService } from '../system/settings-service.js';
+import type { SettingsService } from '../settings/settings-service.js';
 
 export interface PortalPolicyDeps {
   settings: SettingsService;
@@ -18,6 +18,6 @@ export async function portalClosedReason(deps: PortalPolicyDeps, organizationId:
   // Magic links are the way in; turning them off stops new logins, not sessions already open.
   if (o.magicLinks && !portal.magicLinksEnabled) return 'MAGIC_LINKS_DISABLED';
   const org = await deps.organizations.get(organizationId).catch(() => null);
-  if (!org || org.status !== 'active' || !org.portalEnabled) return 'ORGANIZATION_PORTAL_DISABLED';
+  if (org?.status !== 'active' || !org.portalEnabled) return 'ORGANIZATION_PORTAL_DISABLED';
   return null;
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
-import type { Principal } from '../auth/principal.js';
-import { AppError } from '../http/errors.js';
+import type { Principal } from '../access/principal.js';
+import { AppError } from '../errors/app-error.js';
 import type { Database } from '../storage/schema.js';
 import { portalClosedReason, type PortalPolicyDeps } from './portal-policy.js';
 import { hashPortalToken, isPortalToken, PORTAL_SESSION_PREFIX } from './portal-tokens.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { randomBase62 } from '../keys/base62.js';
+import { randomBase62 } from '../util/base62.js';
 
 /** Magic-link tokens and portal session tokens: a prefix plus 43 base62 characters (256 bits). */
 export const MAGIC_LINK_PREFIX = 'pml_';

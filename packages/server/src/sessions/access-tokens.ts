@@ -1,5 +1,5 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors/app-error.js';
 
 const ISSUER = 'payment-gateway';
 const AUDIENCE = 'dashboard';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RequestOrigin } from '../audit/audit-log.js';
-import { randomBase62 } from '../keys/base62.js';
-import type { UserService } from '../system/user-service.js';
+import { randomBase62 } from '../util/base62.js';
+import type { UserService } from '../users/user-service.js';
 
 /** The email of the generated first admin when BOOTSTRAP_ADMIN_EMAIL is unset. */
 export const DEFAULT_BOOTSTRAP_EMAIL = 'admin@gateway.local';

@@ -1,6 +1,6 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { AppError } from '../http/errors.js';
-import type { RateLimits } from '../http/rate-limit.js';
+import { AppError } from '../errors/app-error.js';
+import type { RateLimits } from '../limits/rate-limit.js';
 
 export interface LoginLimiterOptions {
   /** Failed logins per account (email, whether or not it exists) per window. @default 10 */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { randomBase62 } from '../keys/base62.js';
+import { randomBase62 } from '../util/base62.js';
 
 /** Opaque refresh tokens: `rt_` + 43 base62 characters (≥ 256 bits). Stored only as SHA-256. */
 export function newRefreshToken(): string {

@@ -6,7 +6,10 @@ describe('CircuitBreaker', () => {
   it('fails at once after a timeout, probes, and closes when the database answers again', async () => {
     let answers = false;
     let probes = 0;
-    const circuit = new CircuitBreaker({ probe: async () => (probes++, answers), probeEveryMs: 10 });
+    const circuit = new CircuitBreaker({ probe: async () => {
+        probes++;
+        return answers;
+      }, probeEveryMs: 10 });
     expect(() => circuit.check()).not.toThrow();
     circuit.trip();
     expect(circuit.isOpen).toBe(true);

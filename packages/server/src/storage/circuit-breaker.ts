@@ -53,7 +53,10 @@ export class CircuitBreaker {
     this.#timer = setTimeout(() => {
       this.#timer = null;
       void this.options.probe().then(
-        (ok) => (ok ? (this.#open = false) : this.#schedule()),
+        (ok) => {
+          if (ok) this.#open = false;
+          else this.#schedule();
+        },
         () => this.#schedule(),
       );
     }, this.options.probeEveryMs ?? 200);

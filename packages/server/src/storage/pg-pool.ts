@@ -41,6 +41,7 @@ export async function createPgPool(o: PgPoolOptions): Promise<PostgresPool> {
 
   let circuit: CircuitBreaker | null = null;
   class BoundedClient extends pg.Client {
+    // biome-ignore lint/suspicious/noExplicitAny: pg.Client#query is overloaded; this override must fit every overload
     override query(...args: unknown[]): any {
       const result = (super.query as (...a: unknown[]) => unknown)(...args);
       if (result && typeof (result as Promise<unknown>).then === 'function') {

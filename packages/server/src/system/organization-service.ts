@@ -1,16 +1,16 @@
 import type { Organization } from '@payment-gateway/contract';
 import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
-import type { OrganizationLookup } from '../auth/authorize.js';
-import { AppError, notFound } from '../http/errors.js';
+import type { OrganizationLookup } from '../access/authorize.js';
+import { AppError, notFound } from '../errors/app-error.js';
 import { revokeOrganizationKeys } from '../keys/key-repository.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
 import { commitWithChanges } from '../storage/change-transaction.js';
 import { FeedCache } from '../storage/feed-cache.js';
-import { newId } from '../storage/ids.js';
+import { newId } from '../util/ids.js';
 import { paginate } from '../storage/paginate.js';
 import type { Database, OrganizationsTable } from '../storage/schema.js';
-import type { SettingsService } from './settings-service.js';
+import type { SettingsService } from '../settings/settings-service.js';
 
 export function toOrganization(r: OrganizationsTable): Organization {
   return {
@@ -24,17 +24,36 @@ export function toOrganization(r: OrganizationsTable): Organization {
   };
 }
 
+/** What a OrganizationService is built from. */
+export interface OrganizationServiceDeps {
+  db: Kysely<Database>;
+  feed: ChangeFeed;
+  settings: SettingsService;
+  /** Longest a cached entry is used without a change-feed event, in milliseconds (KEY_CACHE_MAX_AGE_MS). @default 5000 */
+  cacheMaxAgeMs?: number;
+  /** The clock for timestamps. @default () => new Date() */
+  now?: () => Date;
+}
+
 /** Organizations: provisioning, settings, offboarding (which revokes every key on every instance). */
 export class OrganizationService implements OrganizationLookup {
   readonly #status: FeedCache<'active' | 'offboarded' | null>;
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly feed: ChangeFeed,
-    private readonly settings: SettingsService,
-    maxAgeMs = 5000,
-  ) {
-    this.#status = new FeedCache(feed, { maxAgeMs, maxEntries: 10_000, keyOf: (e) => (e.type === 'organization' ? e.organizationId : null) });
+  private readonly db: Kysely<Database>;
+  private readonly feed: ChangeFeed;
+  private readonly settings: SettingsService;
+  readonly #now: () => Date;
+
+  constructor(deps: OrganizationServiceDeps) {
+    this.db = deps.db;
+    this.feed = deps.feed;
+    this.settings = deps.settings;
+    this.#now = deps.now ?? (() => new Date());
+    this.#status = new FeedCache(deps.feed, {
+      maxAgeMs: deps.cacheMaxAgeMs ?? 5000,
+      maxEntries: 10_000,
+      keyOf: (e) => (e.type === 'organization' ? e.organizationId : null),
+    });
   }
 
   /** Cached status lookup for the auth path. */
@@ -59,7 +78,7 @@ export class OrganizationService implements OrganizationLookup {
 
   async create(input: { name: string; portalEnabled?: boolean | undefined }, origin: RequestOrigin): Promise<Organization> {
     const defaults = (await this.settings.get()).organizationDefaults;
-    const now = new Date().toISOString();
+    const now = this.#now().toISOString();
     const row: OrganizationsTable = {
       id: newId('org'),
       name: input.name,
@@ -90,7 +109,7 @@ export class OrganizationService implements OrganizationLookup {
         ...current,
         name: input.name ?? current.name,
         portal_enabled: input.portalEnabled === undefined ? current.portal_enabled : input.portalEnabled ? 1 : 0,
-        updated_at: new Date().toISOString(),
+        updated_at: this.#now().toISOString(),
       };
       await trx.updateTable('organizations').set({ name: next.name, portal_enabled: next.portal_enabled, updated_at: next.updated_at }).where('id', '=', id).execute();
       // Switching the portal off ends its customers' sessions for good: switching it on again
@@ -110,7 +129,7 @@ export class OrganizationService implements OrganizationLookup {
     const row = await commitWithChanges(this.db, this.feed, async (trx, announce) => {
       const current = await trx.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
       if (!current) throw notFound('organization');
-      const now = new Date().toISOString();
+      const now = this.#now().toISOString();
       // The status changes first: the row lock it takes makes a concurrent key creation
       // (which locks the same row, see KeyService.create) either finish before the keys are
       // revoked below or see the organization offboarded.

@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors/app-error.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
 import type { DatabaseHandle } from '../storage/database.js';
 import { readiness } from './health-service.js';

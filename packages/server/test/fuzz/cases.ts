@@ -136,7 +136,7 @@ interface HeaderPlan {
   extra: [string, string][];
 }
 
-function headerArbitrary(op: Operation, target: FuzzTarget): fc.Arbitrary<HeaderPlan> {
+function headerArbitrary(_op: Operation, target: FuzzTarget): fc.Arbitrary<HeaderPlan> {
   const labels = Object.keys(target.credentials);
   const credential = fc.oneof(
     { weight: 10, arbitrary: pick(labels) },
@@ -347,7 +347,9 @@ export function generateCases(doc: OpenApiDocument, target: FuzzTarget, options:
   const out: FuzzCase[] = [];
   for (let round = 0; round < perOp; round++) for (const cases of byOp) if (cases[round]) out.push(cases[round]!);
   const step = Math.max(1, Math.floor(out.length / Math.max(1, raw.length)));
-  raw.forEach((rc, i) => out.splice(Math.min(out.length, i * (step + 1)), 0, rc));
+  raw.forEach((rc, i) => {
+    out.splice(Math.min(out.length, i * (step + 1)), 0, rc);
+  });
   return out.slice(0, Math.max(options.n, RAW_CASES.length));
 }
 

@@ -1,49 +1,54 @@
-import { contract } from '@payment-gateway/contract';
+import { contract, type CreateApiKeyBody, type UpdateApiKeyBody } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import type { Express } from 'express';
-import type { KeyService } from '../../keys/key-service.js';
-import { grantorOf, originOf } from '../origin.js';
+import type { KeyOwner, KeyService } from '../../keys/key-service.js';
+import { grantorOf, organizationOf, originOf, type RequestLike } from '../request-context.js';
 import type { EndpointOptions } from './endpoints.js';
 
 const s = initServer();
 
+type ListQuery = Parameters<KeyService['list']>[1];
+
+/**
+ * The handlers of one key tier, written once for both (the contract defines both tiers with
+ * one factory too, contract/src/key-routes.ts): `ownerOf` says whose keys a request manages.
+ */
+function keyHandlers(keys: KeyService, ownerOf: (req: RequestLike) => KeyOwner) {
+  return {
+    list: async ({ query, req }: { query: ListQuery; req: RequestLike }) => ({ status: 200 as const, body: await keys.list(ownerOf(req), query) }),
+    create: async ({ body, req }: { body: CreateApiKeyBody; req: RequestLike }) => ({
+      status: 201 as const,
+      body: await keys.create(ownerOf(req), body, grantorOf(req)),
+    }),
+    get: async ({ params, req }: { params: { keyId: string }; req: RequestLike }) => ({ status: 200 as const, body: await keys.get(ownerOf(req), params.keyId) }),
+    usage: async ({ params, req }: { params: { keyId: string }; req: RequestLike }) => ({ status: 200 as const, body: await keys.usage(ownerOf(req), params.keyId) }),
+    update: async ({ params, body, req }: { params: { keyId: string }; body: UpdateApiKeyBody; req: RequestLike }) => ({
+      status: 200 as const,
+      body: await keys.update(ownerOf(req), params.keyId, body, grantorOf(req)),
+    }),
+    delete: async ({ params, req }: { params: { keyId: string }; req: RequestLike }) => {
+      await keys.delete(ownerOf(req), params.keyId, originOf(req));
+      return { status: 204 as const, body: undefined };
+    },
+    revoke: async ({ params, body, req }: { params: { keyId: string }; body: { reason?: string | undefined } | undefined; req: RequestLike }) => ({
+      status: 200 as const,
+      body: await keys.revoke(ownerOf(req), params.keyId, body?.reason, originOf(req)),
+    }),
+    rotate: async ({ params, body, req }: { params: { keyId: string }; body: { gracePeriodSeconds?: number | undefined } | undefined; req: RequestLike }) => ({
+      status: 200 as const,
+      body: await keys.rotate(ownerOf(req), params.keyId, body?.gracePeriodSeconds, grantorOf(req)),
+    }),
+  };
+}
+
 /** SPEC §4.1: organization keys; the auth middleware has already matched `:orgId` to the caller. */
 export function registerOrgApiKeyRoutes(app: Express, keys: KeyService, options: EndpointOptions): void {
-  const org = (orgId: string) => ({ tier: 'organization' as const, organizationId: orgId });
-  const router = s.router(contract.api.orgApiKeys, {
-    list: async ({ params, query }) => ({ status: 200, body: await keys.list(org(params.orgId), query) }),
-    create: async ({ params, body, req }) => ({ status: 201, body: await keys.create(org(params.orgId), body, grantorOf(req)) }),
-    get: async ({ params }) => ({ status: 200, body: await keys.get(org(params.orgId), params.keyId) }),
-    usage: async ({ params }) => ({ status: 200, body: await keys.usage(org(params.orgId), params.keyId) }),
-    update: async ({ params, body, req }) => ({ status: 200, body: await keys.update(org(params.orgId), params.keyId, body, grantorOf(req)) }),
-    delete: async ({ params, req }) => {
-      await keys.delete(org(params.orgId), params.keyId, originOf(req));
-      return { status: 204, body: undefined };
-    },
-    revoke: async ({ params, body, req }) => ({ status: 200, body: await keys.revoke(org(params.orgId), params.keyId, body?.reason, originOf(req)) }),
-    rotate: async ({ params, body, req }) => ({
-      status: 200,
-      body: await keys.rotate(org(params.orgId), params.keyId, body?.gracePeriodSeconds, grantorOf(req)),
-    }),
-  });
+  const router = s.router(contract.api.orgApiKeys, keyHandlers(keys, (req) => ({ tier: 'organization', organizationId: organizationOf(req) })));
   createExpressEndpoints(contract.api.orgApiKeys, router, app, options);
 }
 
 /** SPEC §4.2: system keys, for global-admin sessions only (enforced from the route metadata). */
 export function registerSystemApiKeyRoutes(app: Express, keys: KeyService, options: EndpointOptions): void {
-  const sys = { tier: 'system' as const };
-  const router = s.router(contract.api.systemApiKeys, {
-    list: async ({ query }) => ({ status: 200, body: await keys.list(sys, query) }),
-    create: async ({ body, req }) => ({ status: 201, body: await keys.create(sys, body, grantorOf(req)) }),
-    get: async ({ params }) => ({ status: 200, body: await keys.get(sys, params.keyId) }),
-    usage: async ({ params }) => ({ status: 200, body: await keys.usage(sys, params.keyId) }),
-    update: async ({ params, body, req }) => ({ status: 200, body: await keys.update(sys, params.keyId, body, grantorOf(req)) }),
-    delete: async ({ params, req }) => {
-      await keys.delete(sys, params.keyId, originOf(req));
-      return { status: 204, body: undefined };
-    },
-    revoke: async ({ params, body, req }) => ({ status: 200, body: await keys.revoke(sys, params.keyId, body?.reason, originOf(req)) }),
-    rotate: async ({ params, body, req }) => ({ status: 200, body: await keys.rotate(sys, params.keyId, body?.gracePeriodSeconds, grantorOf(req)) }),
-  });
+  const router = s.router(contract.api.systemApiKeys, keyHandlers(keys, () => ({ tier: 'system' })));
   createExpressEndpoints(contract.api.systemApiKeys, router, app, options);
 }

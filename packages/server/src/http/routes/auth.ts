@@ -1,12 +1,11 @@
 import { contract, type Whoami } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
-import type { Express, Request } from 'express';
-import { authOf } from '../../auth/middleware.js';
+import type { Express } from 'express';
 import type { IssuedSession, SessionService } from '../../sessions/session-service.js';
-import type { UserService } from '../../system/user-service.js';
+import type { UserService } from '../../users/user-service.js';
 import { refuseCrossSite } from '../cross-site.js';
-import { AppError } from '../errors.js';
-import { originOf } from '../origin.js';
+import { AppError } from '../../errors/app-error.js';
+import { authOf, clientOf, originOf, sessionOf } from '../request-context.js';
 import { clearRefreshCookie, readRefreshCookie, readSelectedOrganization, setRefreshCookie } from '../session-cookies.js';
 import type { EndpointOptions } from './endpoints.js';
 import { whoamiForKey } from './whoami.js';
@@ -18,7 +17,6 @@ export interface AuthRouteDeps {
   users: UserService;
 }
 
-const clientOf = (req: Request) => ({ ip: req.ip ?? req.socket.remoteAddress ?? '', requestId: req.requestId });
 const tokenBody = (issued: IssuedSession) => ({ token: issued.token, expiresAt: issued.expiresAt, user: issued.user });
 
 /** SPEC §4.4: sign-in, refresh, sign-out, session check and whoami for every credential. */
@@ -49,16 +47,13 @@ export function registerAuthRoutes(app: Express, d: AuthRouteDeps, options: Endp
     logout: {
       middleware: [refuseCrossSite],
       handler: async ({ req, res }) => {
-        const { principal } = authOf(req);
-        if (principal.kind !== 'session') throw new AppError('CREDENTIAL_NOT_ACCEPTED');
-        await d.sessions.logout(principal.sessionId, originOf(req));
+        await d.sessions.logout(sessionOf(req).sessionId, originOf(req));
         clearRefreshCookie(req, res);
         return { status: 204, body: undefined };
       },
     },
     loginCheck: async ({ req }) => {
-      const { principal } = authOf(req);
-      if (principal.kind !== 'session') throw new AppError('CREDENTIAL_NOT_ACCEPTED');
+      const principal = sessionOf(req);
       const user = await d.users.get(principal.userId);
       return { status: 200, body: { authenticated: true as const, user, expiresAt: principal.expiresAt.toISOString() } };
     },

@@ -1,28 +1,11 @@
 import { contract } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import type { Express } from 'express';
-import type { ClientService } from '../../billing/client-service.js';
-import type { InvoiceService } from '../../billing/invoice-service.js';
-import type { ScheduleService } from '../../billing/schedule-service.js';
-import type { AuthContext } from '../../auth/principal.js';
-import { AppError } from '../errors.js';
-import { originOf } from '../origin.js';
+import type { BillingServices } from '../../services.js';
+import { organizationOf as orgOf, originOf } from '../request-context.js';
 import type { EndpointOptions } from './endpoints.js';
 
 const s = initServer();
-
-export interface BillingServices {
-  clients: ClientService;
-  invoices: InvoiceService;
-  schedules: ScheduleService;
-}
-
-/** The organization the auth middleware resolved (SPEC §3); billing routes always have one. */
-function orgOf(req: { auth?: AuthContext | undefined }): string {
-  const org = req.auth?.organizationId;
-  if (!org) throw new AppError('ORGANIZATION_CONTEXT_REQUIRED');
-  return org;
-}
 
 /** SPEC §5: clients, invoices and recurring schedules of the calling organization. */
 export function registerBillingRoutes(app: Express, b: BillingServices, options: EndpointOptions): void {

@@ -5,7 +5,7 @@ import type { NextFunction, RequestHandler } from 'express';
  * may be `Response<never>` on routes without a body), which a plain Express RequestHandler is
  * not assignable to; the auth middleware reads only headers, params and route metadata.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: ts-rest types req and res per route (see above)
 export type RouterMiddleware = (req: any, res: any, next: NextFunction) => void;
 
 /** Options every ts-rest router is mounted with: validation errors go to the error handler; auth runs first. */

@@ -1,35 +1,30 @@
-import { contract } from '@payment-gateway/contract';
+import { contract, type Organization } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
-import type { Express, Request } from 'express';
-import type { Kysely } from 'kysely';
-import { listAuditEvents } from '../../audit/audit-log.js';
-import { authOf } from '../../auth/middleware.js';
-import type { Organization } from '@payment-gateway/contract';
-import type { Database } from '../../storage/schema.js';
+import type { Express } from 'express';
+import type { AuditService } from '../../audit/audit-service.js';
 import type { OrganizationService } from '../../system/organization-service.js';
-import { AppError } from '../errors.js';
-import { originOf } from '../origin.js';
+import { organizationOf, originOf } from '../request-context.js';
 import type { EndpointOptions } from './endpoints.js';
 
 const s = initServer();
 
-function contextOrganization(req: Request): string {
-  const { organizationId } = authOf(req);
-  if (!organizationId) throw new AppError('ORGANIZATION_CONTEXT_REQUIRED');
-  return organizationId;
-}
-
 const settingsOf = (o: Organization) => ({ organizationId: o.id, name: o.name, portalEnabled: o.portalEnabled });
 
+export interface OrganizationRouteDeps {
+  organizations: OrganizationService;
+  audit: AuditService;
+}
+
 /** The calling organization's settings and audit log (org keys and sessions; SPEC §3 picks the organization). */
-export function registerOrganizationRoutes(app: Express, d: { organizations: OrganizationService; db: Kysely<Database> }, options: EndpointOptions): void {
+export function registerOrganizationRoutes(app: Express, d: OrganizationRouteDeps, options: EndpointOptions): void {
   const router = s.router(contract.api.organization, {
-    getSettings: async ({ req }) => ({ status: 200, body: settingsOf(await d.organizations.get(contextOrganization(req))) }),
+    getSettings: async ({ req }) => ({ status: 200, body: settingsOf(await d.organizations.get(organizationOf(req))) }),
     updateSettings: async ({ body, req }) => ({
       status: 200,
-      body: settingsOf(await d.organizations.update(contextOrganization(req), body, originOf(req))),
+      body: settingsOf(await d.organizations.update(organizationOf(req), body, originOf(req))),
     }),
-    auditEvents: async ({ params, query }) => ({ status: 200, body: await listAuditEvents(d.db, { ...query, organizationId: params.orgId }) }),
+    // The auth middleware has matched `:orgId` to the caller's organization.
+    auditEvents: async ({ query, req }) => ({ status: 200, body: await d.audit.list({ ...query, organizationId: organizationOf(req) }) }),
   });
   createExpressEndpoints(contract.api.organization, router, app, options);
 }

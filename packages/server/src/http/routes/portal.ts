@@ -1,42 +1,26 @@
 import { contract } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import type { Express } from 'express';
-import type { AuthContext } from '../../auth/principal.js';
-import { authOf } from '../../auth/middleware.js';
-import type { MagicLinkService } from '../../portal/magic-link-service.js';
-import type { PortalPrincipal, PortalSessionService } from '../../portal/portal-session-service.js';
-import { AppError } from '../errors.js';
-import { originOf } from '../origin.js';
+import type { PortalServices } from '../../services.js';
+import { clientOf, organizationOf, originOf, portalSessionOf as portalPrincipal } from '../request-context.js';
 import type { EndpointOptions } from './endpoints.js';
 
 const s = initServer();
 
-export interface PortalServices {
-  magicLinks: MagicLinkService;
-  sessions: PortalSessionService;
-}
-
-function portalPrincipal(req: { auth?: AuthContext | undefined }): PortalPrincipal {
-  const principal = req.auth?.principal;
-  if (principal?.kind !== 'portalSession') throw new AppError('INVALID_CREDENTIALS');
-  return principal;
-}
-
 /** SPEC §6: minting links on the Admin API, and the customer-facing portal surface. */
 export function registerPortalRoutes(app: Express, p: PortalServices, options: EndpointOptions): void {
   const links = s.router(contract.api.portalLinks, {
-    createMagicLink: async ({ body, req }) => {
-      const org = authOf(req).organizationId;
-      if (!org) throw new AppError('ORGANIZATION_CONTEXT_REQUIRED');
-      return { status: 201, body: await p.magicLinks.createMagicLink(org, body, originOf(req)) };
-    },
+    createMagicLink: async ({ body, req }) => ({
+      status: 201,
+      body: await p.magicLinks.createMagicLink(organizationOf(req), body, originOf(req)),
+    }),
   });
   createExpressEndpoints(contract.api.portalLinks, links, app, options);
 
   const portal = s.router(contract.api.portal, {
     consumeMagicLink: async ({ body, req }) => ({
       status: 200,
-      body: await p.magicLinks.redeem(body.token, { requestId: req.requestId, ip: req.ip ?? req.socket.remoteAddress ?? '' }),
+      body: await p.magicLinks.redeem(body.token, clientOf(req)),
     }),
     session: async ({ req }) => ({ status: 200, body: await p.sessions.describe(portalPrincipal(req)) }),
     logout: async ({ req }) => {

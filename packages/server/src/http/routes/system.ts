@@ -1,17 +1,20 @@
 import { contract } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import type { Express } from 'express';
-import { listAuditEvents } from '../../audit/audit-log.js';
-import type { Gateway } from '../../app.js';
-import { deepHealth } from '../../system/health-service.js';
-import type { UserService } from '../../system/user-service.js';
-import { originOf, userAdministratorOf } from '../origin.js';
+import type { AuditService } from '../../audit/audit-service.js';
+import { deepHealth, type DeepHealthDeps } from '../../system/health-service.js';
+import type { SettingsService } from '../../settings/settings-service.js';
+import type { OrganizationService } from '../../system/organization-service.js';
+import type { UserService } from '../../users/user-service.js';
+import { originOf, userAdministratorOf } from '../request-context.js';
 import type { EndpointOptions } from './endpoints.js';
 
 const s = initServer();
 
 /** What the system routes use; a slice of the gateway. */
-export type SystemRouteDeps = Pick<Gateway, 'database' | 'feed' | 'keyCache' | 'settings' | 'organizations' | 'startedAt'> & { users: UserService };
+export type SystemRouteDeps = DeepHealthDeps & {
+  audit: AuditService;
+  settings: SettingsService; organizations: OrganizationService; users: UserService };
 
 /** SPEC §4.5: organizations, users and memberships, settings, deep health, audit (system keys, global admins). */
 export function registerSystemRoutes(app: Express, d: SystemRouteDeps, options: EndpointOptions): void {
@@ -40,7 +43,7 @@ export function registerSystemRoutes(app: Express, d: SystemRouteDeps, options: 
       const health = await deepHealth(d);
       return health.database.status === 'ok' ? { status: 200, body: health } : { status: 503, body: health };
     },
-    auditEvents: async ({ query }) => ({ status: 200, body: await listAuditEvents(d.database.db, query) }),
+    auditEvents: async ({ query }) => ({ status: 200, body: await d.audit.list(query) }),
   });
   createExpressEndpoints(contract.api.system, router, app, options);
 }

@@ -1,5 +1,5 @@
 import type { Whoami } from '@payment-gateway/contract';
-import type { AuthContext } from '../../auth/principal.js';
+import type { AuthContext } from '../../access/principal.js';
 
 /** GET /auth/whoami for API keys; sessions are described by the session module. */
 export function whoamiForKey(auth: AuthContext): Whoami | null {

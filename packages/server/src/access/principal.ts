@@ -1,6 +1,6 @@
 import type { Actor, Role, Scope } from '@payment-gateway/contract';
 import type { KeyRecord } from '../keys/key-record.js';
-import { assertNever } from './assert-never.js';
+import { assertNever } from '../util/assert-never.js';
 
 /** Who is calling, once the credential has proven itself. */
 export type Principal =

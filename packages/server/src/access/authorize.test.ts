@@ -1,7 +1,7 @@
 import type { Role, RouteAuth, Scope } from '@payment-gateway/contract';
 import { describe, expect, it } from 'vitest';
 import { keyRecord } from '../../test/key-record-fixture.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors/app-error.js';
 import { authorize, type OrganizationLookup, type OrganizationStatus } from './authorize.js';
 import type { Principal } from './principal.js';
 

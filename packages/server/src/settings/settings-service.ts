@@ -2,7 +2,7 @@ import type { SystemSettings } from '@payment-gateway/contract';
 import type { Kysely } from 'kysely';
 import type { RequestOrigin } from '../audit/audit-log.js';
 import { recordAudit } from '../audit/audit-log.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors/app-error.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
 import { commitWithChanges } from '../storage/change-transaction.js';
 import { FeedCache } from '../storage/feed-cache.js';
@@ -20,6 +20,16 @@ export type SettingsPatch = {
   [S in keyof SystemSettings]?: Partial<SystemSettings[S]>;
 };
 
+/** What a SettingsService is built from. */
+export interface SettingsServiceDeps {
+  db: Kysely<Database>;
+  feed: ChangeFeed;
+  /** Longest a cached entry is used without a change-feed event, in milliseconds (KEY_CACHE_MAX_AGE_MS). @default 5000 */
+  cacheMaxAgeMs?: number;
+  /** The clock for timestamps. @default () => new Date() */
+  now?: () => Date;
+}
+
 /**
  * System settings: one JSON document, cached in memory and refreshed on the change feed
  * (and at most `maxAgeMs` old), so a change is effective on every instance at once.
@@ -27,12 +37,15 @@ export type SettingsPatch = {
 export class SettingsService {
   readonly #cache: FeedCache<SystemSettings>;
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly feed: ChangeFeed,
-    maxAgeMs = 5000,
-  ) {
-    this.#cache = new FeedCache(feed, { maxAgeMs, keyOf: (e) => (e.type === 'settings' ? 'all' : null) });
+  private readonly db: Kysely<Database>;
+  private readonly feed: ChangeFeed;
+  readonly #now: () => Date;
+
+  constructor(deps: SettingsServiceDeps) {
+    this.db = deps.db;
+    this.feed = deps.feed;
+    this.#now = deps.now ?? (() => new Date());
+    this.#cache = new FeedCache(deps.feed, { maxAgeMs: deps.cacheMaxAgeMs ?? 5000, keyOf: (e) => (e.type === 'settings' ? 'all' : null) });
   }
 
   get(): Promise<SystemSettings> {
@@ -52,7 +65,7 @@ export class SettingsService {
           issues: [{ path: 'keyPolicy.defaultGracePeriodSeconds', message: 'must be ≤ maxGracePeriodSeconds' }],
         });
       }
-      const now = new Date().toISOString();
+      const now = this.#now().toISOString();
       const json = JSON.stringify(value);
       if (row) await trx.updateTable('settings').set({ value: json, updated_at: now }).where('key', '=', KEY).execute();
       else await trx.insertInto('settings').values({ key: KEY, value: json, updated_at: now }).execute();

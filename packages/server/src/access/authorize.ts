@@ -7,8 +7,8 @@ import {
   type RouteAuth,
   type Scope,
 } from '@payment-gateway/contract';
-import { AppError, notFound } from '../http/errors.js';
-import { assertNever } from './assert-never.js';
+import { AppError, notFound } from '../errors/app-error.js';
+import { assertNever } from '../util/assert-never.js';
 import type { Principal } from './principal.js';
 
 export type OrganizationStatus = 'active' | 'offboarded';
@@ -91,7 +91,7 @@ export function assertCredentialAccepted(principal: Principal, route: RouteAuth)
       if (accepts(route, 'portalSession')) throw new AppError('INVALID_CREDENTIALS');
       throw new AppError('CREDENTIAL_NOT_ACCEPTED', 'Dashboard sessions are not accepted on this route.');
     default:
-      return assertNever(principal, 'principal kind');
+      assertNever(principal, 'principal kind');
   }
 }
 
@@ -120,7 +120,7 @@ function resolveOrganization(input: AuthorizationInput): string | null {
     case 'portalSession':
       return principal.organizationId;
     default:
-      return assertNever(principal, 'principal kind');
+      assertNever(principal, 'principal kind');
   }
 }
 
@@ -131,7 +131,7 @@ async function statusOf(organizationId: string, orgs: OrganizationLookup): Promi
 
 /** Writes are every scope action but `read`; a route without a scope counts as a write. */
 function isWrite(route: RouteAuth): boolean {
-  return !route.scope || !route.scope.endsWith(':read');
+  return !route.scope?.endsWith(':read');
 }
 
 /** May see every organization, so may be told that one does not exist, and may read offboarded ones. */
@@ -145,7 +145,7 @@ function seesEveryOrganization(principal: Principal): boolean {
     case 'portalSession':
       return false;
     default:
-      return assertNever(principal, 'principal kind');
+      assertNever(principal, 'principal kind');
   }
 }
 
@@ -166,7 +166,7 @@ function assertOrganizationUsable(principal: Principal, route: RouteAuth, status
       if (operator && !isWrite(route)) return;
       throw new AppError('ORGANIZATION_INACTIVE');
     default:
-      return assertNever(status, 'organization status');
+      assertNever(status, 'organization status');
   }
 }
 
@@ -184,6 +184,6 @@ function scopesOf(principal: Principal, organizationId: string | null): readonly
       return role ? scopesForRole(role) : [];
     }
     default:
-      return assertNever(principal, 'principal kind');
+      assertNever(principal, 'principal kind');
   }
 }

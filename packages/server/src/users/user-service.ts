@@ -2,11 +2,11 @@ import type { Membership, Role, User } from '@payment-gateway/contract';
 import { commitWithChanges } from '../storage/change-transaction.js';
 import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
-import { AppError, notFound } from '../http/errors.js';
-import { hashPassword } from '../sessions/password.js';
+import { AppError, notFound } from '../errors/app-error.js';
+import { hashPassword } from './password.js';
 import { FeedCache } from '../storage/feed-cache.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
-import { newId } from '../storage/ids.js';
+import { newId } from '../util/ids.js';
 import { paginate, type Page } from '../storage/paginate.js';
 import type { Database, UsersTable } from '../storage/schema.js';
 
@@ -35,16 +35,29 @@ function toUser(r: UsersTable, memberships: Membership[]): User {
   return { id: r.id, email: r.email, name: r.name, globalAdmin: r.global_admin === 1, createdAt: r.created_at, memberships };
 }
 
+/** What a UserService is built from. */
+export interface UserServiceDeps {
+  db: Kysely<Database>;
+  feed: ChangeFeed;
+  /** Longest a cached entry is used without a change-feed event, in milliseconds (KEY_CACHE_MAX_AGE_MS). @default 5000 */
+  cacheMaxAgeMs?: number;
+  /** The clock for timestamps. @default () => new Date() */
+  now?: () => Date;
+}
+
 /** Dashboard users and their roles per organization. Every change is audited and announced. */
 export class UserService {
   readonly #identities: FeedCache<UserIdentity | null>;
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly feed: ChangeFeed,
-    maxAgeMs = 5000,
-  ) {
-    this.#identities = new FeedCache(feed, { maxAgeMs, keyOf: (e) => (e.type === 'user' ? e.userId : null) });
+  private readonly db: Kysely<Database>;
+  private readonly feed: ChangeFeed;
+  readonly #now: () => Date;
+
+  constructor(deps: UserServiceDeps) {
+    this.db = deps.db;
+    this.feed = deps.feed;
+    this.#now = deps.now ?? (() => new Date());
+    this.#identities = new FeedCache(deps.feed, { maxAgeMs: deps.cacheMaxAgeMs ?? 5000, keyOf: (e) => (e.type === 'user' ? e.userId : null) });
   }
 
   async count(): Promise<number> {
@@ -62,7 +75,7 @@ export class UserService {
     if (input.globalAdmin === true && !caller.mayGrantGlobalAdmin) throw new AppError('GLOBAL_ADMIN_SESSION_REQUIRED');
     const email = input.email.trim().toLowerCase();
     const passwordHash = await hashPassword(input.password);
-    const now = new Date().toISOString();
+    const now = this.#now().toISOString();
     const row: UsersTable = {
       id: newId('usr'),
       email,
@@ -137,7 +150,7 @@ export class UserService {
       if (current) {
         await trx.updateTable('memberships').set({ role }).where('user_id', '=', userId).where('organization_id', '=', organizationId).execute();
       } else {
-        await trx.insertInto('memberships').values({ user_id: userId, organization_id: organizationId, role, created_at: new Date().toISOString() }).execute();
+        await trx.insertInto('memberships').values({ user_id: userId, organization_id: organizationId, role, created_at: this.#now().toISOString() }).execute();
       }
       await recordAudit(trx, origin, {
         action: 'membership.role_set',

@@ -1,23 +1,13 @@
 import type { RouteMetadata } from '@payment-gateway/contract';
-import { parse as parseCookies } from 'cookie';
 import type { Request, RequestHandler } from 'express';
-import { AppError } from '../http/errors.js';
-import type { RateLimits } from '../http/rate-limit.js';
-import type { CredentialAuthenticator } from './authenticator.js';
-import { authorize, type OrganizationLookup } from './authorize.js';
-import { readBearer } from './bearer.js';
+import { AppError } from '../errors/app-error.js';
+import type { RateLimits } from '../limits/rate-limit.js';
+import type { CredentialAuthenticator } from '../auth/authenticator.js';
+import { authorize, type OrganizationLookup } from '../access/authorize.js';
+import { readBearer } from '../auth/bearer.js';
+import { clientIpOf, cookiesOf, SELECTED_ORGANIZATION_COOKIE } from './request-context.js';
+import { actorOf, credentialId, type AuthContext, type Principal } from '../access/principal.js';
 import { parseToken } from '../keys/token.js';
-import { actorOf, credentialId, type AuthContext, type Principal } from './principal.js';
-
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace Express {
-    interface Request {
-      /** Set by the auth middleware on routes that require a credential. */
-      auth?: AuthContext;
-    }
-  }
-}
 
 export interface AuthMiddlewareOptions {
   authenticators: readonly CredentialAuthenticator[];
@@ -48,9 +38,6 @@ export interface KeyUsageCounter {
 /** Refusals that come only after the key's secret was proven, so they are the key's own. */
 const PROVEN_KEY_REFUSALS: ReadonlySet<string> = new Set(['API_KEY_REVOKED', 'API_KEY_EXPIRED', 'IP_NOT_ALLOWED']);
 
-/** The cookie a dashboard uses to pick the organization on routes without `:orgId` (SPEC §3). */
-export const SELECTED_ORGANIZATION_COOKIE = 'selectedOrganization';
-
 /**
  * The one authentication middleware: reads the route's contract metadata and enforces it
  * (credential kind, organization rules, scope), then the per-credential rate limit.
@@ -78,14 +65,13 @@ async function authenticateRequest(req: Request, o: AuthMiddlewareOptions): Prom
   }
   if (route.credentials.length === 0) return null;
 
-  const ip = req.ip ?? req.socket.remoteAddress ?? '';
+  const ip = clientIpOf(req);
   const principal = o.bypassWith ?? (await proveCredential(header, ip, o));
   const keyId = !o.bypassWith && (principal.kind === 'organizationKey' || principal.kind === 'systemKey') ? principal.key.id : null;
-  const cookies = req.headers.cookie ? parseCookies(req.headers.cookie) : {};
   const params = req.params as Record<string, string | undefined>;
   try {
     const { organizationId, scopes } = await authorize(
-      { principal, route, pathOrganizationId: params.orgId, selectedOrganization: cookies[SELECTED_ORGANIZATION_COOKIE] },
+      { principal, route, pathOrganizationId: params.orgId, selectedOrganization: cookiesOf(req)[SELECTED_ORGANIZATION_COOKIE] },
       o.organizations,
     );
     if (!o.bypassWith) await o.limits.consumeCredential(credentialId(principal));
@@ -114,10 +100,4 @@ async function proveCredential(header: string | undefined, ip: string, o: AuthMi
     if (err instanceof AppError && err.status === 401) await o.limits.recordAuthFailure(ip);
     throw err;
   }
-}
-
-/** The authenticated context of a request on a route that requires a credential. */
-export function authOf(req: Request): AuthContext {
-  if (!req.auth) throw new AppError('INVALID_CREDENTIALS');
-  return req.auth;
 }

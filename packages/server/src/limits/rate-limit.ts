@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { AppError } from './errors.js';
+import { AppError } from '../errors/app-error.js';
 import { DEFAULT_IPV6_PREFIX_LENGTH, ipBucket } from './ip-bucket.js';
 
 export interface RateLimitOptions {
