@@ -28,7 +28,10 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 /** Runs an example with its output captured. */
-async function run<T>(main: (env: ExampleEnv, log: (line: string) => void) => Promise<T>, extra: ExampleEnv = {}): Promise<{ result: T; output: string }> {
+async function run<T>(
+  main: (env: ExampleEnv, log: (line: string) => void) => Promise<T>,
+  extra: ExampleEnv = {},
+): Promise<{ result: T; output: string }> {
   const lines: string[] = [];
   const result = await main({ ...env, ...extra }, (line) => lines.push(line));
   return { result, output: lines.join('\n') };
@@ -69,7 +72,12 @@ describe('examples', () => {
     expect(first.result.scopes).toEqual([...SCOPE_BUNDLES.billingBridge]);
     expect(first.result.clientCreated).toBe(true);
     expect(first.result.client).toMatchObject({ email: 'grace@example.com', externalId: 'crm-1906' });
-    expect(first.result.invoice).toMatchObject({ status: 'draft', clientId: first.result.client.id, currency: 'EUR', totalAmount: 4900 + 3 * 900 });
+    expect(first.result.invoice).toMatchObject({
+      status: 'draft',
+      clientId: first.result.client.id,
+      currency: 'EUR',
+      totalAmount: 4900 + 3 * 900,
+    });
     expect(await admin.invoices.get(first.result.invoice.id)).toMatchObject({ id: first.result.invoice.id, status: 'draft' });
     expectNoSecret(first.output, first.result.token);
     await expectCleanedUp(first.result.keyId, first.result.token);
@@ -83,7 +91,10 @@ describe('examples', () => {
   });
 
   it('recurring-schedules: create, pause, resume, cancel with invoice:read/create/execute only', async () => {
-    const { result, output } = await run(recurringSchedules.main, { CUSTOMER_EMAIL: 'linus@example.com', CUSTOMER_EXTERNAL_ID: 'crm-1969' });
+    const { result, output } = await run(recurringSchedules.main, {
+      CUSTOMER_EMAIL: 'linus@example.com',
+      CUSTOMER_EXTERNAL_ID: 'crm-1969',
+    });
     expect(result.scopes).toEqual([...SCOPE_BUNDLES.recurringSchedules]);
     expect(result.steps.map((s) => s.status)).toEqual(['active', 'paused', 'active', 'cancelled']);
     expect(new Set(result.steps.map((s) => s.id)).size).toBe(1);
@@ -127,9 +138,13 @@ describe('examples', () => {
       const org = await own.createOrganization('Rotation Inc');
       const operator = await own.createOrgKey(org, OPERATOR_SCOPES, { name: 'rotation operator' });
       const lines: string[] = [];
-      const result = await keyRotation.main({ GATEWAY_URL: own.url, GATEWAY_API_KEY: operator.token, ROTATION_GRACE_SECONDS: '1' }, (line) => lines.push(line), {
-        sleep: async (ms) => void (t += ms),
-      });
+      const result = await keyRotation.main(
+        { GATEWAY_URL: own.url, GATEWAY_API_KEY: operator.token, ROTATION_GRACE_SECONDS: '1' },
+        (line) => lines.push(line),
+        {
+          sleep: async (ms) => void (t += ms),
+        },
+      );
       const output = lines.join('\n');
       expect(result.oldSecretWorkedInGrace).toBe(true);
       expect(result.oldSecretAfterGrace).toBe('INVALID_CREDENTIALS');

@@ -9,16 +9,16 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite database)')
     .optional(),
-  API_KEY_PEPPER: z
-    .string()
-    .min(32, 'API_KEY_PEPPER must be at least 32 characters of high-entropy secret')
-    .optional(),
+  API_KEY_PEPPER: z.string().min(32, 'API_KEY_PEPPER must be at least 32 characters of high-entropy secret').optional(),
   API_KEY_PEPPER_VERSION: z.coerce.number().int().min(1).default(1),
   API_KEY_PEPPER_PREVIOUS: z.string().min(32).optional(),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.string().optional(),
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'BODY_LIMIT must look like 100kb').default('100kb'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'BODY_LIMIT must look like 100kb')
+    .default('100kb'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_PER_5_MINUTES: z.coerce.number().int().min(1).default(500),
   AUTH_FAILURE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
@@ -26,13 +26,27 @@ const EnvSchema = z.object({
   LOGIN_FAILURE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   KEY_CACHE_MAX_AGE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   LAST_USED_FLUSH_MS: z.coerce.number().int().min(100).default(10_000),
-  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100, 'DATABASE_TIMEOUT_MS must be at least 100').max(60_000, 'DATABASE_TIMEOUT_MS must be at most 60000').default(2_000),
-  FEED_LIVENESS_MS: z.coerce.number().int().min(100, 'FEED_LIVENESS_MS must be at least 100').max(60_000, 'FEED_LIVENESS_MS must be at most 60000').default(1_000),
+  DATABASE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100, 'DATABASE_TIMEOUT_MS must be at least 100')
+    .max(60_000, 'DATABASE_TIMEOUT_MS must be at most 60000')
+    .default(2_000),
+  FEED_LIVENESS_MS: z.coerce
+    .number()
+    .int()
+    .min(100, 'FEED_LIVENESS_MS must be at least 100')
+    .max(60_000, 'FEED_LIVENESS_MS must be at most 60000')
+    .default(1_000),
   PORTAL_BASE_URL: z.string().url().default('http://localhost:3000'),
   BOOTSTRAP_ADMIN_EMAIL: z.string().email().optional(),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
-  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).default(30 * 86_400),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(300)
+    .default(30 * 86_400),
 });
 
 export interface ServerConfig {

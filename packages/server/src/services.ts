@@ -122,11 +122,19 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
   const settings = new SettingsService({ db, feed, cacheMaxAgeMs: config.keyCacheMaxAgeMs, now });
   const organizations = new OrganizationService({ db, feed, settings, cacheMaxAgeMs: config.keyCacheMaxAgeMs, now });
   const keyCache = new KeyCache(feed, { maxAgeMs: config.keyCacheMaxAgeMs });
-  const lastUsed = new LastUsedRecorder((entries) => touchLastUsed(db, entries), config.lastUsedFlushMs, (err) =>
-    logger.warn({ err }, 'lastUsedAt flush failed'),
+  const lastUsed = new LastUsedRecorder(
+    (entries) => touchLastUsed(db, entries),
+    config.lastUsedFlushMs,
+    (err) => logger.warn({ err }, 'lastUsedAt flush failed'),
   );
   lastUsed.start();
-  const verifier = new KeyVerifier({ cache: keyCache, hasher, load: (id) => findKey(db, id), touch: (id, at) => lastUsed.touch(id, at), now });
+  const verifier = new KeyVerifier({
+    cache: keyCache,
+    hasher,
+    load: (id) => findKey(db, id),
+    touch: (id, at) => lastUsed.touch(id, at),
+    now,
+  });
   const keys = new KeyService({ db, feed, hasher, settings, now });
   const limits = new RateLimits({
     perMinute: config.rateLimitPerMinute,
@@ -156,7 +164,10 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     cacheMaxAgeMs: config.keyCacheMaxAgeMs,
     now,
   });
-  const authenticators: CredentialAuthenticator[] = [new KeyAuthenticator(verifier), new SessionAuthenticator({ tokens: accessTokens, sessions, users, now })];
+  const authenticators: CredentialAuthenticator[] = [
+    new KeyAuthenticator(verifier),
+    new SessionAuthenticator({ tokens: accessTokens, sessions, users, now }),
+  ];
   // Billing resources and the customer portal (SPEC §5, §6).
   const clients = new ClientService({ db, now });
   const billing = { clients, invoices: new InvoiceService({ db, clients, now }), schedules: new ScheduleService({ db, clients, now }) };

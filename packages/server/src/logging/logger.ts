@@ -79,7 +79,9 @@ export function maskedPath(url: string | undefined): string {
   const path = (url ?? '').split('?')[0]!.split('#')[0]!;
   return path
     .split('/')
-    .map((segment) => (scrubCredentials(segment) !== segment || scrubCredentials(safeDecode(segment)) !== safeDecode(segment) ? CENSOR : segment))
+    .map((segment) =>
+      scrubCredentials(segment) !== segment || scrubCredentials(safeDecode(segment)) !== safeDecode(segment) ? CENSOR : segment,
+    )
     .join('/');
 }
 
@@ -120,7 +122,10 @@ export const requestLogOptions = {
     }),
   },
   customSuccessObject: (req: IncomingMessage, _res: ServerResponse, val: Record<string, unknown>) => ({ ...val, route: routePattern(req) }),
-  customErrorObject: (req: IncomingMessage, _res: ServerResponse, _err: Error, val: Record<string, unknown>) => ({ ...val, route: routePattern(req) }),
+  customErrorObject: (req: IncomingMessage, _res: ServerResponse, _err: Error, val: Record<string, unknown>) => ({
+    ...val,
+    route: routePattern(req),
+  }),
 };
 
 /** pino's streamWrite hook: the last step before a line leaves the process. */

@@ -15,7 +15,12 @@ export async function hasIssuedInvoice(db: Db, organizationId: string, email: st
   return row !== undefined;
 }
 
-export async function hasSchedule(db: Db, organizationId: string, email: string, statuses: readonly ('active' | 'paused')[]): Promise<boolean> {
+export async function hasSchedule(
+  db: Db,
+  organizationId: string,
+  email: string,
+  statuses: readonly ('active' | 'paused')[],
+): Promise<boolean> {
   const row = await db
     .selectFrom('recurring_schedules')
     .innerJoin('clients', 'clients.id', 'recurring_schedules.client_id')
@@ -29,8 +34,17 @@ export async function hasSchedule(db: Db, organizationId: string, email: string,
   return row !== undefined;
 }
 
-export function listVisibleInvoices(db: Db, organizationId: string, email: string, q: { page: number; limit: number }): Promise<Page<Invoice>> {
-  return paginate(visibleInvoices(db, organizationId, email).selectAll('invoices').orderBy('invoices.issued_at', 'desc').orderBy('invoices.id'), q, toInvoice);
+export function listVisibleInvoices(
+  db: Db,
+  organizationId: string,
+  email: string,
+  q: { page: number; limit: number },
+): Promise<Page<Invoice>> {
+  return paginate(
+    visibleInvoices(db, organizationId, email).selectAll('invoices').orderBy('invoices.issued_at', 'desc').orderBy('invoices.id'),
+    q,
+    toInvoice,
+  );
 }
 
 /** The issued invoices of this organization's clients with this email. */

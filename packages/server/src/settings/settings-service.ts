@@ -69,7 +69,12 @@ export class SettingsService {
       const json = JSON.stringify(value);
       if (row) await trx.updateTable('settings').set({ value: json, updated_at: now }).where('key', '=', KEY).execute();
       else await trx.insertInto('settings').values({ key: KEY, value: json, updated_at: now }).execute();
-      await recordAudit(trx, origin, { action: 'settings.updated', organizationId: null, target: { type: 'settings', id: KEY }, metadata: { changes: patch } });
+      await recordAudit(trx, origin, {
+        action: 'settings.updated',
+        organizationId: null,
+        target: { type: 'settings', id: KEY },
+        metadata: { changes: patch },
+      });
       announce({ type: 'settings' });
       return value;
     });

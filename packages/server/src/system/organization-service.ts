@@ -100,7 +100,11 @@ export class OrganizationService implements OrganizationLookup {
     return toOrganization(row);
   }
 
-  async update(id: string, input: { name?: string | undefined; portalEnabled?: boolean | undefined }, origin: RequestOrigin): Promise<Organization> {
+  async update(
+    id: string,
+    input: { name?: string | undefined; portalEnabled?: boolean | undefined },
+    origin: RequestOrigin,
+  ): Promise<Organization> {
     const row = await commitWithChanges(this.db, this.feed, async (trx, announce) => {
       const current = await trx.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
       if (!current) throw notFound('organization');
@@ -111,8 +115,17 @@ export class OrganizationService implements OrganizationLookup {
         portal_enabled: input.portalEnabled === undefined ? current.portal_enabled : input.portalEnabled ? 1 : 0,
         updated_at: this.#now().toISOString(),
       };
-      await trx.updateTable('organizations').set({ name: next.name, portal_enabled: next.portal_enabled, updated_at: next.updated_at }).where('id', '=', id).execute();
-      await recordAudit(trx, origin, { action: 'organization.updated', organizationId: id, target: { type: 'organization', id }, metadata: { ...input } });
+      await trx
+        .updateTable('organizations')
+        .set({ name: next.name, portal_enabled: next.portal_enabled, updated_at: next.updated_at })
+        .where('id', '=', id)
+        .execute();
+      await recordAudit(trx, origin, {
+        action: 'organization.updated',
+        organizationId: id,
+        target: { type: 'organization', id },
+        metadata: { ...input },
+      });
       announce({ type: 'organization', organizationId: id });
       return next;
     });
