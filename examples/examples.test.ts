@@ -33,7 +33,10 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 /** Runs an example with its output captured. */
-async function run<T>(main: (env: ExampleEnv, log: (line: string) => void) => Promise<T>, extra: ExampleEnv = {}): Promise<{ result: T; output: string }> {
+async function run<T>(
+  main: (env: ExampleEnv, log: (line: string) => void) => Promise<T>,
+  extra: ExampleEnv = {},
+): Promise<{ result: T; output: string }> {
   const lines: string[] = [];
   const result = await main({ ...env, ...extra }, (line) => lines.push(line));
   return { result, output: lines.join('\n') };
@@ -74,7 +77,12 @@ describe('examples', () => {
     expect(first.result.scopes).toEqual([...SCOPE_BUNDLES.billingBridge]);
     expect(first.result.clientCreated).toBe(true);
     expect(first.result.client).toMatchObject({ email: 'grace@example.com', externalId: 'crm-1906' });
-    expect(first.result.invoice).toMatchObject({ status: 'draft', clientId: first.result.client.id, currency: 'EUR', totalAmount: 4900 + 3 * 900 });
+    expect(first.result.invoice).toMatchObject({
+      status: 'draft',
+      clientId: first.result.client.id,
+      currency: 'EUR',
+      totalAmount: 4900 + 3 * 900,
+    });
     expect(await admin.invoices.get(first.result.invoice.id)).toMatchObject({ id: first.result.invoice.id, status: 'draft' });
     expectNoSecret(first.output, first.result.token);
     await expectCleanedUp(first.result.keyId, first.result.token);
@@ -88,7 +96,10 @@ describe('examples', () => {
   });
 
   it('recurring-schedules: create, pause, resume, cancel with invoice:read/create/execute only', async () => {
-    const { result, output } = await run(recurringSchedules.main, { CUSTOMER_EMAIL: 'linus@example.com', CUSTOMER_EXTERNAL_ID: 'crm-1969' });
+    const { result, output } = await run(recurringSchedules.main, {
+      CUSTOMER_EMAIL: 'linus@example.com',
+      CUSTOMER_EXTERNAL_ID: 'crm-1969',
+    });
     expect(result.scopes).toEqual([...SCOPE_BUNDLES.recurringSchedules]);
     expect(result.steps.map((s) => s.status)).toEqual(['active', 'paused', 'active', 'cancelled']);
     expect(new Set(result.steps.map((s) => s.id)).size).toBe(1);
@@ -137,9 +148,13 @@ describe('examples', () => {
       const org = await own.createOrganization('Rotation Inc');
       const operator = await own.createOrgKey(org, OPERATOR_SCOPES, { name: 'rotation operator' });
       const lines: string[] = [];
-      const result = await keyRotation.main({ GATEWAY_URL: own.url, GATEWAY_API_KEY: operator.token, ROTATION_GRACE_SECONDS: '1' }, (line) => lines.push(line), {
-        sleep: async (ms) => void (t += ms),
-      });
+      const result = await keyRotation.main(
+        { GATEWAY_URL: own.url, GATEWAY_API_KEY: operator.token, ROTATION_GRACE_SECONDS: '1' },
+        (line) => lines.push(line),
+        {
+          sleep: async (ms) => void (t += ms),
+        },
+      );
       const output = lines.join('\n');
       expect(result.oldSecretWorkedInGrace).toBe(true);
       expect(result.oldSecretAfterGrace).toBe('INVALID_CREDENTIALS');
@@ -187,17 +202,31 @@ describe('examples', () => {
             : source === 'vault'
               ? { VAULT_ADDR: vault.address, VAULT_TOKEN: vault.token, VAULT_SECRET_PATH: 'payment-gateway/billing-bridge' }
               : {};
-        const exampleEnv: Record<string, string | undefined> = { GATEWAY_URL: own.url, GATEWAY_API_KEY: operator.token, ROTATION_GRACE_SECONDS: '1', KEY_SOURCE: source, ...extra };
+        const exampleEnv: Record<string, string | undefined> = {
+          GATEWAY_URL: own.url,
+          GATEWAY_API_KEY: operator.token,
+          ROTATION_GRACE_SECONDS: '1',
+          KEY_SOURCE: source,
+          ...extra,
+        };
         const lines: string[] = [];
         const vaultReadsBefore = vault.reads.get('payment-gateway/billing-bridge') ?? 0;
         const result = await secretStoreRotation.main(exampleEnv, (line) => lines.push(line), { sleep: async (ms) => void (t += ms) });
-        expect(result).toMatchObject({ source, callsBeforeRotation: 2, callsInGrace: 2, callsAfterGrace: 2, keyIdAfterGrace: result.keyId });
+        expect(result).toMatchObject({
+          source,
+          callsBeforeRotation: 2,
+          callsInGrace: 2,
+          callsAfterGrace: 2,
+          keyIdAfterGrace: result.keyId,
+        });
         // Read at start and once more after the 401 that ended the grace period: no re-read per request.
         expect(result.storeReads).toBe(2);
         if (source === 'vault') expect((vault.reads.get('payment-gateway/billing-bridge') ?? 0) - vaultReadsBefore).toBe(2);
         if (source === 'file') expect(readFileSync(extra.API_KEY_FILE!, 'utf8')).toBe(`${result.newToken}\n`);
         expect(result.newToken).not.toBe(result.oldToken);
-        const err = await new PaymentGateway({ apiKey: result.oldToken, baseUrl: own.url, maxRetries: 0 }).whoami().catch((e: unknown) => e);
+        const err = await new PaymentGateway({ apiKey: result.oldToken, baseUrl: own.url, maxRetries: 0 })
+          .whoami()
+          .catch((e: unknown) => e);
         expect(err).toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' });
         const ownAdmin = new PaymentGateway({ apiKey: operator.token, baseUrl: own.url, maxRetries: 0 });
         expect((await ownAdmin.apiKeys.get(result.keyId)).status).toBe('revoked');
@@ -233,7 +262,9 @@ describe('examples', () => {
         const wrong = keyFromVault({ address: vault.address, token: 'hvs.not-the-token', path: 'payment-gateway/billing-bridge' });
         const error = (await wrong().catch((e: unknown) => e)) as Error;
         expect(error.message).toBe('Vault answered 403 reading secret/payment-gateway/billing-bridge: permission denied');
-        await expect(keyFromVault({ address: vault.address, token: vault.token, path: 'nothing/here' })()).rejects.toThrow('Vault answered 404 reading secret/nothing/here');
+        await expect(keyFromVault({ address: vault.address, token: vault.token, path: 'nothing/here' })()).rejects.toThrow(
+          'Vault answered 404 reading secret/nothing/here',
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

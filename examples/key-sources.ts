@@ -78,7 +78,10 @@ export function keyFromVault(options: VaultKeyOptions): KeyReader {
   return async () => {
     const response = await doFetch(url, { headers: { 'X-Vault-Token': token, accept: 'application/json' } });
     const body = (await response.json().catch(() => ({}))) as VaultKvReadResponse;
-    if (!response.ok) throw new Error(`Vault answered ${response.status} reading ${mount}/${path}${body.errors?.length ? `: ${body.errors.join('; ')}` : ''}`);
+    if (!response.ok)
+      throw new Error(
+        `Vault answered ${response.status} reading ${mount}/${path}${body.errors?.length ? `: ${body.errors.join('; ')}` : ''}`,
+      );
     const key = body.data?.data?.[field];
     if (typeof key !== 'string') throw new Error(`Vault secret ${mount}/${path} has no string field "${field}"`);
     return key;

@@ -63,7 +63,11 @@ function snippetsOf(readme: string): Snippet[] {
       // Examples import each other relatively; the generated files live one folder down.
       const from = parsed[2]!.replace(/^\.\//, '../');
       const names = imported.get(from) ?? new Set<string>();
-      for (const name of parsed[1]!.split(',').map((n) => n.trim()).filter(Boolean)) names.add(name);
+      for (const name of parsed[1]!
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean))
+        names.add(name);
       imported.set(from, names);
     }
     const imports = [...imported].map(([from, names]) => `import { ${[...names].join(', ')} } from '${from}';`);
@@ -114,7 +118,9 @@ beforeAll(async () => {
   const adminScopes = new Set<Scope>([...OPERATOR_SCOPES, ...bundles, 'checkout:create']);
   const adminKey = (await server.createOrgKey(org, [...adminScopes], { name: 'readme admin' })).token;
   const userKey = (await server.createOrgKey(org, bundles, { name: 'readme integration' })).token;
-  const bridgeKey = (await server.createOrgKey(org, ['client:read', 'client:create', 'invoice:read', 'invoice:create'], { name: 'readme bridge' })).token;
+  const bridgeKey = (
+    await server.createOrgKey(org, ['client:read', 'client:create', 'invoice:read', 'invoice:create'], { name: 'readme bridge' })
+  ).token;
   const gw = new PaymentGateway({ apiKey: userKey, baseUrl: server.url, maxRetries: 0 });
   const client: Client = await gw.clients.create({ email: 'ada@example.com', name: 'Ada' });
   ctx = {

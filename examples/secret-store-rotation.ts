@@ -64,7 +64,8 @@ async function openStore(kind: KeySourceKind, env: ExampleEnv): Promise<Store> {
     case 'vault': {
       const address = env.VAULT_ADDR;
       const token = env.VAULT_TOKEN;
-      if (!address || !token) throw new ExampleSetupError('KEY_SOURCE=vault needs VAULT_ADDR and VAULT_TOKEN (e.g. `vault server -dev` prints both).');
+      if (!address || !token)
+        throw new ExampleSetupError('KEY_SOURCE=vault needs VAULT_ADDR and VAULT_TOKEN (e.g. `vault server -dev` prints both).');
       const path = env.VAULT_SECRET_PATH ?? 'payment-gateway/billing-bridge';
       return {
         read: keyFromVault({ address, token, path }),
@@ -89,7 +90,11 @@ function kindOf(value: string | undefined): KeySourceKind {
   throw new ExampleSetupError(`KEY_SOURCE must be file, env or vault (got ${kind}).`);
 }
 
-export async function main(env: ExampleEnv, log: Log = console.log, options: SecretStoreRotationOptions = {}): Promise<SecretStoreRotationResult> {
+export async function main(
+  env: ExampleEnv,
+  log: Log = console.log,
+  options: SecretStoreRotationOptions = {},
+): Promise<SecretStoreRotationResult> {
   const wait = options.sleep ?? sleep;
   const source = kindOf(env.KEY_SOURCE);
   const { admin, baseUrl } = connect(env);
@@ -120,7 +125,9 @@ export async function main(env: ExampleEnv, log: Log = console.log, options: Sec
     await wait(gracePeriodSeconds * 1000 + 250);
     const callsAfterGrace = await calls(2);
     const keyIdAfterGrace = (await whoamiKey(gw)).keyId;
-    log(`after the grace period the gateway answered 401 once; the client re-read the store and re-sent: ${callsAfterGrace} calls succeeded, no restart`);
+    log(
+      `after the grace period the gateway answered 401 once; the client re-read the store and re-sent: ${callsAfterGrace} calls succeeded, no restart`,
+    );
     return {
       source,
       keyId: key.id,

@@ -34,8 +34,22 @@ export async function startVaultStandIn(): Promise<VaultStandIn> {
     if (req.headers['x-vault-token'] !== token) return send(403, { errors: ['permission denied'] });
     const path = decodeURIComponent(match[1]!);
     const versions = secrets.get(path) ?? [];
-    const envelope = { request_id: randomUUID(), lease_id: '', renewable: false, lease_duration: 0, wrap_info: null, warnings: null, auth: null };
-    const metadata = (i: number) => ({ created_time: versions[i]!.createdTime, custom_metadata: null, deletion_time: '', destroyed: false, version: i + 1 });
+    const envelope = {
+      request_id: randomUUID(),
+      lease_id: '',
+      renewable: false,
+      lease_duration: 0,
+      wrap_info: null,
+      warnings: null,
+      auth: null,
+    };
+    const metadata = (i: number) => ({
+      created_time: versions[i]!.createdTime,
+      custom_metadata: null,
+      deletion_time: '',
+      destroyed: false,
+      version: i + 1,
+    });
     if (req.method === 'GET') {
       reads.set(path, (reads.get(path) ?? 0) + 1);
       if (versions.length === 0) return send(404, { errors: [] });

@@ -10,7 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { startThrowawayPostgres } from './pg.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = Object.fromEntries(process.argv.slice(2).map((a) => /^--([^=]+)=(.*)$/.exec(a)).filter(Boolean).map((m) => [m[1], m[2]]));
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .map((a) => /^--([^=]+)=(.*)$/.exec(a))
+    .filter(Boolean)
+    .map((m) => [m[1], m[2]]),
+);
 const n = Number(args.n ?? 20000);
 const seed = args.seed ?? '20261129';
 if (!Number.isInteger(n) || n < 1) {
@@ -49,7 +55,10 @@ try {
 }
 console.log('\n=== fuzz summary');
 if (existsSync(reportDir)) {
-  for (const f of readdirSync(reportDir).filter((x) => x.endsWith('.txt')).sort()) console.log(readFileSync(join(reportDir, f), 'utf8'));
+  for (const f of readdirSync(reportDir)
+    .filter((x) => x.endsWith('.txt'))
+    .sort())
+    console.log(readFileSync(join(reportDir, f), 'utf8'));
 }
 console.log(status === 0 ? 'fuzz: clean (0 of each)' : 'fuzz: FAILED (see above)');
 process.exit(status);

@@ -58,7 +58,9 @@ try {
     failed += report.numFailedTests;
     skipped += report.numPendingTests + (report.numTodoTests ?? 0);
     // A suite that fails to load has no failed test but must still fail the run.
-    const brokenSuites = (report.testResults ?? []).filter((r) => r.status === 'failed' && r.assertionResults.every((a) => a.status !== 'failed'));
+    const brokenSuites = (report.testResults ?? []).filter(
+      (r) => r.status === 'failed' && r.assertionResults.every((a) => a.status !== 'failed'),
+    );
     for (const s of brokenSuites) console.log(`[test] suite failed to run: ${s.name}: ${s.message}`);
     failed += brokenSuites.length;
   } else if (built) {

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { freePort, provisionKey, removeDir, serverEnv, startServer, tempDataDir } from './server-process.mjs';
-import { fmt, percentile, table, } from './stats.mjs';
+import { fmt, percentile, table } from './stats.mjs';
 import { startTcpProxy } from './tcp-proxy.mjs';
 
 const TIMEOUT_MS = 2000;
@@ -27,7 +27,12 @@ async function call(url, method, path, { token, body } = {}) {
   if (body !== undefined) headers['content-type'] = 'application/json';
   const sent = performance.now();
   try {
-    const res = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(url + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
     await res.arrayBuffer();
     return { sent, done: performance.now(), status: res.status };
   } catch {
@@ -80,7 +85,9 @@ async function dedicatedCluster() {
     restart: () =>
       new Promise((resolve, reject) => {
         const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', pgCtl, ...args]] : [pgCtl, args];
-        execFile(file, argv, { encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(new Error(`pg_ctl restart failed: ${stderr || stdout || err.message}`)) : resolve()));
+        execFile(file, argv, { encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) =>
+          err ? reject(new Error(`pg_ctl restart failed: ${stderr || stdout || err.message}`)) : resolve(),
+        );
       }),
     stop: () => cluster.stop(),
   };
@@ -97,7 +104,11 @@ async function trial({ databaseUrl, faultedUrl, fault, ctx }) {
   const envB = serverEnv({ dataDir, databaseUrl: faultedUrl, extra });
   const servers = [];
   try {
-    const admin = await provisionKey(envA, ['api_key:create', 'api_key:read', 'api_key:execute', 'client:read', 'client:create'], 'faults bench admin');
+    const admin = await provisionKey(
+      envA,
+      ['api_key:create', 'api_key:read', 'api_key:execute', 'client:read', 'client:create'],
+      'faults bench admin',
+    );
     servers.push(await startServer({ env: envA, port: await freePort() }));
     servers.push(await startServer({ env: envB, port: await freePort() }));
     const [a] = servers;
@@ -115,7 +126,14 @@ async function trial({ databaseUrl, faultedUrl, fault, ctx }) {
     for (const s of servers) for (const k of [revoked, live]) await call(s.url, 'GET', '/api/v1/auth/whoami', { token: k.token });
     const streams = servers.flatMap((s, i) => [
       { name: `revoked${i}`, url: s.url, method: 'GET', path: '/api/v1/auth/whoami', token: revoked.token },
-      { name: `write${i}`, url: s.url, method: 'POST', path: '/api/v1/clients', token: live.token, body: (n) => ({ email: `f${n}-${Date.now()}@example.com`, name: 'Bench' }) },
+      {
+        name: `write${i}`,
+        url: s.url,
+        method: 'POST',
+        path: '/api/v1/clients',
+        token: live.token,
+        body: (n) => ({ email: `f${n}-${Date.now()}@example.com`, name: 'Bench' }),
+      },
       { name: `read${i}`, url: s.url, method: 'GET', path: '/api/v1/clients?limit=5', token: live.token },
       { name: `ready${i}`, url: s.url, method: 'GET', path: '/health/ready' },
     ]);
@@ -127,7 +145,10 @@ async function trial({ databaseUrl, faultedUrl, fault, ctx }) {
     // The revoke, through A, retried while A's own database calls fail (restart, terminations).
     let revokedAt = Number.NaN;
     await until(async () => {
-      const r = await call(a.url, 'POST', `/api/v1/organizations/${admin.orgId}/api-keys/${revoked.id}/revoke`, { token: admin.token, body: {} });
+      const r = await call(a.url, 'POST', `/api/v1/organizations/${admin.orgId}/api-keys/${revoked.id}/revoke`, {
+        token: admin.token,
+        body: {},
+      });
       if (r.status === 200) revokedAt = r.done;
       return r.status === 200;
     });
@@ -180,7 +201,9 @@ export async function faultsBench({ quick, postgres }) {
   admin.on('error', () => {});
   await admin.connect();
   const terminate = () =>
-    admin.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name <> 'gateway-change-feed' and pid <> pg_backend_pid()");
+    admin.query(
+      "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name <> 'gateway-change-feed' and pid <> pg_backend_pid()",
+    );
   let terminator = null;
   const kinds = [
     {
@@ -239,7 +262,8 @@ export async function faultsBench({ quick, postgres }) {
   try {
     for (const k of kinds) {
       const results = [];
-      for (let t = 0; t < trials; t++) results.push(await trial({ databaseUrl: k.databaseUrl, faultedUrl: k.faultedUrl, fault: k.fault, ctx: { faulted: k.faulted } }));
+      for (let t = 0; t < trials; t++)
+        results.push(await trial({ databaseUrl: k.databaseUrl, faultedUrl: k.faultedUrl, fault: k.fault, ctx: { faulted: k.faulted } }));
       const latest = Math.max(...results.map((r) => r.latestAcceptMs));
       const accepted = results.reduce((n, r) => n + r.acceptedCount, 0);
       const exits = results.reduce((n, r) => n + r.exits, 0);

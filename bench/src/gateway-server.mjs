@@ -26,6 +26,10 @@ async function principalOf(token) {
 const options = token ? { authenticationBypass: { principal: await principalOf(token) } } : {};
 const gateway = await createGateway(config, options);
 await gateway.listen();
-const stop = () => gateway.close().then(() => process.exit(0), () => process.exit(1));
+const stop = () =>
+  gateway.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

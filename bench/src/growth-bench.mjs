@@ -50,8 +50,19 @@ export async function growthBench({ quick }) {
   const us = (n) => fmt(n, 1);
   const rows = [];
   for (const kind of ['cold', 'warm']) {
-    const label = kind === 'cold' ? 'cold (cache miss → SQLite read)' : `warm (cache hit; ${small.cached.toLocaleString('en-US')} / ${large.cached.toLocaleString('en-US')} keys cached)`;
-    rows.push([label, us(small[kind].p50), us(small[kind].p99), us(large[kind].p50), us(large[kind].p99), fmtRatio(ratio(large[kind].p50, small[kind].p50)), fmtRatio(ratio(large[kind].p99, small[kind].p99))]);
+    const label =
+      kind === 'cold'
+        ? 'cold (cache miss → SQLite read)'
+        : `warm (cache hit; ${small.cached.toLocaleString('en-US')} / ${large.cached.toLocaleString('en-US')} keys cached)`;
+    rows.push([
+      label,
+      us(small[kind].p50),
+      us(small[kind].p99),
+      us(large[kind].p50),
+      us(large[kind].p99),
+      fmtRatio(ratio(large[kind].p50, small[kind].p50)),
+      fmtRatio(ratio(large[kind].p99, small[kind].p99)),
+    ]);
   }
   return {
     title: '3. Growth: verification latency by number of stored keys (µs)',

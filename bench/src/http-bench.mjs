@@ -84,7 +84,10 @@ export async function httpBench({ quick, postgres }) {
     section5 = {
       title: '5. HTTP: authenticated route vs bypassed on PostgreSQL, and against embedded SQLite',
       table: table(header, [...rowsOf('SQLite', sqlite), ...rowsOf('PostgreSQL', pgRun)]),
-      notes: [settings, `PostgreSQL: ${pg.source}; one instance per process; the warm key cache means a database read at most once per key per cache max age (5 s).`],
+      notes: [
+        settings,
+        `PostgreSQL: ${pg.source}; one instance per process; the warm key cache means a database read at most once per key per cache max age (5 s).`,
+      ],
       summary: `PostgreSQL authenticated keeps ${fmtPercent(keepPg)} of its bypassed throughput (target ≥ 90%: ${verdict(keepPg, '>=', TARGET)}); ${fmtRatio(ratio(pgRun.whoami.rps, sqlite.whoami.rps))} SQLite authenticated`,
       values: { sqlite, pg: pgRun },
     };

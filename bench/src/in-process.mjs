@@ -23,7 +23,10 @@ export async function startInProcessGateway() {
     LAST_USED_FLUSH_MS: '3600000',
   });
   const gateway = await createGateway(config);
-  const hasher = new SecretHasher({ current: { version: config.pepperVersion, secret: BENCH_SECRETS.API_KEY_PEPPER }, previous: new Map() });
+  const hasher = new SecretHasher({
+    current: { version: config.pepperVersion, secret: BENCH_SECRETS.API_KEY_PEPPER },
+    previous: new Map(),
+  });
   const org = await gateway.organizations.create({ name: 'Bench Org' }, BENCH_ORIGIN);
   return {
     gateway,

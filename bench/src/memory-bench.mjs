@@ -3,7 +3,18 @@
 // server measured the same way in the same run. The same CLI as tsc emitted it (one file per
 // module, what the `bin` was before the bundle) is measured too, restart and idle only.
 import { load } from './http-load.mjs';
-import { CLI_UNBUNDLED, freePort, peakRssMiB, provisionKey, removeDir, rssMiB, serverEnv, startBareNodeServer, startServer, tempDataDir } from './server-process.mjs';
+import {
+  CLI_UNBUNDLED,
+  freePort,
+  peakRssMiB,
+  provisionKey,
+  removeDir,
+  rssMiB,
+  serverEnv,
+  startBareNodeServer,
+  startServer,
+  tempDataDir,
+} from './server-process.mjs';
 import { fmt, fmtRatio, median, ratio, table } from './stats.mjs';
 
 const SETTLE_MS = 2000;
@@ -41,7 +52,10 @@ export async function memoryBench({ quick }) {
     return startServer({ env: serverEnv({ dataDir }), port: await freePort() });
   }, runs);
   const restart = await startups(async () => startServer({ env: serverEnv({ dataDir: dirs[0] }), port: await freePort() }), runs);
-  const unbundledRestart = await startups(async () => startServer({ env: serverEnv({ dataDir: dirs[0] }), port: await freePort(), cli: CLI_UNBUNDLED }), runs);
+  const unbundledRestart = await startups(
+    async () => startServer({ env: serverEnv({ dataDir: dirs[0] }), port: await freePort(), cli: CLI_UNBUNDLED }),
+    runs,
+  );
   const unbundled = await startServer({ env: serverEnv({ dataDir: dirs[0] }), port: await freePort(), cli: CLI_UNBUNDLED });
   let unbundledIdle;
   try {
@@ -80,10 +94,37 @@ export async function memoryBench({ quick }) {
   return {
     title: '6. Startup time and memory (one process, embedded SQLite)',
     table: table(
-      ['process', 'startup ms, median (max)', 'startup vs baseline', 'idle RSS MiB', 'RSS under load MiB', 'peak RSS MiB', 'idle RSS vs baseline', 'loaded RSS vs baseline'],
       [
-        ['bare node:http server (baseline)', ms(bareStart), '1.00×', mib(bareMem.idle), mib(bareMem.loaded), mib(bareMem.peak), '1.00×', '1.00×'],
-        ['payment-gateway start, first start (empty data dir)', ms(firstStart), fmtRatio(ratio(median(firstStart), median(bareStart))), '', '', '', '', ''],
+        'process',
+        'startup ms, median (max)',
+        'startup vs baseline',
+        'idle RSS MiB',
+        'RSS under load MiB',
+        'peak RSS MiB',
+        'idle RSS vs baseline',
+        'loaded RSS vs baseline',
+      ],
+      [
+        [
+          'bare node:http server (baseline)',
+          ms(bareStart),
+          '1.00×',
+          mib(bareMem.idle),
+          mib(bareMem.loaded),
+          mib(bareMem.peak),
+          '1.00×',
+          '1.00×',
+        ],
+        [
+          'payment-gateway start, first start (empty data dir)',
+          ms(firstStart),
+          fmtRatio(ratio(median(firstStart), median(bareStart))),
+          '',
+          '',
+          '',
+          '',
+          '',
+        ],
         [
           'payment-gateway start, restart (existing data dir)',
           ms(restart),

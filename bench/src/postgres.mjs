@@ -21,7 +21,8 @@ export async function benchDatabase() {
     } catch (err) {
       return { url: null, reason: `could not start a throwaway PostgreSQL: ${err instanceof Error ? err.message : String(err)}` };
     }
-    if (!cluster) return { url: null, reason: 'no DATABASE_URL / TEST_DATABASE_URL and no PostgreSQL server binaries (apt-get install postgresql)' };
+    if (!cluster)
+      return { url: null, reason: 'no DATABASE_URL / TEST_DATABASE_URL and no PostgreSQL server binaries (apt-get install postgresql)' };
     adminUrl = cluster.url;
     source = 'throwaway cluster';
   }

@@ -58,7 +58,10 @@ function startPoller(url, token) {
 
 async function trial(servers, admin, revokeVia) {
   const origin = servers[revokeVia].url;
-  const key = await json('POST', `${origin}/api/v1/organizations/${admin.orgId}/api-keys`, admin.token, { name: 'revocation bench', scopes: ['client:read'] });
+  const key = await json('POST', `${origin}/api/v1/organizations/${admin.orgId}/api-keys`, admin.token, {
+    name: 'revocation bench',
+    scopes: ['client:read'],
+  });
   // Every instance accepts (and caches) the key before the revoke.
   for (const s of servers) {
     const status = await get(undefined, s.url + WHOAMI, key.token);
@@ -117,7 +120,13 @@ export async function revocationBench({ quick, postgres }) {
       table: table(
         ['measure', 'p50 ms', 'p99 ms', 'max ms', 'target'],
         [
-          ['revoke response → last instance rejects', ms(last.p50), ms(last.p99), ms(last.max), `p99 ≤ ${TARGET_P99_MS} ms: ${verdict(last.p99, '<=', TARGET_P99_MS)}`],
+          [
+            'revoke response → last instance rejects',
+            ms(last.p50),
+            ms(last.p99),
+            ms(last.max),
+            `p99 ≤ ${TARGET_P99_MS} ms: ${verdict(last.p99, '<=', TARGET_P99_MS)}`,
+          ],
           ['… the instance that revoked', ms(revoker.p50), ms(revoker.p99), ms(revoker.max), ''],
           ['… the other two instances (LISTEN/NOTIFY)', ms(others.p50), ms(others.p99), ms(others.max), ''],
         ],

@@ -53,7 +53,11 @@ const print = (s = '') => {
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 print(`# Benchmarks${quick ? ' (quick)' : ''}`);
 print();
-print(`${new Date().toISOString()} · Node ${process.version} · ${cpus().length} × ${cpu} · ${Math.round(totalmem() / 2 ** 30)} GiB · load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+print(
+  `${new Date().toISOString()} · Node ${process.version} · ${cpus().length} × ${cpu} · ${Math.round(totalmem() / 2 ** 30)} GiB · load average at start ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 
 const summaries = [];
 let failed = false;
@@ -102,7 +106,11 @@ print('## Summary');
 print();
 for (const s of summaries) print(`- ${s}`);
 print();
-print(`Total ${((performance.now() - started) / 1000).toFixed(0)} s; load average at end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+print(
+  `Total ${((performance.now() - started) / 1000).toFixed(0)} s; load average at end ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 const out = values.out ?? process.env.BENCH_OUT;
 if (out) writeFileSync(out, `${lines.join('\n')}\n`);
 process.exit(failed ? 1 : 0);

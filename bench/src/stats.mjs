@@ -21,7 +21,12 @@ export function median(values) {
 
 /** p50/p99/max of a sample, in the sample's unit. @param {readonly number[]} values */
 export function summarize(values) {
-  return { n: values.length, p50: percentile(values, 50), p99: percentile(values, 99), max: values.length ? Math.max(...values) : Number.NaN };
+  return {
+    n: values.length,
+    p50: percentile(values, 50),
+    p99: percentile(values, 99),
+    max: values.length ? Math.max(...values) : Number.NaN,
+  };
 }
 
 /**

@@ -54,7 +54,13 @@ export async function verifyBench({ quick }) {
     const hmacOps = median(h);
     const rows = [
       ['bare HMAC-SHA256 of the secret (baseline)', hmacOps, (1e6 / hmacOps).toFixed(2), '1.00×', '1.00×'],
-      ['KeyVerifier.verify, warm cache (SQLite gateway)', verifyOps, (1e6 / verifyOps).toFixed(2), fmtRatio(ratio(verifyOps, hmacOps)), fmtRatio(ratio(hmacOps, verifyOps))],
+      [
+        'KeyVerifier.verify, warm cache (SQLite gateway)',
+        verifyOps,
+        (1e6 / verifyOps).toFixed(2),
+        fmtRatio(ratio(verifyOps, hmacOps)),
+        fmtRatio(ratio(hmacOps, verifyOps)),
+      ],
     ];
     return {
       title: '1. Key verification in-process (warm cache)',

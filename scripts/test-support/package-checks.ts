@@ -18,7 +18,11 @@ export function pack(pkgDir: string, dest: string): string {
 }
 
 function run(pkgDir: string, bin: string, args: string[]) {
-  const r = spawnSync(join(pkgDir, 'node_modules', '.bin', bin), args, { cwd: pkgDir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  const r = spawnSync(join(pkgDir, 'node_modules', '.bin', bin), args, {
+    cwd: pkgDir,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  });
   return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
 }
 

@@ -8,7 +8,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** False only outside CI without a browser: in CI (`CI` set) a missing Chromium fails the suite. */
 export const HAS_CHROMIUM = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!HAS_CHROMIUM) console.log(`[admin] no Chromium at ${CHROMIUM}: the Admin panel browser tests skip (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+if (!HAS_CHROMIUM)
+  console.log(`[admin] no Chromium at ${CHROMIUM}: the Admin panel browser tests skip (apt-get install -y chromium, or set CHROMIUM_PATH)`);
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -59,7 +60,14 @@ export async function ensurePanelBuilt(): Promise<void> {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -99,7 +107,9 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
   await page.evaluate(`${AXE_SOURCE}\n;void 0`);
   const violations = await page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

@@ -20,7 +20,9 @@ describe.skipIf(!HAS_CHROMIUM)('Admin panel in Chromium (SQLite)', () => {
 
   const whoami = (token: string) => server.request('GET', '/api/v1/auth/whoami', { token });
   const checkA11y = async (name: string) => {
-    a11y[name] = (await seriousA11yViolations(page)).map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    a11y[name] = (await seriousA11yViolations(page)).map(
+      (v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+    );
   };
   const signIn = async (p: Page, email: string, password: string) => {
     await p.goto(`${server.url}/admin`);
@@ -76,17 +78,20 @@ describe.skipIf(!HAS_CHROMIUM)('Admin panel in Chromium (SQLite)', () => {
     await page.getByRole('link', { name: 'API keys', exact: true }).click();
     await page.getByRole('button', { name: 'Create key' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create API key' });
-    for (const name of ['Name', 'Description', 'Expires at', 'IP allowlist']) await dialog.getByRole('textbox', { name, exact: true }).waitFor();
+    for (const name of ['Name', 'Description', 'Expires at', 'IP allowlist'])
+      await dialog.getByRole('textbox', { name, exact: true }).waitFor();
     // The grid comes from the catalogue without system-tier scopes.
     await dialog.getByRole('checkbox', { name: 'client:read', exact: true }).waitFor();
     expect(await dialog.getByRole('checkbox', { name: 'organization:create', exact: true }).count()).toBe(0);
     expect(await dialog.getByRole('checkbox', { name: 'system:read', exact: true }).count()).toBe(0);
-    for (const name of ['Checkout links', 'Recurring schedules', 'Portal links']) await dialog.getByRole('button', { name, exact: true }).waitFor();
+    for (const name of ['Checkout links', 'Recurring schedules', 'Portal links'])
+      await dialog.getByRole('button', { name, exact: true }).waitFor();
     await checkA11y('create-dialog');
     await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('Billing bridge key');
     await dialog.getByRole('textbox', { name: 'Description', exact: true }).fill('made in the panel');
     await dialog.getByRole('button', { name: 'Billing bridge', exact: true }).click();
-    for (const scope of BILLING_BRIDGE_SCOPES) expect(await dialog.getByRole('checkbox', { name: scope, exact: true }).isChecked()).toBe(true);
+    for (const scope of BILLING_BRIDGE_SCOPES)
+      expect(await dialog.getByRole('checkbox', { name: scope, exact: true }).isChecked()).toBe(true);
     await dialog.getByRole('button', { name: 'Create', exact: true }).click();
 
     const shown = page.getByRole('dialog', { name: 'New API key' });
@@ -181,7 +186,11 @@ describe.skipIf(!HAS_CHROMIUM)('Admin panel in Chromium (SQLite)', () => {
     await page.getByRole('dialog', { name: 'New API key' }).getByRole('button', { name: 'Done' }).click();
     const list = await server.request('GET', `/api/v1/organizations/${orgId}/api-keys`, { token: await adminToken() });
     const made = list.body.items.find((k: { name: string }) => k.name === 'bad allowlist');
-    expect(made).toMatchObject({ ipAllowlist: ['203.0.113.0/24', '198.51.100.7/32'], expiresAt: '2099-01-31T00:00:00.000Z', scopes: ['client:read'] });
+    expect(made).toMatchObject({
+      ipAllowlist: ['203.0.113.0/24', '198.51.100.7/32'],
+      expiresAt: '2099-01-31T00:00:00.000Z',
+      scopes: ['client:read'],
+    });
   });
 
   it('system pages render for the global admin', async () => {
@@ -207,7 +216,8 @@ describe.skipIf(!HAS_CHROMIUM)('Admin panel in Chromium (SQLite)', () => {
       await row(p, 'existing key').waitFor();
       expect(await p.getByRole('button', { name: 'Create key' }).count()).toBe(0);
       for (const name of ['Rotate', 'Revoke', 'Delete']) expect(await row(p, 'existing key').getByRole('button', { name }).count()).toBe(0);
-      for (const name of ['System API keys', 'System settings', 'Organizations']) expect(await p.getByRole('link', { name, exact: true }).count()).toBe(0);
+      for (const name of ['System API keys', 'System settings', 'Organizations'])
+        expect(await p.getByRole('link', { name, exact: true }).count()).toBe(0);
       // Signing out ends the session: a reload shows the sign-in form again.
       await p.getByRole('button', { name: 'Sign out' }).click();
       await p.getByRole('button', { name: 'Sign in' }).waitFor();

@@ -45,7 +45,14 @@ describe('the server serves the panel at /admin', () => {
   afterAll(async () => server?.close());
 
   it('answers /admin and every client-side route under it with the app', async () => {
-    for (const path of ['/admin', '/admin/', '/admin/keys', '/admin/keys/AbCdEfGhIjKlMnOpQrStUv', '/admin/system/settings', '/admin/no/such/page']) {
+    for (const path of [
+      '/admin',
+      '/admin/',
+      '/admin/keys',
+      '/admin/keys/AbCdEfGhIjKlMnOpQrStUv',
+      '/admin/system/settings',
+      '/admin/no/such/page',
+    ]) {
       await expectPanel(server.url, path);
     }
   });
@@ -81,7 +88,15 @@ describe.skipIf(!existsSync(BUNDLE))('the bundled CLI serves the panel', () => {
   beforeAll(async () => {
     await ensurePanelBuilt();
     dataDir = mkdtempSync(join(tmpdir(), 'gw-admin-bundle-'));
-    const env = { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', BOOTSTRAP_ADMIN_EMAIL: 'a@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'bundle-admin-password-123' };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      BOOTSTRAP_ADMIN_EMAIL: 'a@example.com',
+      BOOTSTRAP_ADMIN_PASSWORD: 'bundle-admin-password-123',
+    };
     const proc = spawn(process.execPath, [BUNDLE, 'start'], { cwd: tmpdir(), env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     url = await waitForListening(proc, 20_000);

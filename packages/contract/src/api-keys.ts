@@ -11,12 +11,7 @@ export const Actor = z.object({
 });
 export type Actor = z.infer<typeof Actor>;
 
-const Cidr = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .describe('An IPv4 or IPv6 address or CIDR block, e.g. 203.0.113.0/24');
+const Cidr = z.string().trim().min(1).max(64).describe('An IPv4 or IPv6 address or CIDR block, e.g. 203.0.113.0/24');
 
 /** A key as every list/get/update/revoke response shows it: metadata only, never the secret. */
 export const ApiKey = z
@@ -103,7 +98,11 @@ export const ApiKeyUsageHour = z
   .object({
     hour: Timestamp.describe('Start of the UTC hour'),
     accepted: z.number().int().min(0).describe('Requests the key authenticated and that passed authorization'),
-    refused: z.number().int().min(0).describe('Requests with the proven key that were refused: revoked, expired, IP not allowed, organization, scope or rate limit'),
+    refused: z
+      .number()
+      .int()
+      .min(0)
+      .describe('Requests with the proven key that were refused: revoked, expired, IP not allowed, organization, scope or rate limit'),
   })
   .describe('ApiKeyUsageHour');
 

@@ -1,5 +1,19 @@
 import { z } from 'zod';
-import { authErrorResponses, c, Email, ErrorBody, meta, ORG_KEY_OR_SESSION, OrganizationId, PageQuery, pageOf, ResourceId, Timestamp, API_PREFIX, bodyErrorResponses } from './common.js';
+import {
+  authErrorResponses,
+  c,
+  Email,
+  ErrorBody,
+  meta,
+  ORG_KEY_OR_SESSION,
+  OrganizationId,
+  PageQuery,
+  pageOf,
+  ResourceId,
+  Timestamp,
+  API_PREFIX,
+  bodyErrorResponses,
+} from './common.js';
 
 export const ClientId = ResourceId('cli');
 
@@ -29,29 +43,32 @@ const tag = 'Clients';
 const errors = { ...authErrorResponses, 404: ErrorBody };
 
 /** SPEC §5: billing clients of the calling organization. */
-export const clientsContract = c.router({
-  list: {
-    method: 'GET',
-    path: '/clients',
-    query: PageQuery.extend({ email: Email.optional(), externalId: z.string().max(100).optional() }).strict(),
-    responses: { 200: pageOf(Client), ...errors },
-    summary: 'List clients (filter by email or externalId to find one)',
-    metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'client:read', organization: 'context' }),
+export const clientsContract = c.router(
+  {
+    list: {
+      method: 'GET',
+      path: '/clients',
+      query: PageQuery.extend({ email: Email.optional(), externalId: z.string().max(100).optional() }).strict(),
+      responses: { 200: pageOf(Client), ...errors },
+      summary: 'List clients (filter by email or externalId to find one)',
+      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'client:read', organization: 'context' }),
+    },
+    create: {
+      method: 'POST',
+      path: '/clients',
+      body: CreateClientBody,
+      responses: { 201: Client, ...errors, 409: ErrorBody, ...bodyErrorResponses },
+      summary: 'Create a client',
+      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'client:create', organization: 'context' }),
+    },
+    get: {
+      method: 'GET',
+      path: '/clients/:id',
+      pathParams: z.object({ id: ClientId }),
+      responses: { 200: Client, ...errors },
+      summary: 'Get a client',
+      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'client:read', organization: 'context' }),
+    },
   },
-  create: {
-    method: 'POST',
-    path: '/clients',
-    body: CreateClientBody,
-    responses: { 201: Client, ...errors, 409: ErrorBody, ...bodyErrorResponses },
-    summary: 'Create a client',
-    metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'client:create', organization: 'context' }),
-  },
-  get: {
-    method: 'GET',
-    path: '/clients/:id',
-    pathParams: z.object({ id: ClientId }),
-    responses: { 200: Client, ...errors },
-    summary: 'Get a client',
-    metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'client:read', organization: 'context' }),
-  },
-}, { pathPrefix: API_PREFIX });
+  { pathPrefix: API_PREFIX },
+);

@@ -55,7 +55,8 @@ export interface RouteMetadata {
 export function meta(tag: string, auth: RouteAuth, cookies: RouteCookies = {}): RouteMetadata {
   const readsSelected = auth.organization === 'context' && auth.credentials.includes('session');
   const reads = [...(cookies.reads ?? [])];
-  if (readsSelected && !reads.some((r) => r.cookie === 'selectedOrganization')) reads.push({ cookie: 'selectedOrganization', required: false });
+  if (readsSelected && !reads.some((r) => r.cookie === 'selectedOrganization'))
+    reads.push({ cookie: 'selectedOrganization', required: false });
   return { tag, auth, cookies: { ...cookies, ...(reads.length > 0 ? { reads } : {}) } };
 }
 
@@ -71,8 +72,7 @@ export const ScopeSchema = z
 export const KeyId = z.string().regex(/^[0-9A-Za-z]{22}$/, 'keyId must be 22 base62 characters');
 export const OrganizationId = z.string().regex(/^org_[0-9A-Za-z]{16,32}$/, 'must be an organization id (org_…)');
 export const UserId = z.string().regex(/^usr_[0-9A-Za-z]{16,32}$/, 'must be a user id (usr_…)');
-export const ResourceId = (prefix: string) =>
-  z.string().regex(new RegExp(`^${prefix}_[0-9A-Za-z]{16,32}$`), `must be an id (${prefix}_…)`);
+export const ResourceId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[0-9A-Za-z]{16,32}$`), `must be an id (${prefix}_…)`);
 
 /**
  * The highest `page` any list accepts (SPEC §4, §7.1). With `limit` ≤ 100 the largest offset is

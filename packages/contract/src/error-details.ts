@@ -25,7 +25,9 @@ export const ERROR_DETAILS = {
   SYSTEM_SCOPE_NOT_ALLOWED: z.object({ scopes: z.array(ScopeSchema).describe('The system-tier scopes that were asked for') }),
   SCOPE_ESCALATION: z.object({ scopes: z.array(ScopeSchema).describe('The scopes the credential does not hold itself') }),
   INSUFFICIENT_SCOPE: z.object({ requiredScope: ScopeSchema.describe('The scope this route requires') }),
-  INVALID_GRACE_PERIOD: z.object({ maxGracePeriodSeconds: z.number().int().min(0).describe('The longest grace the system key policy allows, in seconds') }),
+  INVALID_GRACE_PERIOD: z.object({
+    maxGracePeriodSeconds: z.number().int().min(0).describe('The longest grace the system key policy allows, in seconds'),
+  }),
   INVALID_STATE: z.object({ status: z.string().describe("The resource's current status") }),
   CONFLICT: z.object({ externalId: z.string().nullable().describe('The externalId that is already taken (client create)') }).partial(),
   RATE_LIMITED: z.object({ retryAfterSeconds: z.number().int().min(0).describe('Seconds to wait; also in the Retry-After header') }),

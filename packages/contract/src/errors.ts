@@ -54,12 +54,13 @@ export const ERROR_CODES = {
   KEY_RESTRICTION_ESCALATION: {
     status: 403,
     message:
-      "A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.",
+      'A key can only create or change keys at least as restricted as itself: IP allowlist inside its own, expiry no later than its own.',
   },
   /** SPEC §2: creating a global admin or setting a global-admin flag was attempted with an API key (or a non-admin session). */
   GLOBAL_ADMIN_SESSION_REQUIRED: {
     status: 403,
-    message: "Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.",
+    message:
+      "Only a global administrator's dashboard session can create a global administrator or change the global-admin flag; no API key can.",
   },
   /** Cookie-authenticated state change sent by another site (Origin or Sec-Fetch-Site says cross-site). */
   CROSS_SITE_REQUEST: {

@@ -28,7 +28,10 @@ describe('published package', () => {
   it('ships only the built entry points and the README', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').sort();
     expect(files).toEqual(
-      ['index.cjs', 'index.cjs.map', 'index.d.cts', 'index.d.ts', 'index.js', 'index.js.map'].map((f) => `package/dist/${f}`).concat('package/package.json', 'package/README.md').sort(),
+      ['index.cjs', 'index.cjs.map', 'index.d.cts', 'index.d.ts', 'index.js', 'index.js.map']
+        .map((f) => `package/dist/${f}`)
+        .concat('package/package.json', 'package/README.md')
+        .sort(),
     );
   });
 

@@ -1,5 +1,18 @@
 import { z } from 'zod';
-import { authErrorResponses, c, Email, ErrorBody, meta, ORG_KEY_OR_SESSION, OrganizationId, PageQuery, pageOf, Timestamp, API_PREFIX, bodyErrorResponses } from './common.js';
+import {
+  authErrorResponses,
+  c,
+  Email,
+  ErrorBody,
+  meta,
+  ORG_KEY_OR_SESSION,
+  OrganizationId,
+  PageQuery,
+  pageOf,
+  Timestamp,
+  API_PREFIX,
+  bodyErrorResponses,
+} from './common.js';
 import { Invoice, RecurringSchedule } from './invoices.js';
 
 export const CreateMagicLinkBody = z
@@ -29,59 +42,65 @@ const PORTAL_TAG = 'Customer portal';
 const portalOnly = { credentials: ['portalSession'] as const, scope: null, organization: 'none' as const };
 
 /** SPEC §6, Admin API side: minting magic links with portal:create alone. */
-export const portalLinksContract = c.router({
-  createMagicLink: {
-    method: 'POST',
-    path: '/organizations/settings/portal/magic-links',
-    body: CreateMagicLinkBody,
-    responses: { 201: MagicLink, ...authErrorResponses, 422: ErrorBody, ...bodyErrorResponses },
-    summary: 'Mint a single-use customer-portal magic link',
-    metadata: meta(ADMIN_TAG, { credentials: ORG_KEY_OR_SESSION, scope: 'portal:create', organization: 'context' }),
+export const portalLinksContract = c.router(
+  {
+    createMagicLink: {
+      method: 'POST',
+      path: '/organizations/settings/portal/magic-links',
+      body: CreateMagicLinkBody,
+      responses: { 201: MagicLink, ...authErrorResponses, 422: ErrorBody, ...bodyErrorResponses },
+      summary: 'Mint a single-use customer-portal magic link',
+      metadata: meta(ADMIN_TAG, { credentials: ORG_KEY_OR_SESSION, scope: 'portal:create', organization: 'context' }),
+    },
   },
-}, { pathPrefix: API_PREFIX });
+  { pathPrefix: API_PREFIX },
+);
 
 /** SPEC §6, customer-facing surface: portal sessions only. */
-export const portalContract = c.router({
-  consumeMagicLink: {
-    method: 'POST',
-    path: '/portal/auth/magic-link',
-    body: z.object({ token: z.string().max(200) }).strict(),
-    responses: { 200: PortalSession, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 500: ErrorBody, ...bodyErrorResponses },
-    summary: 'Redeem a magic-link token for a portal session (single use)',
-    metadata: meta(PORTAL_TAG, { credentials: [], scope: null, organization: 'none' }),
-  },
-  session: {
-    method: 'GET',
-    path: '/portal/session',
-    responses: {
-      200: z.object({ email: Email, organizationId: OrganizationId, hasSubscriptions: z.boolean(), expiresAt: Timestamp }),
-      ...authErrorResponses,
+export const portalContract = c.router(
+  {
+    consumeMagicLink: {
+      method: 'POST',
+      path: '/portal/auth/magic-link',
+      body: z.object({ token: z.string().max(200) }).strict(),
+      responses: { 200: PortalSession, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 500: ErrorBody, ...bodyErrorResponses },
+      summary: 'Redeem a magic-link token for a portal session (single use)',
+      metadata: meta(PORTAL_TAG, { credentials: [], scope: null, organization: 'none' }),
     },
-    summary: 'The current portal session',
-    metadata: meta(PORTAL_TAG, portalOnly),
+    session: {
+      method: 'GET',
+      path: '/portal/session',
+      responses: {
+        200: z.object({ email: Email, organizationId: OrganizationId, hasSubscriptions: z.boolean(), expiresAt: Timestamp }),
+        ...authErrorResponses,
+      },
+      summary: 'The current portal session',
+      metadata: meta(PORTAL_TAG, portalOnly),
+    },
+    logout: {
+      method: 'POST',
+      path: '/portal/auth/logout',
+      body: c.noBody(),
+      responses: { 204: c.noBody(), ...authErrorResponses },
+      summary: 'End the portal session',
+      metadata: meta(PORTAL_TAG, portalOnly),
+    },
+    invoices: {
+      method: 'GET',
+      path: '/portal/invoices',
+      query: PageQuery,
+      responses: { 200: pageOf(Invoice), ...authErrorResponses },
+      summary: "The session email's issued invoices in its organization",
+      metadata: meta(PORTAL_TAG, portalOnly),
+    },
+    recurringSchedules: {
+      method: 'GET',
+      path: '/portal/recurring-schedules',
+      query: PageQuery,
+      responses: { 200: pageOf(RecurringSchedule), ...authErrorResponses },
+      summary: "The session email's active recurring schedules in its organization (SPEC §12)",
+      metadata: meta(PORTAL_TAG, portalOnly),
+    },
   },
-  logout: {
-    method: 'POST',
-    path: '/portal/auth/logout',
-    body: c.noBody(),
-    responses: { 204: c.noBody(), ...authErrorResponses },
-    summary: 'End the portal session',
-    metadata: meta(PORTAL_TAG, portalOnly),
-  },
-  invoices: {
-    method: 'GET',
-    path: '/portal/invoices',
-    query: PageQuery,
-    responses: { 200: pageOf(Invoice), ...authErrorResponses },
-    summary: "The session email's issued invoices in its organization",
-    metadata: meta(PORTAL_TAG, portalOnly),
-  },
-  recurringSchedules: {
-    method: 'GET',
-    path: '/portal/recurring-schedules',
-    query: PageQuery,
-    responses: { 200: pageOf(RecurringSchedule), ...authErrorResponses },
-    summary: "The session email's active recurring schedules in its organization (SPEC §12)",
-    metadata: meta(PORTAL_TAG, portalOnly),
-  },
-}, { pathPrefix: API_PREFIX });
+  { pathPrefix: API_PREFIX },
+);

@@ -26,7 +26,13 @@ describe('errorCodesByStatus: the codes each route can answer', () => {
   it('never lists auth codes on public routes', () => {
     for (const name of ['api.auth.login', 'api.auth.refreshToken', 'api.portal.consumeMagicLink', 'health.health']) {
       const codes = codesOf(name);
-      for (const code of ['INSUFFICIENT_SCOPE', 'MALFORMED_AUTHORIZATION', 'API_KEY_REVOKED', 'ORGANIZATION_MISMATCH', 'IP_NOT_ALLOWED'] as const) {
+      for (const code of [
+        'INSUFFICIENT_SCOPE',
+        'MALFORMED_AUTHORIZATION',
+        'API_KEY_REVOKED',
+        'ORGANIZATION_MISMATCH',
+        'IP_NOT_ALLOWED',
+      ] as const) {
         expect(codes, `${name} ${code}`).not.toContain(code);
       }
     }
@@ -55,7 +61,9 @@ describe('errorCodesByStatus: the codes each route can answer', () => {
   it('lists scope codes only where a scope is required, and key-policy codes only on key bodies', () => {
     expect(codesOf('api.auth.whoami')).not.toContain('INSUFFICIENT_SCOPE');
     expect(codesOf('api.orgApiKeys.list')).toContain('INSUFFICIENT_SCOPE');
-    expect(codesOf('api.orgApiKeys.create')).toEqual(expect.arrayContaining(['UNKNOWN_SCOPE', 'SYSTEM_SCOPE_NOT_ALLOWED', 'SCOPE_ESCALATION']));
+    expect(codesOf('api.orgApiKeys.create')).toEqual(
+      expect.arrayContaining(['UNKNOWN_SCOPE', 'SYSTEM_SCOPE_NOT_ALLOWED', 'SCOPE_ESCALATION']),
+    );
     expect(codesOf('api.systemApiKeys.create')).not.toContain('SYSTEM_SCOPE_NOT_ALLOWED');
     expect(codesOf('api.orgApiKeys.rotate')).toEqual(expect.arrayContaining(['INVALID_GRACE_PERIOD', 'SCOPE_ESCALATION', 'INVALID_STATE']));
     expect(codesOf('api.clients.list')).not.toContain('UNKNOWN_SCOPE');
@@ -80,7 +88,12 @@ describe('errorCodesByStatus: the codes each route can answer', () => {
   it('documents a code it has no rule for wherever the contract declares its status (new codes flow in)', () => {
     const route = byName('api.orgApiKeys.create');
     const fake = { ...route, route: { ...route.route, responses: { ...route.route.responses, 422: ErrorBody } } };
-    expect(errorCodesByStatus(fake).get(422)).toEqual(['PORTAL_DISABLED', 'MAGIC_LINKS_DISABLED', 'ORGANIZATION_PORTAL_DISABLED', 'PORTAL_NOTHING_TO_SHOW']);
+    expect(errorCodesByStatus(fake).get(422)).toEqual([
+      'PORTAL_DISABLED',
+      'MAGIC_LINKS_DISABLED',
+      'ORGANIZATION_PORTAL_DISABLED',
+      'PORTAL_NOTHING_TO_SHOW',
+    ]);
   });
 });
 

@@ -6,15 +6,17 @@ import { isScope, isSystemTierScope } from './scopes.js';
 
 const routes = listRoutes();
 const NULL_SCOPE_ROUTES = new Set(['api.auth.whoami', 'api.auth.loginCheck', 'api.auth.logout']);
-const isPortalSessionRoute = (credentials: readonly string[]) =>
-  credentials.length > 0 && credentials.every((c) => c === 'portalSession');
+const isPortalSessionRoute = (credentials: readonly string[]) => credentials.length > 0 && credentials.every((c) => c === 'portalSession');
 const pathParamsOf = (path: string) => [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]);
 
 describe('listRoutes()', () => {
   it('finds every router', () => {
     expect(routes.length).toBeGreaterThan(40);
     for (const area of ['auth', 'orgApiKeys', 'systemApiKeys', 'organization', 'system', 'portalLinks', 'portal', 'clients', 'invoices']) {
-      expect(routes.some((r) => r.name.startsWith(`api.${area}.`)), area).toBe(true);
+      expect(
+        routes.some((r) => r.name.startsWith(`api.${area}.`)),
+        area,
+      ).toBe(true);
     }
     expect(routes.some((r) => r.name === 'health.health')).toBe(true);
   });

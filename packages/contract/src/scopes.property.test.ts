@@ -9,10 +9,14 @@ const resourceOf = (s: string) => s.slice(0, s.indexOf(':'));
 describe('hasScope (properties)', () => {
   it('an exact scope is granted iff it or its resource wildcard is held', () => {
     fc.assert(
-      fc.property(scopes, scope.filter((s) => !s.endsWith(':*')), (granted, required) => {
-        const expected = granted.includes(required) || granted.includes(`${resourceOf(required)}:*` as Scope);
-        expect(hasScope(granted, required)).toBe(expected);
-      }),
+      fc.property(
+        scopes,
+        scope.filter((s) => !s.endsWith(':*')),
+        (granted, required) => {
+          const expected = granted.includes(required) || granted.includes(`${resourceOf(required)}:*` as Scope);
+          expect(hasScope(granted, required)).toBe(expected);
+        },
+      ),
     );
   });
 

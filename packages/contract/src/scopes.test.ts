@@ -22,9 +22,26 @@ import {
 } from './scopes.js';
 
 const SPEC_RESOURCES = [
-  'checkout', 'transaction', 'invoice', 'credit_note', 'client', 'site', 'provider', 'domain', 'api_key',
-  'organization', 'tax_rule', 'tax_rate', 'tax_report', 'tax_record', 'data_io', 'export', 'system',
-  'portal', 'vies', 'userprofile',
+  'checkout',
+  'transaction',
+  'invoice',
+  'credit_note',
+  'client',
+  'site',
+  'provider',
+  'domain',
+  'api_key',
+  'organization',
+  'tax_rule',
+  'tax_rate',
+  'tax_report',
+  'tax_record',
+  'data_io',
+  'export',
+  'system',
+  'portal',
+  'vies',
+  'userprofile',
 ];
 
 describe('scope catalogue', () => {
@@ -49,12 +66,9 @@ describe('scope catalogue', () => {
 });
 
 describe('isScope / parseScopes', () => {
-  it.each(['invoice:read', 'invoice:*', 'api_key:execute', 'portal:create', 'data_io:execute', 'system:update'])(
-    'accepts %s',
-    (value) => {
-      expect(isScope(value)).toBe(true);
-    },
-  );
+  it.each(['invoice:read', 'invoice:*', 'api_key:execute', 'portal:create', 'data_io:execute', 'system:update'])('accepts %s', (value) => {
+    expect(isScope(value)).toBe(true);
+  });
 
   it.each([
     '*',
@@ -160,12 +174,9 @@ describe('system tier', () => {
     },
   );
 
-  it.each(['organization:read', 'organization:update', 'api_key:*', 'invoice:*', 'portal:create'])(
-    '%s is not system tier',
-    (scope) => {
-      expect(isSystemTierScope(scope as Scope)).toBe(false);
-    },
-  );
+  it.each(['organization:read', 'organization:update', 'api_key:*', 'invoice:*', 'portal:create'])('%s is not system tier', (scope) => {
+    expect(isSystemTierScope(scope as Scope)).toBe(false);
+  });
 
   it('no role holds a system-tier scope: org keys created from a session can never hold one', () => {
     for (const role of ['viewer', 'editor', 'admin'] as const) {
@@ -202,7 +213,14 @@ describe('roles (SPEC §2.1)', () => {
   });
 
   it('editor reads, creates, updates and executes, but never deletes', () => {
-    for (const scope of ['invoice:read', 'invoice:create', 'invoice:update', 'invoice:execute', 'client:create', 'portal:create'] as const) {
+    for (const scope of [
+      'invoice:read',
+      'invoice:create',
+      'invoice:update',
+      'invoice:execute',
+      'client:create',
+      'portal:create',
+    ] as const) {
       expect(editor, scope).toContain(scope);
     }
     expect(editor.some((s) => s.endsWith(':delete'))).toBe(false);

@@ -199,12 +199,7 @@ export const ALL_SCOPES: readonly Scope[] = RESOURCES.flatMap((resource) => [
 const ALL_SCOPE_SET: ReadonlySet<string> = new Set(ALL_SCOPES);
 
 /** Scopes that only system keys may hold (and only global admins may exercise). */
-const SYSTEM_TIER_EXACT: ReadonlySet<string> = new Set([
-  'system:read',
-  'system:update',
-  'organization:create',
-  'organization:delete',
-]);
+const SYSTEM_TIER_EXACT: ReadonlySet<string> = new Set(['system:read', 'system:update', 'organization:create', 'organization:delete']);
 
 /** Resources whose scopes a system key may carry: system administration and key management. */
 export const SYSTEM_KEY_RESOURCES: readonly Resource[] = ['system', 'organization', 'api_key'];
@@ -238,9 +233,7 @@ export const SCOPE_DESCRIPTIONS: Readonly<Record<Scope, string>> = Object.fromEn
     const [resource, action] = splitScope(scope);
     const entry = SCOPE_CATALOGUE[resource];
     const text =
-      action === '*'
-        ? `Every action on ${resource}: ${entry.description}`
-        : (entry.actions as Partial<Record<Action, string>>)[action]!;
+      action === '*' ? `Every action on ${resource}: ${entry.description}` : (entry.actions as Partial<Record<Action, string>>)[action]!;
     return [scope, text];
   }),
 ) as Record<Scope, string>;
@@ -325,9 +318,7 @@ export function scopesForRole(role: Role): Scope[] {
       const scope = `${resource}:${action}` as Scope;
       if (isSystemTierScope(scope)) continue;
       const allowed =
-        role === 'admin' ||
-        action === 'read' ||
-        (role === 'editor' && action !== 'delete' && !EDITOR_READ_ONLY.has(resource));
+        role === 'admin' || action === 'read' || (role === 'editor' && action !== 'delete' && !EDITOR_READ_ONLY.has(resource));
       if (allowed) out.push(scope);
     }
   }

@@ -60,9 +60,7 @@ export const DeepHealth = z
   })
   .describe('DeepHealth');
 
-export const CreateOrganizationBody = z
-  .object({ name: z.string().trim().min(1).max(200), portalEnabled: z.boolean().optional() })
-  .strict();
+export const CreateOrganizationBody = z.object({ name: z.string().trim().min(1).max(200), portalEnabled: z.boolean().optional() }).strict();
 export const UpdateOrganizationBody = CreateOrganizationBody.partial().strict();
 
 export const CreateUserBody = z
@@ -82,114 +80,117 @@ const USERS = 'System: users';
 const SYS = 'System';
 
 /** SPEC §4.5: system administration, for system keys and global-admin sessions. */
-export const systemContract = c.router({
-  listOrganizations: {
-    method: 'GET',
-    path: '/system/organizations',
-    query: PageQuery.extend({ status: z.enum(['active', 'offboarded']).optional() }).strict(),
-    responses: { 200: pageOf(Organization), ...errors },
-    summary: 'List organizations',
-    metadata: meta(ORGS, { credentials: SYSTEM_ADMIN, scope: 'organization:read', organization: 'none' }),
+export const systemContract = c.router(
+  {
+    listOrganizations: {
+      method: 'GET',
+      path: '/system/organizations',
+      query: PageQuery.extend({ status: z.enum(['active', 'offboarded']).optional() }).strict(),
+      responses: { 200: pageOf(Organization), ...errors },
+      summary: 'List organizations',
+      metadata: meta(ORGS, { credentials: SYSTEM_ADMIN, scope: 'organization:read', organization: 'none' }),
+    },
+    createOrganization: {
+      method: 'POST',
+      path: '/system/organizations',
+      body: CreateOrganizationBody,
+      responses: { 201: Organization, ...errors, ...bodyErrorResponses },
+      summary: 'Provision an organization',
+      metadata: meta(ORGS, { credentials: SYSTEM_ADMIN, scope: 'organization:create', organization: 'none' }),
+    },
+    getOrganization: {
+      method: 'GET',
+      path: '/system/organizations/:orgId',
+      pathParams: orgParams,
+      responses: { 200: Organization, ...errors },
+      summary: 'Get an organization',
+      metadata: meta(ORGS, { credentials: SYSTEM_ADMIN, scope: 'organization:read', organization: 'none' }),
+    },
+    updateOrganization: {
+      method: 'PATCH',
+      path: '/system/organizations/:orgId',
+      pathParams: orgParams,
+      body: UpdateOrganizationBody,
+      responses: { 200: Organization, ...errors, 409: ErrorBody, ...bodyErrorResponses },
+      summary: 'Update an organization',
+      metadata: meta(ORGS, { credentials: SYSTEM_ADMIN, scope: 'organization:update', organization: 'none' }),
+    },
+    offboardOrganization: {
+      method: 'DELETE',
+      path: '/system/organizations/:orgId',
+      pathParams: orgParams,
+      body: c.noBody(),
+      responses: { 200: Organization, ...errors },
+      summary: 'Offboard an organization: status offboarded, every key revoked on every instance',
+      metadata: meta(ORGS, { credentials: SYSTEM_ADMIN, scope: 'organization:delete', organization: 'none' }),
+    },
+    listUsers: {
+      method: 'GET',
+      path: '/system/users',
+      query: PageQuery,
+      responses: { 200: pageOf(User), ...errors },
+      summary: 'List dashboard users',
+      metadata: meta(USERS, { credentials: SYSTEM_ADMIN, scope: 'system:read', organization: 'none' }),
+    },
+    createUser: {
+      method: 'POST',
+      path: '/system/users',
+      body: CreateUserBody,
+      responses: { 201: User, ...errors, 409: ErrorBody, ...bodyErrorResponses },
+      summary: 'Create a dashboard user',
+      metadata: meta(USERS, { credentials: SYSTEM_ADMIN, scope: 'system:update', organization: 'none' }),
+    },
+    setMembership: {
+      method: 'PUT',
+      path: '/system/organizations/:orgId/members/:userId',
+      pathParams: memberParams,
+      body: z.object({ role: RoleSchema }).strict(),
+      responses: { 200: Membership, ...errors, ...bodyErrorResponses },
+      summary: "Set a user's role in an organization",
+      metadata: meta(USERS, { credentials: SYSTEM_ADMIN, scope: 'system:update', organization: 'none' }),
+    },
+    removeMembership: {
+      method: 'DELETE',
+      path: '/system/organizations/:orgId/members/:userId',
+      pathParams: memberParams,
+      body: c.noBody(),
+      responses: { 204: c.noBody(), ...errors },
+      summary: 'Remove a user from an organization',
+      metadata: meta(USERS, { credentials: SYSTEM_ADMIN, scope: 'system:update', organization: 'none' }),
+    },
+    getSettings: {
+      method: 'GET',
+      path: '/system/settings',
+      responses: { 200: SystemSettings, ...errors },
+      summary: 'Read system settings (portal policy, key policy, organization defaults)',
+      metadata: meta(SYS, { credentials: SYSTEM_ADMIN, scope: 'system:read', organization: 'none' }),
+    },
+    updateSettings: {
+      method: 'PUT',
+      path: '/system/settings',
+      body: UpdateSystemSettingsBody,
+      responses: { 200: SystemSettings, ...errors, ...bodyErrorResponses },
+      summary: 'Change system settings; effective at once',
+      metadata: meta(SYS, { credentials: SYSTEM_ADMIN, scope: 'system:update', organization: 'none' }),
+    },
+    health: {
+      method: 'GET',
+      path: '/system/health',
+      responses: { 200: DeepHealth, 503: DeepHealth, ...errors },
+      summary: 'Deep health: database, change feed, cache, version, uptime',
+      metadata: meta(SYS, { credentials: SYSTEM_ADMIN, scope: 'system:read', organization: 'none' }),
+    },
+    auditEvents: {
+      method: 'GET',
+      path: '/system/audit-events',
+      query: SystemAuditEventsQuery,
+      responses: { 200: pageOf(AuditEvent), ...errors },
+      summary: 'Read the audit log of every organization, with filters',
+      metadata: meta(SYS, { credentials: SYSTEM_ADMIN, scope: 'system:read', organization: 'none' }),
+    },
   },
-  createOrganization: {
-    method: 'POST',
-    path: '/system/organizations',
-    body: CreateOrganizationBody,
-    responses: { 201: Organization, ...errors, ...bodyErrorResponses },
-    summary: 'Provision an organization',
-    metadata: meta(ORGS, { credentials: SYSTEM_ADMIN, scope: 'organization:create', organization: 'none' }),
-  },
-  getOrganization: {
-    method: 'GET',
-    path: '/system/organizations/:orgId',
-    pathParams: orgParams,
-    responses: { 200: Organization, ...errors },
-    summary: 'Get an organization',
-    metadata: meta(ORGS, { credentials: SYSTEM_ADMIN, scope: 'organization:read', organization: 'none' }),
-  },
-  updateOrganization: {
-    method: 'PATCH',
-    path: '/system/organizations/:orgId',
-    pathParams: orgParams,
-    body: UpdateOrganizationBody,
-    responses: { 200: Organization, ...errors, 409: ErrorBody, ...bodyErrorResponses },
-    summary: 'Update an organization',
-    metadata: meta(ORGS, { credentials: SYSTEM_ADMIN, scope: 'organization:update', organization: 'none' }),
-  },
-  offboardOrganization: {
-    method: 'DELETE',
-    path: '/system/organizations/:orgId',
-    pathParams: orgParams,
-    body: c.noBody(),
-    responses: { 200: Organization, ...errors },
-    summary: 'Offboard an organization: status offboarded, every key revoked on every instance',
-    metadata: meta(ORGS, { credentials: SYSTEM_ADMIN, scope: 'organization:delete', organization: 'none' }),
-  },
-  listUsers: {
-    method: 'GET',
-    path: '/system/users',
-    query: PageQuery,
-    responses: { 200: pageOf(User), ...errors },
-    summary: 'List dashboard users',
-    metadata: meta(USERS, { credentials: SYSTEM_ADMIN, scope: 'system:read', organization: 'none' }),
-  },
-  createUser: {
-    method: 'POST',
-    path: '/system/users',
-    body: CreateUserBody,
-    responses: { 201: User, ...errors, 409: ErrorBody, ...bodyErrorResponses },
-    summary: 'Create a dashboard user',
-    metadata: meta(USERS, { credentials: SYSTEM_ADMIN, scope: 'system:update', organization: 'none' }),
-  },
-  setMembership: {
-    method: 'PUT',
-    path: '/system/organizations/:orgId/members/:userId',
-    pathParams: memberParams,
-    body: z.object({ role: RoleSchema }).strict(),
-    responses: { 200: Membership, ...errors, ...bodyErrorResponses },
-    summary: "Set a user's role in an organization",
-    metadata: meta(USERS, { credentials: SYSTEM_ADMIN, scope: 'system:update', organization: 'none' }),
-  },
-  removeMembership: {
-    method: 'DELETE',
-    path: '/system/organizations/:orgId/members/:userId',
-    pathParams: memberParams,
-    body: c.noBody(),
-    responses: { 204: c.noBody(), ...errors },
-    summary: 'Remove a user from an organization',
-    metadata: meta(USERS, { credentials: SYSTEM_ADMIN, scope: 'system:update', organization: 'none' }),
-  },
-  getSettings: {
-    method: 'GET',
-    path: '/system/settings',
-    responses: { 200: SystemSettings, ...errors },
-    summary: 'Read system settings (portal policy, key policy, organization defaults)',
-    metadata: meta(SYS, { credentials: SYSTEM_ADMIN, scope: 'system:read', organization: 'none' }),
-  },
-  updateSettings: {
-    method: 'PUT',
-    path: '/system/settings',
-    body: UpdateSystemSettingsBody,
-    responses: { 200: SystemSettings, ...errors, ...bodyErrorResponses },
-    summary: 'Change system settings; effective at once',
-    metadata: meta(SYS, { credentials: SYSTEM_ADMIN, scope: 'system:update', organization: 'none' }),
-  },
-  health: {
-    method: 'GET',
-    path: '/system/health',
-    responses: { 200: DeepHealth, 503: DeepHealth, ...errors },
-    summary: 'Deep health: database, change feed, cache, version, uptime',
-    metadata: meta(SYS, { credentials: SYSTEM_ADMIN, scope: 'system:read', organization: 'none' }),
-  },
-  auditEvents: {
-    method: 'GET',
-    path: '/system/audit-events',
-    query: SystemAuditEventsQuery,
-    responses: { 200: pageOf(AuditEvent), ...errors },
-    summary: 'Read the audit log of every organization, with filters',
-    metadata: meta(SYS, { credentials: SYSTEM_ADMIN, scope: 'system:read', organization: 'none' }),
-  },
-}, { pathPrefix: API_PREFIX });
+  { pathPrefix: API_PREFIX },
+);
 
 /**
  * Probes for load balancers and orchestrators; outside /api/v1 and without authentication.

@@ -4,9 +4,7 @@ import { ROLES } from './scopes.js';
 
 export const RoleSchema = z.enum(ROLES);
 
-export const Membership = z
-  .object({ organizationId: OrganizationId, role: RoleSchema })
-  .describe('Membership');
+export const Membership = z.object({ organizationId: OrganizationId, role: RoleSchema }).describe('Membership');
 export type Membership = z.infer<typeof Membership>;
 
 export const User = z

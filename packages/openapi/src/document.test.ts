@@ -39,7 +39,9 @@ describe('operation ids and paths', () => {
 
   it('has exactly one operation per contract route and unique operation ids', () => {
     const ops = Object.values(doc.paths ?? {}).flatMap((item) =>
-      Object.entries(item as Record<string, Operation>).filter(([key]) => key !== 'servers').map(([, op]) => op),
+      Object.entries(item as Record<string, Operation>)
+        .filter(([key]) => key !== 'servers')
+        .map(([, op]) => op),
     );
     expect(ops).toHaveLength(routes.length);
     const ids = ops.map((op) => op.operationId);
@@ -77,14 +79,20 @@ describe.each(routes.map((r) => [r.name, r] as const))('%s', (name, { route, met
 
   it('documents every success response, and per error status exactly the codes the route can answer', () => {
     const codes = errorCodesByStatus({ name, route, metadata });
-    const successes = Object.entries(route.responses).filter(([, body]) => body !== ErrorBody).map(([status]) => status);
+    const successes = Object.entries(route.responses)
+      .filter(([, body]) => body !== ErrorBody)
+      .map(([status]) => status);
     expect(Object.keys(op!.responses ?? {}).sort()).toEqual([...successes, ...[...codes.keys()].map(String)].sort());
     for (const [status, raw] of Object.entries(op!.responses as Record<string, ResponseObject | ReferenceObject>)) {
       const response = resolveResponse(raw);
       expect(response.headers, status).toHaveProperty('X-Request-ID');
       const expected = codes.get(Number(status));
       if (!expected) continue;
-      const schema = response.content?.['application/json']?.schema as { $ref?: string; oneOf?: Array<{ $ref: string }>; discriminator?: { propertyName: string } };
+      const schema = response.content?.['application/json']?.schema as {
+        $ref?: string;
+        oneOf?: Array<{ $ref: string }>;
+        discriminator?: { propertyName: string };
+      };
       const refs = schema.oneOf ? schema.oneOf.map((s) => s.$ref) : [schema.$ref];
       expect(refs).toEqual(expected.map((code) => `#/components/schemas/${errorSchemaName(code)}`));
       if (schema.oneOf) expect(schema.discriminator?.propertyName).toBe('code');
@@ -123,7 +131,10 @@ describe('document-level', () => {
         .map(([method, op]) => ({ path, method, body: JSON.stringify(op.requestBody ?? {}) })),
     );
     for (const { path, method, body } of with404) {
-      expect(path.includes('{') || body.includes('CreateInvoiceBody') || body.includes('CreateRecurringScheduleBody'), `${method} ${path}`).toBe(true);
+      expect(
+        path.includes('{') || body.includes('CreateInvoiceBody') || body.includes('CreateRecurringScheduleBody'),
+        `${method} ${path}`,
+      ).toBe(true);
     }
     expect(doc.paths!['/clients']!.get!.responses!['404']).toBeUndefined();
     expect(doc.paths!['/system/api-keys']!.get!.responses!['404']).toBeUndefined();
@@ -168,7 +179,10 @@ describe('document-level', () => {
   });
 
   it('has one error schema per code an operation can answer, with that code and its typed details', () => {
-    const schemas = doc.components!.schemas! as Record<string, { properties: Record<string, { const?: string; $ref?: string; properties?: Record<string, unknown> }>; required: string[] }>;
+    const schemas = doc.components!.schemas! as Record<
+      string,
+      { properties: Record<string, { const?: string; $ref?: string; properties?: Record<string, unknown> }>; required: string[] }
+    >;
     const errorSchemas = Object.entries(schemas).filter(([, s]) => s.properties?.code?.const);
     expect(errorSchemas.length).toBeGreaterThan(20);
     for (const [name, schema] of errorSchemas) {

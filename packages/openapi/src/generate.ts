@@ -68,7 +68,8 @@ export function generateOpenApiDocument(options: GenerateOpenApiOptions = {}): O
     const path = toOpenApiPath(route.route.path);
     const item = { [method]: operationFor(route, convert, usedCodes) };
     // Paths outside /api/v1 (the /health probe) are served from the gateway's root.
-    if (!isApiPath(route.route.path)) Object.assign(item, { servers: [{ url: '/', description: 'The root of the gateway that serves this document' }] });
+    if (!isApiPath(route.route.path))
+      Object.assign(item, { servers: [{ url: '/', description: 'The root of the gateway that serves this document' }] });
     builder.addPath(path, item);
   }
   for (const code of [...usedCodes].sort()) builder.addSchema(errorSchemaName(code), errorSchemaFor(code, convert));
@@ -90,9 +91,7 @@ export function generateOpenApiDocument(options: GenerateOpenApiOptions = {}): O
 
 /** The builder starts every component map empty; drop the unused ones so the document stays tidy. */
 function withoutEmptyComponents(doc: OpenAPIObject): OpenAPIObject {
-  const components = Object.fromEntries(
-    Object.entries(doc.components ?? {}).filter(([, value]) => value && Object.keys(value).length > 0),
-  );
+  const components = Object.fromEntries(Object.entries(doc.components ?? {}).filter(([, value]) => value && Object.keys(value).length > 0));
   return { ...doc, components };
 }
 

@@ -18,13 +18,14 @@ interface LintReport {
 
 /** Runs `redocly lint` (recommended rules, per redocly.yaml) on a file and returns its JSON report. */
 async function lint(cwd: string, file = 'openapi.json'): Promise<LintReport> {
-  const result = await run(redocly, ['lint', file, '--format=json'], { cwd, env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } }).catch(
-    (error: { stdout?: string; code?: number }) => {
-      // A lint failure exits non-zero but still prints the report.
-      if (error.stdout) return { stdout: error.stdout };
-      throw error;
-    },
-  );
+  const result = await run(redocly, ['lint', file, '--format=json'], {
+    cwd,
+    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+  }).catch((error: { stdout?: string; code?: number }) => {
+    // A lint failure exits non-zero but still prints the report.
+    if (error.stdout) return { stdout: error.stdout };
+    throw error;
+  });
   return JSON.parse(result.stdout) as LintReport;
 }
 

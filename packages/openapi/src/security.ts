@@ -70,9 +70,7 @@ export function securityFor(auth: RouteAuth, cookies: RouteCookies = {}): Securi
 export function describeAuth(auth: RouteAuth, pathHasOrgId: boolean): string {
   if (auth.credentials.length === 0) return '**Authentication:** none (public route).';
   const lines = [
-    auth.scope
-      ? `**Required scope:** \`${auth.scope}\`.`
-      : '**Required scope:** none; any valid credential of an accepted kind.',
+    auth.scope ? `**Required scope:** \`${auth.scope}\`.` : '**Required scope:** none; any valid credential of an accepted kind.',
     `**Accepted credentials:** ${auth.credentials.map((kind) => CREDENTIAL_LABEL[kind]).join('; or ')}.`,
   ];
   if (auth.organization === 'path') {

@@ -21,9 +21,13 @@ interface SpectralResult {
 /** Runs `spectral lint` with the package's ruleset (`spectral:oas`) and returns every result. */
 async function lint(cwd: string): Promise<SpectralResult[]> {
   const out = join(cwd, 'spectral-report.json');
-  await run(spectral, ['lint', 'openapi.json', '--ruleset', join(cwd, '.spectral.yaml'), '--format', 'json', '--output', out, '--fail-severity', 'hint'], {
-    cwd,
-  }).catch((error: { code?: number }) => {
+  await run(
+    spectral,
+    ['lint', 'openapi.json', '--ruleset', join(cwd, '.spectral.yaml'), '--format', 'json', '--output', out, '--fail-severity', 'hint'],
+    {
+      cwd,
+    },
+  ).catch((error: { code?: number }) => {
     // Findings exit non-zero; the report is still written.
     if (error.code !== 1) throw error;
   });

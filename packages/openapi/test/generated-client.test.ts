@@ -12,13 +12,22 @@ const ADMIN = { email: 'admin@example.org', password: 'correct horse battery sta
 const cookieParams: Middleware = {
   onRequest({ request, params }) {
     const cookies = (params as { cookie?: Record<string, string> }).cookie;
-    if (cookies) request.headers.set('cookie', Object.entries(cookies).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; '));
+    if (cookies)
+      request.headers.set(
+        'cookie',
+        Object.entries(cookies)
+          .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+          .join('; '),
+      );
     return request;
   },
 };
 
 const clientFor = (server: TestServer, token?: string) => {
-  const client = createClient<paths>({ baseUrl: `${server.url}/api/v1`, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
+  const client = createClient<paths>({
+    baseUrl: `${server.url}/api/v1`,
+    ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+  });
   client.use(cookieParams);
   return client;
 };
@@ -31,7 +40,16 @@ describe.each(DIALECTS)('openapi-typescript + openapi-fetch client (%s)', (diale
   beforeAll(async () => {
     server = await startTestServer({ dialect, env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password } });
     orgId = await server.createOrganization('Generated client');
-    manager = (await server.createOrgKey(orgId, ['api_key:read', 'api_key:create', 'api_key:update', 'api_key:delete', 'api_key:execute', 'client:read'])).token;
+    manager = (
+      await server.createOrgKey(orgId, [
+        'api_key:read',
+        'api_key:create',
+        'api_key:update',
+        'api_key:delete',
+        'api_key:execute',
+        'client:read',
+      ])
+    ).token;
   });
   afterAll(() => server?.close());
 
@@ -54,7 +72,10 @@ describe.each(DIALECTS)('openapi-typescript + openapi-fetch client (%s)', (diale
     const updated = await api.PUT('/organizations/{orgId}/api-keys/{keyId}', { params: keyParams, body: { name: 'billing bridge' } });
     expect(updated.data!.name).toBe('billing bridge');
 
-    const rotated = await api.POST('/organizations/{orgId}/api-keys/{keyId}/rotate', { params: keyParams, body: { gracePeriodSeconds: 0 } });
+    const rotated = await api.POST('/organizations/{orgId}/api-keys/{keyId}/rotate', {
+      params: keyParams,
+      body: { gracePeriodSeconds: 0 },
+    });
     expect(rotated.data!.id).toBe(key.id);
     expect(rotated.data!.token).not.toBe(key.token);
     expect((await clientFor(server, key.token).GET('/auth/whoami')).response.status).toBe(401);
@@ -85,9 +106,12 @@ describe.each(DIALECTS)('openapi-typescript + openapi-fetch client (%s)', (diale
     expect(error.details?.invalid).toEqual(['nope:read']);
     expect(error.details?.validScopes).toContain('client:read');
 
-    const limited = await clientFor(server, (await server.createOrgKey(orgId, ['client:read'])).token).GET('/organizations/{orgId}/api-keys', {
-      params: { path: { orgId } },
-    });
+    const limited = await clientFor(server, (await server.createOrgKey(orgId, ['client:read'])).token).GET(
+      '/organizations/{orgId}/api-keys',
+      {
+        params: { path: { orgId } },
+      },
+    );
     if (limited.error?.code !== 'INSUFFICIENT_SCOPE') throw new Error(`expected INSUFFICIENT_SCOPE, got ${JSON.stringify(limited.error)}`);
     expect(limited.error.details?.requiredScope).toBe('api_key:read');
   });

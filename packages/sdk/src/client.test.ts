@@ -105,7 +105,12 @@ describe('function-valued keys', () => {
   });
 
   it('wraps a throwing function in a config error and sends nothing', async () => {
-    const gw = new PaymentGateway({ apiKey: () => { throw new Error('vault down'); }, baseUrl: BASE_URL });
+    const gw = new PaymentGateway({
+      apiKey: () => {
+        throw new Error('vault down');
+      },
+      baseUrl: BASE_URL,
+    });
     await expect(gw.whoami()).rejects.toMatchObject({ name: 'PaymentGatewayConfigError', code: 'INVALID_API_KEY' });
     expect(seen).toHaveLength(0);
   });

@@ -29,7 +29,9 @@ async function failure(status: number, code: string, init: { details?: Record<st
     }),
   );
   return (await gw.clients.create({ email: 'a@example.com', name: 'A' }).then(
-    () => { throw new Error('expected a failure'); },
+    () => {
+      throw new Error('expected a failure');
+    },
     (e: unknown) => e,
   )) as ApiError;
 }
@@ -69,7 +71,16 @@ describe('error mapping', () => {
   });
 
   it('takes requestId from X-Request-ID when the body has none, and survives a non-JSON body', async () => {
-    server.use(http.post(clientsUrl, () => new HttpResponse('<html>Bad gateway</html>', { status: 502, headers: { 'x-request-id': 'req_hdr', 'content-type': 'text/html' } })));
+    server.use(
+      http.post(
+        clientsUrl,
+        () =>
+          new HttpResponse('<html>Bad gateway</html>', {
+            status: 502,
+            headers: { 'x-request-id': 'req_hdr', 'content-type': 'text/html' },
+          }),
+      ),
+    );
     const error = (await gw.clients.create({ email: 'a@example.com', name: 'A' }).catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(InternalServerError);
     expect(error).toMatchObject({ status: 502, code: 'UNKNOWN_ERROR', requestId: 'req_hdr' });

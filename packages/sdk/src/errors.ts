@@ -13,7 +13,13 @@ export class PaymentGatewayError extends Error {
  * - `ORGANIZATION_UNKNOWN`: a call needs the key's organization and whoami could not give one.
  * - `BROWSER_NOT_ALLOWED`: constructed in a browser page, a browser web worker or React Native without `dangerouslyAllowBrowser: true`.
  */
-export type ConfigErrorCode = 'INVALID_API_KEY' | 'ORGANIZATION_HEADER_NOT_ALLOWED' | 'AUTHORIZATION_HEADER_NOT_ALLOWED' | 'INVALID_OPTION' | 'ORGANIZATION_UNKNOWN' | 'BROWSER_NOT_ALLOWED';
+export type ConfigErrorCode =
+  | 'INVALID_API_KEY'
+  | 'ORGANIZATION_HEADER_NOT_ALLOWED'
+  | 'AUTHORIZATION_HEADER_NOT_ALLOWED'
+  | 'INVALID_OPTION'
+  | 'ORGANIZATION_UNKNOWN'
+  | 'BROWSER_NOT_ALLOWED';
 
 /**
  * Misuse detected before any request is sent: a malformed API key, a forbidden header, a bad
@@ -76,11 +82,15 @@ export class ApiError extends PaymentGatewayError {
 }
 
 /** 400: the request is malformed or invalid (`VALIDATION_FAILED` lists `details.issues`). */
-export class BadRequestError extends ApiError { override name = 'BadRequestError'; }
+export class BadRequestError extends ApiError {
+  override name = 'BadRequestError';
+}
 /** 400, by its other name: `VALIDATION_FAILED`, `UNKNOWN_SCOPE` and the other 400 codes. */
 export { BadRequestError as ValidationError };
 /** 401: the API key is missing, invalid, revoked or expired. */
-export class AuthenticationError extends ApiError { override name = 'AuthenticationError'; }
+export class AuthenticationError extends ApiError {
+  override name = 'AuthenticationError';
+}
 /** 403: the key lacks a scope, or may not act here; `requiredScope` names the missing scope. */
 export class PermissionDeniedError extends ApiError {
   override name = 'PermissionDeniedError';
@@ -91,11 +101,17 @@ export class PermissionDeniedError extends ApiError {
   }
 }
 /** 404: the resource does not exist (or is not visible to this key). */
-export class NotFoundError extends ApiError { override name = 'NotFoundError'; }
+export class NotFoundError extends ApiError {
+  override name = 'NotFoundError';
+}
 /** 409: the request conflicts with the resource's state. */
-export class ConflictError extends ApiError { override name = 'ConflictError'; }
+export class ConflictError extends ApiError {
+  override name = 'ConflictError';
+}
 /** 422: a policy forbids it (e.g. the customer portal is disabled). */
-export class UnprocessableEntityError extends ApiError { override name = 'UnprocessableEntityError'; }
+export class UnprocessableEntityError extends ApiError {
+  override name = 'UnprocessableEntityError';
+}
 /** 429: rate limited; `retryAfter` is the server's `Retry-After` in seconds. */
 export class RateLimitError extends ApiError {
   override name = 'RateLimitError';
@@ -105,7 +121,9 @@ export class RateLimitError extends ApiError {
   }
 }
 /** 5xx: the server failed; the request id helps support. */
-export class InternalServerError extends ApiError { override name = 'InternalServerError'; }
+export class InternalServerError extends ApiError {
+  override name = 'InternalServerError';
+}
 
 const STATUS_CLASSES: Record<number, typeof ApiError> = {
   400: BadRequestError,

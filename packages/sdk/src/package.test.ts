@@ -44,7 +44,8 @@ describe('published package', () => {
     const imports = [...code.matchAll(/(?:^|\n)\s*(?:import|export)[^'"\n]*?from\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!);
     expect(imports.length, 'the build imports its dependencies').toBeGreaterThan(0);
     expect(imports.filter((i) => i.startsWith('node:') || !/^(@payment-gateway\/contract|@ts-rest\/core|zod)$/.test(i))).toEqual([]);
-    for (const nodeOnly of [/\bprocess\./, /\bBuffer\./, /\brequire\(/, /__dirname/, /\bsetImmediate\(/]) expect(code).not.toMatch(nodeOnly);
+    for (const nodeOnly of [/\bprocess\./, /\bBuffer\./, /\brequire\(/, /__dirname/, /\bsetImmediate\(/])
+      expect(code).not.toMatch(nodeOnly);
   });
 });
 
@@ -95,7 +96,10 @@ function createConsumer(type: 'commonjs' | 'module', files: Record<string, strin
 
 function typecheckAndRun(dir: string, entry: string) {
   const env = { ...process.env, NODE_OPTIONS: '' };
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir, '--listFiles'], { encoding: 'utf8', env });
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir, '--listFiles'], {
+    encoding: 'utf8',
+    env,
+  });
   const ran = tsc.status === 0 ? spawnSync(process.execPath, [join(dir, 'out', entry)], { cwd: dir, encoding: 'utf8', env }) : undefined;
   const output = `${tsc.stdout}\n${tsc.stderr}`;
   const errors = output.split('\n').filter((line) => line.includes('error TS'));
@@ -119,7 +123,13 @@ console.log(JSON.stringify({ baseUrl: client.baseUrl, list: typeof client.invoic
 `;
 
 describe('consumers of the published tarballs (strict, skipLibCheck: false)', () => {
-  const expected = { baseUrl: 'https://pay.example.com', list: 'function', code: 'INVALID_API_KEY', unauthenticated: 'INVALID_CREDENTIALS', errorCode: true };
+  const expected = {
+    baseUrl: 'https://pay.example.com',
+    list: 'function',
+    code: 'INVALID_API_KEY',
+    unauthenticated: 'INVALID_CREDENTIALS',
+    errorCode: true,
+  };
 
   it('a CommonJS project (module node16) typechecks against the .d.cts files and runs', () => {
     const dir = createConsumer('commonjs', {

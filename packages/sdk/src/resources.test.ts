@@ -23,7 +23,15 @@ describe('apiKeys', () => {
     server.use(
       http.get(url('/auth/whoami'), () => {
         whoamiCalls++;
-        return HttpResponse.json({ type: 'api_key', keyId: KEY_ID, name: 'k', tier: 'organization', organizationId: ORG_ID, scopes: [], expiresAt: null });
+        return HttpResponse.json({
+          type: 'api_key',
+          keyId: KEY_ID,
+          name: 'k',
+          tier: 'organization',
+          organizationId: ORG_ID,
+          scopes: [],
+          expiresAt: null,
+        });
       }),
       http.get(url('/organizations/:orgId/api-keys'), pagesOf([])),
       http.get(url('/organizations/:orgId/api-keys/:keyId'), ({ params }) => HttpResponse.json({ id: params.keyId })),
@@ -33,14 +41,23 @@ describe('apiKeys', () => {
     await gw.apiKeys.list({ status: 'active' });
     expect(whoamiCalls).toBe(1);
     const paths = seen.filter((r) => !r.url.includes('whoami')).map((r) => new URL(r.url).pathname);
-    expect(paths).toEqual(expect.arrayContaining([`/api/v1/organizations/${ORG_ID}/api-keys`, `/api/v1/organizations/${ORG_ID}/api-keys/${KEY_ID}`]));
+    expect(paths).toEqual(
+      expect.arrayContaining([`/api/v1/organizations/${ORG_ID}/api-keys`, `/api/v1/organizations/${ORG_ID}/api-keys/${KEY_ID}`]),
+    );
   });
 
   it('uses an explicit organizationId without asking whoami', async () => {
     const other = 'org_ZYXWVUTSRQPONMLKJIH';
-    server.use(http.post(url('/organizations/:orgId/api-keys/:keyId/revoke'), async ({ params, request }) => HttpResponse.json({ org: params.orgId, body: await request.json() })));
+    server.use(
+      http.post(url('/organizations/:orgId/api-keys/:keyId/revoke'), async ({ params, request }) =>
+        HttpResponse.json({ org: params.orgId, body: await request.json() }),
+      ),
+    );
     const gw = gwFor();
-    await expect(gw.apiKeys.revoke(KEY_ID, { reason: 'leaked' }, { organizationId: other })).resolves.toEqual({ org: other, body: { reason: 'leaked' } });
+    await expect(gw.apiKeys.revoke(KEY_ID, { reason: 'leaked' }, { organizationId: other })).resolves.toEqual({
+      org: other,
+      body: { reason: 'leaked' },
+    });
     expect(seen.map((r) => new URL(r.url).pathname)).toEqual([`/api/v1/organizations/${other}/api-keys/${KEY_ID}/revoke`]);
   });
 
@@ -50,7 +67,11 @@ describe('apiKeys', () => {
   });
 
   it('does not cache a failed whoami', async () => {
-    server.use(http.get(url('/auth/whoami'), () => errorBody('INTERNAL_ERROR', 500), { once: true }), whoamiHandler(), http.delete(url('/organizations/:orgId/api-keys/:keyId'), () => new HttpResponse(null, { status: 204 })));
+    server.use(
+      http.get(url('/auth/whoami'), () => errorBody('INTERNAL_ERROR', 500), { once: true }),
+      whoamiHandler(),
+      http.delete(url('/organizations/:orgId/api-keys/:keyId'), () => new HttpResponse(null, { status: 204 })),
+    );
     const gw = gwFor();
     await expect(gw.apiKeys.delete(KEY_ID)).rejects.toMatchObject({ status: 500 });
     await expect(gw.apiKeys.delete(KEY_ID)).resolves.toBeUndefined();
@@ -87,19 +108,44 @@ describe('pagination', () => {
 
   it('list() returns one page', async () => {
     server.use(http.get(url('/invoices/recurring'), pagesOf([{ id: 'rec_1' }, { id: 'rec_2' }])));
-    await expect(gwFor().recurringSchedules.list({ limit: 1, page: 2 })).resolves.toEqual({ items: [{ id: 'rec_2' }], total: 2, page: 2, limit: 1 });
+    await expect(gwFor().recurringSchedules.list({ limit: 1, page: 2 })).resolves.toEqual({
+      items: [{ id: 'rec_2' }],
+      total: 2,
+      page: 2,
+      limit: 1,
+    });
   });
 });
 
 describe('resources reach the contract routes', () => {
   it.each([
-    ['portal.createMagicLink', 'POST', '/organizations/settings/portal/magic-links', (gw: PaymentGateway) => gw.portal.createMagicLink({ email: 'a@example.com' })],
+    [
+      'portal.createMagicLink',
+      'POST',
+      '/organizations/settings/portal/magic-links',
+      (gw: PaymentGateway) => gw.portal.createMagicLink({ email: 'a@example.com' }),
+    ],
     ['recurringSchedules.pause', 'POST', '/invoices/recurring/rec_1/pause', (gw: PaymentGateway) => gw.recurringSchedules.pause('rec_1')],
     ['invoices.issue', 'POST', '/invoices/inv_1/issue', (gw: PaymentGateway) => gw.invoices.issue('inv_1')],
-    ['system.organizations.offboard', 'DELETE', `/system/organizations/${ORG_ID}`, (gw: PaymentGateway) => gw.system.organizations.offboard(ORG_ID)],
+    [
+      'system.organizations.offboard',
+      'DELETE',
+      `/system/organizations/${ORG_ID}`,
+      (gw: PaymentGateway) => gw.system.organizations.offboard(ORG_ID),
+    ],
     ['system.settings.update', 'PUT', '/system/settings', (gw: PaymentGateway) => gw.system.settings.update({ portal: { enabled: true } })],
-    ['organization.settings.update', 'PATCH', '/organizations/settings', (gw: PaymentGateway) => gw.organization.settings.update({ portalEnabled: true })],
-    ['systemApiKeys.rotate', 'POST', `/system/api-keys/${KEY_ID}/rotate`, (gw: PaymentGateway) => gw.systemApiKeys.rotate(KEY_ID, { gracePeriodSeconds: 0 })],
+    [
+      'organization.settings.update',
+      'PATCH',
+      '/organizations/settings',
+      (gw: PaymentGateway) => gw.organization.settings.update({ portalEnabled: true }),
+    ],
+    [
+      'systemApiKeys.rotate',
+      'POST',
+      `/system/api-keys/${KEY_ID}/rotate`,
+      (gw: PaymentGateway) => gw.systemApiKeys.rotate(KEY_ID, { gracePeriodSeconds: 0 }),
+    ],
   ])('%s → %s %s', async (_, method, path, call) => {
     server.use(http.all(url('/*'), () => HttpResponse.json({ ok: true })));
     await expect(call(gwFor())).resolves.toEqual({ ok: true });

@@ -7,7 +7,15 @@ import { BASE_URL, errorBody, http, HttpResponse, KEY, seen, server, useMsw } fr
 useMsw();
 const url = (path: string) => `${BASE_URL}/api/v1${path}`;
 const page = { items: [], total: 0, page: 1, limit: 20 };
-const client = { id: 'cli_0123456789abcdefAB', organizationId: 'org_0123456789abcdefABCD', email: 'a@example.com', name: 'A', externalId: null, createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-01T00:00:00Z' };
+const client = {
+  id: 'cli_0123456789abcdefAB',
+  organizationId: 'org_0123456789abcdefABCD',
+  email: 'a@example.com',
+  name: 'A',
+  externalId: null,
+  createdAt: '2024-01-01T00:00:00Z',
+  updatedAt: '2024-01-01T00:00:00Z',
+};
 
 // Full jitter with Math.random() = 0 waits 0 ms, so retry tests run instantly.
 afterEach(() => vi.restoreAllMocks());
@@ -37,7 +45,16 @@ describe('backoff', () => {
 describe('retries', () => {
   it('retries a GET on 5xx and succeeds', async () => {
     noJitter();
-    server.use(http.get(url('/clients'), failThen(2, () => errorBody('SERVICE_UNAVAILABLE', 503), () => HttpResponse.json(page))));
+    server.use(
+      http.get(
+        url('/clients'),
+        failThen(
+          2,
+          () => errorBody('SERVICE_UNAVAILABLE', 503),
+          () => HttpResponse.json(page),
+        ),
+      ),
+    );
     const gw = new PaymentGateway({ apiKey: KEY, baseUrl: BASE_URL });
     await expect(gw.clients.list()).resolves.toEqual(page);
     expect(seen).toHaveLength(3);
@@ -76,7 +93,16 @@ describe('retries', () => {
 
   it('retries connection errors on idempotent calls', async () => {
     noJitter();
-    server.use(http.get(url('/clients/:id'), failThen(1, () => HttpResponse.error(), () => HttpResponse.json(client))));
+    server.use(
+      http.get(
+        url('/clients/:id'),
+        failThen(
+          1,
+          () => HttpResponse.error(),
+          () => HttpResponse.json(client),
+        ),
+      ),
+    );
     const gw = new PaymentGateway({ apiKey: KEY, baseUrl: BASE_URL });
     await expect(gw.clients.get(client.id)).resolves.toEqual(client);
     expect(seen).toHaveLength(2);
@@ -109,10 +135,12 @@ describe('retries', () => {
 
 describe('timeout', () => {
   it('fails with TimeoutError after the per-attempt timeout', async () => {
-    server.use(http.post(url('/clients'), async () => {
-      await new Promise((r) => setTimeout(r, 5000));
-      return HttpResponse.json(client, { status: 201 });
-    }));
+    server.use(
+      http.post(url('/clients'), async () => {
+        await new Promise((r) => setTimeout(r, 5000));
+        return HttpResponse.json(client, { status: 201 });
+      }),
+    );
     const gw = new PaymentGateway({ apiKey: KEY, baseUrl: BASE_URL, timeout: 50 });
     const started = Date.now();
     const error = await gw.clients.create({ email: 'a@example.com', name: 'A' }).catch((e: unknown) => e);
@@ -127,10 +155,12 @@ describe('timeout', () => {
     let calls = 0;
     // The first attempt never answers (until the client gives up); the retry answers at once. A
     // first answer after a fixed 300 ms raced the 50 ms timeout of the retry on a loaded machine.
-    server.use(http.get(url('/clients'), async ({ request }) => {
-      if (calls++ === 0) await new Promise((resolve) => request.signal.addEventListener('abort', resolve, { once: true }));
-      return HttpResponse.json(page);
-    }));
+    server.use(
+      http.get(url('/clients'), async ({ request }) => {
+        if (calls++ === 0) await new Promise((resolve) => request.signal.addEventListener('abort', resolve, { once: true }));
+        return HttpResponse.json(page);
+      }),
+    );
     // The client's own timeout (60 s) would outlast the test: only the per-call one can end the first attempt.
     const gw = new PaymentGateway({ apiKey: KEY, baseUrl: BASE_URL });
     await expect(gw.clients.list({}, { timeout: 1000 })).resolves.toEqual(page);

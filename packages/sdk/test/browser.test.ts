@@ -61,21 +61,36 @@ let page: Page;
 beforeAll(async () => {
   if (missing) return;
   const bundle = (format: 'esm' | 'iife') =>
-    build({ entryPoints: [DIST], bundle: true, format, platform: 'browser', target: 'es2022', write: false, logLevel: 'silent', ...(format === 'iife' ? { globalName: 'PaymentGatewaySdk' } : {}) }).then(
-      (r) => r.outputFiles[0]!.text,
-    );
+    build({
+      entryPoints: [DIST],
+      bundle: true,
+      format,
+      platform: 'browser',
+      target: 'es2022',
+      write: false,
+      logLevel: 'silent',
+      ...(format === 'iife' ? { globalName: 'PaymentGatewaySdk' } : {}),
+    }).then((r) => r.outputFiles[0]!.text);
   const [esm, iife] = await Promise.all([bundle('esm'), bundle('iife')]);
   const js = 'text/javascript; charset=utf-8';
   Object.assign(FILES, {
     '/': { type: 'text/html; charset=utf-8', body: () => '<!doctype html><title>sdk in a browser</title><h1>shop</h1>' },
     '/sdk.js': { type: js, body: () => esm },
     '/sdk.iife.js': { type: js, body: () => iife },
-    '/worker-module.js': { type: js, body: () => `import * as sdk from '/sdk.js';\n${PROBE}\nprobe(sdk, ${JSON.stringify(KEY)}).then((o) => postMessage(o));` },
+    '/worker-module.js': {
+      type: js,
+      body: () => `import * as sdk from '/sdk.js';\n${PROBE}\nprobe(sdk, ${JSON.stringify(KEY)}).then((o) => postMessage(o));`,
+    },
     '/worker-shared.js': {
       type: js,
-      body: () => `import * as sdk from '/sdk.js';\n${PROBE}\nconst outcome = probe(sdk, ${JSON.stringify(KEY)});\nonconnect = (e) => outcome.then((o) => e.ports[0].postMessage(o));`,
+      body: () =>
+        `import * as sdk from '/sdk.js';\n${PROBE}\nconst outcome = probe(sdk, ${JSON.stringify(KEY)});\nonconnect = (e) => outcome.then((o) => e.ports[0].postMessage(o));`,
     },
-    '/worker-classic.js': { type: js, body: () => `importScripts('/sdk.iife.js');\n${PROBE}\nprobe(self.PaymentGatewaySdk, ${JSON.stringify(KEY)}).then((o) => postMessage(o));` },
+    '/worker-classic.js': {
+      type: js,
+      body: () =>
+        `importScripts('/sdk.iife.js');\n${PROBE}\nprobe(self.PaymentGatewaySdk, ${JSON.stringify(KEY)}).then((o) => postMessage(o));`,
+    },
   });
   gateway = await startTestServer();
   // The page's own origin serves the files and passes /api/* to the gateway (the gateway sends
@@ -86,7 +101,9 @@ beforeAll(async () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && !['host', 'connection'].includes(k))) as Record<string, string>;
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && !['host', 'connection'].includes(k)),
+        ) as Record<string, string>;
         const body = chunks.length ? Buffer.concat(chunks) : undefined;
         fetch(gateway.url + req.url, { method: req.method, headers, body })
           .then(async (r) => {
@@ -105,7 +122,14 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage();
   await page.goto(`${origin}/`);
@@ -135,7 +159,10 @@ describe.skipIf(missing !== null)('the SDK build in Chromium', () => {
   });
 
   it('a module web worker and a classic web worker: refused; construct with dangerouslyAllowBrowser', async () => {
-    for (const [file, type] of [['/worker-module.js', 'module'], ['/worker-classic.js', 'classic']] as const) {
+    for (const [file, type] of [
+      ['/worker-module.js', 'module'],
+      ['/worker-classic.js', 'classic'],
+    ] as const) {
       const outcome = await page.evaluate(`new Promise((resolve, reject) => {
         const worker = new Worker(${JSON.stringify(file)}, { type: ${JSON.stringify(type)} });
         worker.onmessage = (e) => resolve(e.data);

@@ -74,7 +74,12 @@ describe('key lifecycle through the SDK', () => {
 
     // use: the new key identifies itself
     const firstSecret = created.token;
-    expect(await client(firstSecret).whoami()).toMatchObject({ type: 'api_key', keyId: created.id, organizationId: orgId, scopes: created.scopes });
+    expect(await client(firstSecret).whoami()).toMatchObject({
+      type: 'api_key',
+      keyId: created.id,
+      organizationId: orgId,
+      scopes: created.scopes,
+    });
 
     // rotate: same key id, new token, the old one still proves itself during the grace period
     const rotated = await admin.apiKeys.rotate(created.id, { gracePeriodSeconds: 3600 });
@@ -169,7 +174,9 @@ describe('errors map to typed classes', () => {
     const invalid = await failure(admin.apiKeys.create({ name: '', scopes: ['invoice:read'] }));
     expect(invalid).toBeInstanceOf(ValidationError);
     expect(invalid).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
-    expect((invalid as ApiError).details?.issues).toEqual(expect.arrayContaining([expect.objectContaining({ path: expect.stringContaining('name') })]));
+    expect((invalid as ApiError).details?.issues).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: expect.stringContaining('name') })]),
+    );
 
     const unknown = await failure(admin.apiKeys.create({ name: 'x', scopes: ['recurring:read' as never] }));
     expect(unknown).toBeInstanceOf(ValidationError);
@@ -188,7 +195,11 @@ describe('billing and portal links through the SDK', () => {
   it('mints a portal link with portal:create alone, TTL capped by policy, for a customer with an issued invoice', async () => {
     const admin = client(adminToken);
     const customer = await admin.clients.create({ email: 'ada@example.com', name: 'Ada', externalId: 'crm-sdk-1' });
-    const draft = await admin.invoices.create({ clientId: customer.id, currency: 'EUR', lines: [{ description: 'Plan', quantity: 1, unitAmount: 4900 }] });
+    const draft = await admin.invoices.create({
+      clientId: customer.id,
+      currency: 'EUR',
+      lines: [{ description: 'Plan', quantity: 1, unitAmount: 4900 }],
+    });
     expect(draft).toMatchObject({ status: 'draft', number: null });
     const issued = await admin.invoices.issue(draft.id);
     expect(issued.status).toBe('issued');
@@ -234,7 +245,11 @@ describe('X-Organization-ID never reaches the server', () => {
     const calls = [
       () => gw.whoami({ headers: { 'x-organization-id': orgId } }),
       () => gw.apiKeys.list({}, { organizationId: orgId, headers: { 'X-Organization-Id': orgId } }),
-      () => gw.apiKeys.create({ name: 'x', scopes: ['invoice:read'] }, { organizationId: orgId, headers: new Headers({ 'x-organization-id': orgId }) }),
+      () =>
+        gw.apiKeys.create(
+          { name: 'x', scopes: ['invoice:read'] },
+          { organizationId: orgId, headers: new Headers({ 'x-organization-id': orgId }) },
+        ),
       () => gw.clients.list({}, { headers: [['X-ORGANIZATION-ID', orgId]] }),
       () => gw.portal.createMagicLink({ email: 'ada@example.com' }, { headers: { ' x-organization-id ': orgId } }),
     ];

@@ -25,11 +25,15 @@ const result = await build({
   target: 'node20',
   external: ['better-sqlite3', 'pg', 'pg-native', 'swagger-ui-dist', '@payment-gateway/openapi'],
   // CommonJS dependencies (express, pino, …) call require() for Node built-ins.
-  banner: { js: "import { createRequire as __gatewayCreateRequire } from 'node:module';\nconst require = __gatewayCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __gatewayCreateRequire } from 'node:module';\nconst require = __gatewayCreateRequire(import.meta.url);",
+  },
   legalComments: 'eof',
   logLevel: 'warning',
   metafile: true,
 });
 
 const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
-console.log(`bundled dist/cli.js → dist/payment-gateway.mjs (${(bytes / 1024).toFixed(0)} KiB, ${Object.keys(result.metafile.inputs).length} modules)`);
+console.log(
+  `bundled dist/cli.js → dist/payment-gateway.mjs (${(bytes / 1024).toFixed(0)} KiB, ${Object.keys(result.metafile.inputs).length} modules)`,
+);

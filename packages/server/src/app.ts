@@ -45,7 +45,21 @@ export interface GatewayOptions extends ServicesOptions, AppOptions {}
 
 /** Everything the server is made of: the services (see createServices) and the HTTP app in front of them. */
 export interface Gateway
-  extends Pick<Services, 'config' | 'database' | 'feed' | 'logger' | 'keyCache' | 'keys' | 'verifier' | 'settings' | 'organizations' | 'users' | 'sessions' | 'startedAt'> {
+  extends Pick<
+    Services,
+    | 'config'
+    | 'database'
+    | 'feed'
+    | 'logger'
+    | 'keyCache'
+    | 'keys'
+    | 'verifier'
+    | 'settings'
+    | 'organizations'
+    | 'users'
+    | 'sessions'
+    | 'startedAt'
+  > {
   app: Express;
   /** Listens on config.host:config.port (port 0 = any free port); resolves the bound URL. */
   listen(): Promise<string>;

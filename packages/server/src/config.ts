@@ -9,7 +9,13 @@ import { z } from 'zod';
  * validated at start with clear errors), §7.5 (secrets never in logs: errors name the variable
  * and the file, never the value).
  */
-export const SECRET_SETTINGS = ['API_KEY_PEPPER', 'API_KEY_PEPPER_PREVIOUS', 'JWT_SECRET', 'BOOTSTRAP_ADMIN_PASSWORD', 'DATABASE_URL'] as const;
+export const SECRET_SETTINGS = [
+  'API_KEY_PEPPER',
+  'API_KEY_PEPPER_PREVIOUS',
+  'JWT_SECRET',
+  'BOOTSTRAP_ADMIN_PASSWORD',
+  'DATABASE_URL',
+] as const;
 
 /** Reads a secret file; `readFileSync` in production, a stand-in in unit tests. */
 export type ReadSecretFile = (path: string) => string;
@@ -70,7 +76,10 @@ const PublicBaseUrl = z
 
 /** Comma-separated origins (`scheme://host[:port]`, no path) allowed to call from browsers (SPEC §12). */
 const CorsOrigins = z.string().transform((raw, ctx) => {
-  const origins = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  const origins = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
   for (const o of origins) {
     let parsed: URL | null = null;
     try {
@@ -79,7 +88,10 @@ const CorsOrigins = z.string().transform((raw, ctx) => {
       parsed = null;
     }
     if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== o.replace(/\/$/, '').toLowerCase() || o.endsWith('/')) {
-      ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin like https://shop.example.com[:port] (scheme, host and optional port; no path, query or trailing slash)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${o}" is not an origin like https://shop.example.com[:port] (scheme, host and optional port; no path, query or trailing slash)`,
+      });
     }
   }
   return origins;
@@ -94,16 +106,16 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite database)')
     .optional(),
-  API_KEY_PEPPER: z
-    .string()
-    .min(32, 'API_KEY_PEPPER must be at least 32 characters of high-entropy secret')
-    .optional(),
+  API_KEY_PEPPER: z.string().min(32, 'API_KEY_PEPPER must be at least 32 characters of high-entropy secret').optional(),
   API_KEY_PEPPER_VERSION: z.coerce.number().int().min(1).default(1),
   API_KEY_PEPPER_PREVIOUS: z.string().min(32).optional(),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.string().optional(),
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'BODY_LIMIT must look like 100kb').default('100kb'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'BODY_LIMIT must look like 100kb')
+    .default('100kb'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_PER_5_MINUTES: z.coerce.number().int().min(1).default(500),
   AUTH_FAILURE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
@@ -111,8 +123,18 @@ const EnvSchema = z.object({
   LOGIN_FAILURE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   KEY_CACHE_MAX_AGE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   LAST_USED_FLUSH_MS: z.coerce.number().int().min(100).default(10_000),
-  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100, 'DATABASE_TIMEOUT_MS must be at least 100').max(60_000, 'DATABASE_TIMEOUT_MS must be at most 60000').default(2_000),
-  FEED_LIVENESS_MS: z.coerce.number().int().min(100, 'FEED_LIVENESS_MS must be at least 100').max(60_000, 'FEED_LIVENESS_MS must be at most 60000').default(1_000),
+  DATABASE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100, 'DATABASE_TIMEOUT_MS must be at least 100')
+    .max(60_000, 'DATABASE_TIMEOUT_MS must be at most 60000')
+    .default(2_000),
+  FEED_LIVENESS_MS: z.coerce
+    .number()
+    .int()
+    .min(100, 'FEED_LIVENESS_MS must be at least 100')
+    .max(60_000, 'FEED_LIVENESS_MS must be at most 60000')
+    .default(1_000),
   PUBLIC_BASE_URL: PublicBaseUrl.optional(),
   PORTAL_BASE_URL: PublicBaseUrl.optional(),
   CORS_ORIGINS: CorsOrigins.optional(),
@@ -120,7 +142,11 @@ const EnvSchema = z.object({
   BOOTSTRAP_ADMIN_EMAIL: z.string().email().optional(),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
-  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).default(30 * 86_400),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(300)
+    .default(30 * 86_400),
 });
 
 export interface ServerConfig {
@@ -184,7 +210,10 @@ export class ConfigError extends Error {
  * @throws ConfigError listing every problem at once: invalid values, a secret given both directly
  *   and as a file, an unreadable or empty secret file, a setting PostgreSQL needs that is missing.
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env, readSecret: ReadSecretFile = (path) => readFileSync(path, 'utf8')): ServerConfig {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  readSecret: ReadSecretFile = (path) => readFileSync(path, 'utf8'),
+): ServerConfig {
   const files = readSecretFiles(env, readSecret);
   const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(files.env).filter(([, v]) => v !== undefined && v !== '')));
   const problems = [...files.problems];
@@ -201,13 +230,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (problems.length > 0 || !parsed.success) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   const e = parsed.data;
   if (e.DATABASE_URL && !e.API_KEY_PEPPER) {
-    throw new ConfigError('Invalid configuration:\n  API_KEY_PEPPER: required with DATABASE_URL (every instance must share it; or API_KEY_PEPPER_FILE)');
+    throw new ConfigError(
+      'Invalid configuration:\n  API_KEY_PEPPER: required with DATABASE_URL (every instance must share it; or API_KEY_PEPPER_FILE)',
+    );
   }
   if (e.DATABASE_URL && !e.JWT_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required with DATABASE_URL (every instance must share it; or JWT_SECRET_FILE)');
+    throw new ConfigError(
+      'Invalid configuration:\n  JWT_SECRET: required with DATABASE_URL (every instance must share it; or JWT_SECRET_FILE)',
+    );
   }
   if (e.PUBLIC_BASE_URL && e.PORTAL_BASE_URL && e.PUBLIC_BASE_URL.replace(/\/+$/, '') !== e.PORTAL_BASE_URL.replace(/\/+$/, '')) {
-    throw new ConfigError('Invalid configuration:\n  PUBLIC_BASE_URL and PORTAL_BASE_URL: both set and different (PORTAL_BASE_URL is an alias; set only PUBLIC_BASE_URL)');
+    throw new ConfigError(
+      'Invalid configuration:\n  PUBLIC_BASE_URL and PORTAL_BASE_URL: both set and different (PORTAL_BASE_URL is an alias; set only PUBLIC_BASE_URL)',
+    );
   }
   return {
     port: e.PORT,

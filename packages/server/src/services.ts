@@ -132,11 +132,19 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
   const settings = new SettingsService({ db, feed, cacheMaxAgeMs: config.keyCacheMaxAgeMs, now });
   const organizations = new OrganizationService({ db, feed, settings, cacheMaxAgeMs: config.keyCacheMaxAgeMs, now });
   const keyCache = new KeyCache(feed, { maxAgeMs: config.keyCacheMaxAgeMs });
-  const lastUsed = new LastUsedRecorder((batch) => writeKeyActivity(db, batch, now()), config.lastUsedFlushMs, (err) =>
-    logger.warn({ err }, 'lastUsedAt flush failed'),
+  const lastUsed = new LastUsedRecorder(
+    (batch) => writeKeyActivity(db, batch, now()),
+    config.lastUsedFlushMs,
+    (err) => logger.warn({ err }, 'lastUsedAt flush failed'),
   );
   lastUsed.start();
-  const verifier = new KeyVerifier({ cache: keyCache, hasher, load: (id) => findKey(db, id), touch: (id, at) => lastUsed.touch(id, at), now });
+  const verifier = new KeyVerifier({
+    cache: keyCache,
+    hasher,
+    load: (id) => findKey(db, id),
+    touch: (id, at) => lastUsed.touch(id, at),
+    now,
+  });
   const keys = new KeyService({ db, feed, hasher, settings, now });
   const limits = new RateLimits({
     perMinute: config.rateLimitPerMinute,
@@ -166,14 +174,24 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     cacheMaxAgeMs: config.keyCacheMaxAgeMs,
     now,
   });
-  const authenticators: CredentialAuthenticator[] = [new KeyAuthenticator(verifier), new SessionAuthenticator({ tokens: accessTokens, sessions, users, now })];
+  const authenticators: CredentialAuthenticator[] = [
+    new KeyAuthenticator(verifier),
+    new SessionAuthenticator({ tokens: accessTokens, sessions, users, now }),
+  ];
   // The listen URL, recorded by the gateway's listen(): the default base of minted links (PORT=0 is known only then).
   const links: LinkBase = {};
   // Billing resources and the customer portal (SPEC §5, §6).
   const clients = new ClientService({ db, now });
   const billing = { clients, invoices: new InvoiceService({ db, clients, now }), schedules: new ScheduleService({ db, clients, now }) };
   const portal = {
-    magicLinks: new MagicLinkService({ db, settings, organizations, publicBaseUrl: () => config.publicBaseUrl ?? links.boundUrl ?? ownUrl(config.host, config.port), limiter: limits, now }),
+    magicLinks: new MagicLinkService({
+      db,
+      settings,
+      organizations,
+      publicBaseUrl: () => config.publicBaseUrl ?? links.boundUrl ?? ownUrl(config.host, config.port),
+      limiter: limits,
+      now,
+    }),
     sessions: new PortalSessionService({ db, settings, organizations, now }),
   };
   authenticators.push(new PortalSessionAuthenticator(portal.sessions));

@@ -10,7 +10,13 @@ const WHOAMI = '/api/v1/auth/whoami';
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const parts = (jwt: string) => {
   const [h, p, s] = jwt.split('.');
-  return { header: JSON.parse(Buffer.from(h!, 'base64url').toString()), payload: JSON.parse(Buffer.from(p!, 'base64url').toString()), h: h!, p: p!, s: s! };
+  return {
+    header: JSON.parse(Buffer.from(h!, 'base64url').toString()),
+    payload: JSON.parse(Buffer.from(p!, 'base64url').toString()),
+    h: h!,
+    p: p!,
+    s: s!,
+  };
 };
 
 describe.each(DIALECTS)('forged dashboard session tokens (%s)', (dialect) => {
@@ -34,7 +40,10 @@ describe.each(DIALECTS)('forged dashboard session tokens (%s)', (dialect) => {
 
   it('refuses alg "none" and an unsigned token', async () => {
     const { payload } = parts(viewerToken);
-    for (const token of [`${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`, `${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.AAAA`]) {
+    for (const token of [
+      `${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`,
+      `${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.AAAA`,
+    ]) {
       expectError(await server.request('GET', WHOAMI, { token }), 401, 'INVALID_CREDENTIALS');
     }
   });
@@ -50,7 +59,9 @@ describe.each(DIALECTS)('forged dashboard session tokens (%s)', (dialect) => {
     const other = new TextEncoder().encode('an-attacker-secret-of-sufficient-length-000');
     const forged = await new SignJWT({ ...payload, sub: adminId }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(other);
     expectError(await server.request('GET', WHOAMI, { token: forged }), 401, 'INVALID_CREDENTIALS');
-    const hs512 = await new SignJWT(payload).setProtectedHeader({ alg: 'HS512', typ: 'JWT' }).sign(new TextEncoder().encode('x'.repeat(64)));
+    const hs512 = await new SignJWT(payload)
+      .setProtectedHeader({ alg: 'HS512', typ: 'JWT' })
+      .sign(new TextEncoder().encode('x'.repeat(64)));
     expectError(await server.request('GET', WHOAMI, { token: hs512 }), 401, 'INVALID_CREDENTIALS');
   });
 });
@@ -90,8 +101,14 @@ describe('spoofed client addresses', () => {
   it('with TRUST_PROXY=1 (one load balancer in front), the forwarded client address is the one checked', async () => {
     const org = await behindProxy.createOrganization();
     const key = await behindProxy.createOrgKey(org, ['invoice:read'], { ipAllowlist: ['203.0.113.7/32'] });
-    expect((await behindProxy.request('GET', WHOAMI, { token: key.token, headers: { 'x-forwarded-for': '203.0.113.7' } })).status).toBe(200);
-    expectError(await behindProxy.request('GET', WHOAMI, { token: key.token, headers: { 'x-forwarded-for': '198.51.100.1' } }), 403, 'IP_NOT_ALLOWED');
+    expect((await behindProxy.request('GET', WHOAMI, { token: key.token, headers: { 'x-forwarded-for': '203.0.113.7' } })).status).toBe(
+      200,
+    );
+    expectError(
+      await behindProxy.request('GET', WHOAMI, { token: key.token, headers: { 'x-forwarded-for': '198.51.100.1' } }),
+      403,
+      'IP_NOT_ALLOWED',
+    );
     expectError(await behindProxy.request('GET', WHOAMI, { token: key.token }), 403, 'IP_NOT_ALLOWED');
   });
 });

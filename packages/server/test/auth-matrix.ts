@@ -145,7 +145,8 @@ async function call(
 }
 
 const hasCredentials = (r: ContractRoute) => r.metadata.auth.credentials.length > 0;
-const tokenOfKind = (ctx: AuthMatrixContext, kind: 'organizationKey' | 'systemKey') => (kind === 'organizationKey' ? ctx.tokens.org : ctx.tokens.system);
+const tokenOfKind = (ctx: AuthMatrixContext, kind: 'organizationKey' | 'systemKey') =>
+  kind === 'organizationKey' ? ctx.tokens.org : ctx.tokens.system;
 const AUTH_CODES: ErrorCode[] = [
   'INVALID_CREDENTIALS',
   'MALFORMED_AUTHORIZATION',
@@ -173,7 +174,12 @@ export const KEY_AUTH_CASES: AuthMatrixCase[] = [
     applies: hasCredentials,
     run: async (ctx, route) => {
       for (const authorization of ['Basic x', 'Bearer', 'Bearer a b', `Token ${ctx.tokens.org}`]) {
-        expectError(await call(ctx, route, { headers: { authorization } }), 400, 'MALFORMED_AUTHORIZATION', `${route.name} ${authorization}`);
+        expectError(
+          await call(ctx, route, { headers: { authorization } }),
+          400,
+          'MALFORMED_AUTHORIZATION',
+          `${route.name} ${authorization}`,
+        );
       }
     },
   },
@@ -217,26 +223,44 @@ export const KEY_AUTH_CASES: AuthMatrixCase[] = [
       const kind = keyKindFor(route.metadata.auth);
       const token = kind === 'organizationKey' ? ctx.tokens.expiredOrg : ctx.tokens.expiredSystem;
       expectError(await call(ctx, route, { token }), 401, 'API_KEY_EXPIRED', route.name);
-      expectError(await call(ctx, route, { token: forgeToken(token.slice(3, 25)) }), 401, 'INVALID_CREDENTIALS', `${route.name} wrong secret`);
+      expectError(
+        await call(ctx, route, { token: forgeToken(token.slice(3, 25)) }),
+        401,
+        'INVALID_CREDENTIALS',
+        `${route.name} wrong secret`,
+      );
     },
   },
   {
     name: 'deleted key → 401 INVALID_CREDENTIALS',
     applies: hasCredentials,
-    run: async (ctx, route) => void expectError(await call(ctx, route, { token: ctx.tokens.deletedOrg }), 401, 'INVALID_CREDENTIALS', route.name),
+    run: async (ctx, route) =>
+      void expectError(await call(ctx, route, { token: ctx.tokens.deletedOrg }), 401, 'INVALID_CREDENTIALS', route.name),
   },
   {
     name: "organization key on another organization's path → 403 ORGANIZATION_MISMATCH (existing or not)",
     applies: (r) => r.metadata.auth.organization === 'path' && r.metadata.auth.credentials.includes('organizationKey'),
     run: async (ctx, route) => {
-      const other = expectError(await call(ctx, route, { token: ctx.tokens.org, orgId: ctx.otherOrgId }), 403, 'ORGANIZATION_MISMATCH', route.name);
-      const missing = expectError(await call(ctx, route, { token: ctx.tokens.org, orgId: ctx.missingOrgId }), 403, 'ORGANIZATION_MISMATCH', route.name);
+      const other = expectError(
+        await call(ctx, route, { token: ctx.tokens.org, orgId: ctx.otherOrgId }),
+        403,
+        'ORGANIZATION_MISMATCH',
+        route.name,
+      );
+      const missing = expectError(
+        await call(ctx, route, { token: ctx.tokens.org, orgId: ctx.missingOrgId }),
+        403,
+        'ORGANIZATION_MISMATCH',
+        route.name,
+      );
       expect({ ...other, requestId: '' }).toEqual({ ...missing, requestId: '' });
     },
   },
   {
     name: 'missing scope → 403 INSUFFICIENT_SCOPE naming the scope',
-    applies: (r) => r.metadata.auth.scope !== null && (r.metadata.auth.credentials.includes('organizationKey') || r.metadata.auth.credentials.includes('systemKey')),
+    applies: (r) =>
+      r.metadata.auth.scope !== null &&
+      (r.metadata.auth.credentials.includes('organizationKey') || r.metadata.auth.credentials.includes('systemKey')),
     run: async (ctx, route) => {
       const scope = route.metadata.auth.scope!;
       for (const kind of ['organizationKey', 'systemKey'] as const) {
@@ -257,10 +281,20 @@ export const KEY_AUTH_CASES: AuthMatrixCase[] = [
         ['x-organization-id', ctx.otherOrgId],
         ['X-ORGANIZATION-ID', ''],
       ] as const) {
-        const body = expectError(await call(ctx, route, { token, headers: { [name]: value } }), 400, 'ORGANIZATION_HEADER_NOT_ALLOWED', `${route.name} ${name}`);
+        const body = expectError(
+          await call(ctx, route, { token, headers: { [name]: value } }),
+          400,
+          'ORGANIZATION_HEADER_NOT_ALLOWED',
+          `${route.name} ${name}`,
+        );
         expect(body.error).toMatch(/organization comes from the API key/i);
       }
-      expectError(await call(ctx, route, { headers: { 'X-Organization-ID': ctx.orgId } }), 400, 'ORGANIZATION_HEADER_NOT_ALLOWED', `${route.name} no credential`);
+      expectError(
+        await call(ctx, route, { headers: { 'X-Organization-ID': ctx.orgId } }),
+        400,
+        'ORGANIZATION_HEADER_NOT_ALLOWED',
+        `${route.name} no credential`,
+      );
     },
   },
   {

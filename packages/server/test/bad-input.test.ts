@@ -26,7 +26,9 @@ function expectShape(res: { status: number; body: unknown; requestIdHeader: stri
 const fromFetch = (r: HttpResult) => ({ status: r.status, body: r.body, requestIdHeader: r.headers.get('x-request-id') });
 const fromRaw = (r: RawResponse) => ({ status: r.status, body: JSON.parse(r.body) as unknown, requestIdHeader: r.headers['x-request-id'] });
 
-const LIST_ROUTES = listRoutes().filter((r) => r.route.method === 'GET' && 'query' in r.route && r.route.query && 'page' in (r.route.query as unknown as { shape: object }).shape);
+const LIST_ROUTES = listRoutes().filter(
+  (r) => r.route.method === 'GET' && 'query' in r.route && r.route.query && 'page' in (r.route.query as unknown as { shape: object }).shape,
+);
 
 describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
   let fuzz: FuzzServer;
@@ -49,15 +51,19 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
   }
 
   describe('malformed percent-encoding in a path', () => {
-    it.each(['/api/v1/clients/%zz', '/api/v1/clients/%', '/api/v1/clients/%E2%82', '/api/v1/organizations/%zz/api-keys', '/api/v1/system/api-keys/%C0', '/api/v1/invoices/recurring/%G0/pause'])(
-      '%s: 400 VALIDATION_FAILED with and without a credential',
-      async (path) => {
-        const method = path.endsWith('/pause') ? 'POST' : 'GET';
-        expectShape(fromFetch(await fuzz.server.request(method, path)), 400, 'VALIDATION_FAILED');
-        expectShape(fromFetch(await fuzz.server.request(method, path, { token: token('orgKey') })), 400, 'VALIDATION_FAILED');
-        expectShape(fromFetch(await fuzz.server.request(method, path, { token: token('adminSession') })), 400, 'VALIDATION_FAILED');
-      },
-    );
+    it.each([
+      '/api/v1/clients/%zz',
+      '/api/v1/clients/%',
+      '/api/v1/clients/%E2%82',
+      '/api/v1/organizations/%zz/api-keys',
+      '/api/v1/system/api-keys/%C0',
+      '/api/v1/invoices/recurring/%G0/pause',
+    ])('%s: 400 VALIDATION_FAILED with and without a credential', async (path) => {
+      const method = path.endsWith('/pause') ? 'POST' : 'GET';
+      expectShape(fromFetch(await fuzz.server.request(method, path)), 400, 'VALIDATION_FAILED');
+      expectShape(fromFetch(await fuzz.server.request(method, path, { token: token('orgKey') })), 400, 'VALIDATION_FAILED');
+      expectShape(fromFetch(await fuzz.server.request(method, path, { token: token('adminSession') })), 400, 'VALIDATION_FAILED');
+    });
 
     it('an unknown path with bad percent-encoding is still an answer in the one shape', async () => {
       const res = fromFetch(await fuzz.server.request('GET', '/api/v1/%zz/%'));
@@ -71,18 +77,40 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
       expect(LIST_ROUTES.length).toBeGreaterThanOrEqual(10);
     });
 
-    it.each(LIST_ROUTES.map((r) => [r.name, r] as const))('%s: refuses page and limit out of range or not decimal digits', async (_name, r) => {
-      const { token: t, path } = callerFor(r);
-      const bad = ['page=1e21', 'page=461168601842738791', 'page=9007199254740993', `page=${MAX_PAGE + 1}`, 'page=0', 'page=-1', 'page=1.5', 'page=abc', 'page=', 'page=%201', 'page=0x10', 'page=1&page=2', 'limit=0', 'limit=101', 'limit=1e2', 'limit=1&limit=2', 'limit[]=1', 'page[a]=1'];
-      for (const q of bad) {
-        const body = expectShape(fromFetch(await fuzz.server.request('GET', `${path}?${q}`, { token: t })), 400, 'VALIDATION_FAILED');
-        expect(body.details?.issues?.length, q).toBeGreaterThan(0);
-      }
-      const last = await fuzz.server.request('GET', `${path}?page=${MAX_PAGE}&limit=100`, { token: t });
-      expect(last.status, JSON.stringify(last.body)).toBe(200);
-      expect(last.body).toMatchObject({ items: [], page: MAX_PAGE, limit: 100 });
-      expect((await fuzz.server.request('GET', `${path}?page=1&limit=100`, { token: t })).status).toBe(200);
-    });
+    it.each(LIST_ROUTES.map((r) => [r.name, r] as const))(
+      '%s: refuses page and limit out of range or not decimal digits',
+      async (_name, r) => {
+        const { token: t, path } = callerFor(r);
+        const bad = [
+          'page=1e21',
+          'page=461168601842738791',
+          'page=9007199254740993',
+          `page=${MAX_PAGE + 1}`,
+          'page=0',
+          'page=-1',
+          'page=1.5',
+          'page=abc',
+          'page=',
+          'page=%201',
+          'page=0x10',
+          'page=1&page=2',
+          'limit=0',
+          'limit=101',
+          'limit=1e2',
+          'limit=1&limit=2',
+          'limit[]=1',
+          'page[a]=1',
+        ];
+        for (const q of bad) {
+          const body = expectShape(fromFetch(await fuzz.server.request('GET', `${path}?${q}`, { token: t })), 400, 'VALIDATION_FAILED');
+          expect(body.details?.issues?.length, q).toBeGreaterThan(0);
+        }
+        const last = await fuzz.server.request('GET', `${path}?page=${MAX_PAGE}&limit=100`, { token: t });
+        expect(last.status, JSON.stringify(last.body)).toBe(200);
+        expect(last.body).toMatchObject({ items: [], page: MAX_PAGE, limit: 100 });
+        expect((await fuzz.server.request('GET', `${path}?page=1&limit=100`, { token: t })).status).toBe(200);
+      },
+    );
   });
 
   it('the storage layer never sends an overflowing OFFSET, even for callers that bypass the contract', async () => {
@@ -108,13 +136,20 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
 
     it('CONNECT is answered 405 instead of a dropped connection', async () => {
       const { port: p } = new URL(fuzz.server.url);
-      const { response } = await sendRaw('127.0.0.1', Number(p), Buffer.from('CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n'), 10_000, true);
+      const { response } = await sendRaw(
+        '127.0.0.1',
+        Number(p),
+        Buffer.from('CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n'),
+        10_000,
+        true,
+      );
       expectShape(fromRaw(response!), 405, 'METHOD_NOT_ALLOWED');
     });
 
     it('an unsupported Expect is ignored rather than answered with a bare 417', async () => {
       const { port: p } = new URL(fuzz.server.url);
-      const raw = 'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 2\r\nExpect: teapot\r\n\r\n{}';
+      const raw =
+        'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 2\r\nExpect: teapot\r\n\r\n{}';
       const { response } = await sendRaw('127.0.0.1', Number(p), Buffer.from(raw), 10_000, true);
       expectShape(fromRaw(response!), 400, 'VALIDATION_FAILED');
     });
@@ -130,18 +165,43 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
         ['orgKey', 'GET', `/api/v1/organizations/${org}/audit-events?actorId=%00&action=x`, undefined, 'query.actorId'],
         ['adminSession', 'GET', '/api/v1/system/audit-events?action=%00x', undefined, 'query.action'],
         ['orgKey', 'POST', `/api/v1/organizations/${org}/api-keys`, { name: 'a\u0000', scopes: ['client:read'] }, 'body.name'],
-        ['orgKey', 'POST', `/api/v1/organizations/${org}/api-keys`, { name: 'x', description: '\u0000', scopes: ['client:read'] }, 'body.description'],
+        [
+          'orgKey',
+          'POST',
+          `/api/v1/organizations/${org}/api-keys`,
+          { name: 'x', description: '\u0000', scopes: ['client:read'] },
+          'body.description',
+        ],
         ['orgKey', 'POST', `/api/v1/organizations/${org}/api-keys/${victimKey}/revoke`, { reason: 'r\u0000' }, 'body.reason'],
         ['adminSession', 'POST', '/api/v1/system/organizations', { name: 'o\u0000' }, 'body.name'],
-        ['adminSession', 'POST', '/api/v1/system/users', { email: 'nul-user@example.com', name: 'n\u0000', password: 'Password-123456' }, 'body.name'],
+        [
+          'adminSession',
+          'POST',
+          '/api/v1/system/users',
+          { email: 'nul-user@example.com', name: 'n\u0000', password: 'Password-123456' },
+          'body.name',
+        ],
         ['none', 'POST', '/api/v1/auth/login', { email: 'root@example.com', password: 'x\u0000' }, 'body.password'],
-        ['orgKey', 'POST', '/api/v1/invoices', { clientId: fuzz.target.hints.clientId![0], currency: 'EUR', lines: [{ description: 'd\u0000', quantity: 1, unitAmount: 1 }] }, 'body.lines.0.description'],
+        [
+          'orgKey',
+          'POST',
+          '/api/v1/invoices',
+          { clientId: fuzz.target.hints.clientId![0], currency: 'EUR', lines: [{ description: 'd\u0000', quantity: 1, unitAmount: 1 }] },
+          'body.lines.0.description',
+        ],
         ['orgKey', 'POST', '/api/v1/clients', { email: 'nul2@example.com', name: 'ok', 'k\u0000': 1 }, 'body'],
       ];
       for (const [cred, method, path, body, field] of cases) {
-        const res = await fuzz.server.request(method, path, { token: cred === 'none' ? undefined : token(cred), body, headers: cred === 'adminSession' ? { cookie: `selectedOrganization=${org}` } : {} });
+        const res = await fuzz.server.request(method, path, {
+          token: cred === 'none' ? undefined : token(cred),
+          body,
+          headers: cred === 'adminSession' ? { cookie: `selectedOrganization=${org}` } : {},
+        });
         const b = expectShape(fromFetch(res), 400, 'VALIDATION_FAILED');
-        expect(b.details?.issues?.map((i) => i.path), `${method} ${path}`).toContain(field);
+        expect(
+          b.details?.issues?.map((i) => i.path),
+          `${method} ${path}`,
+        ).toContain(field);
       }
     });
   });
@@ -162,7 +222,11 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
     it('a static docs path that resolves to a directory is 404 in the one shape, not an HTML redirect', async () => {
       for (const path of ['/api/v1/docs/assets/swagger-ui.css/..', '/api/v1/docs/assets/%2e', '/api/v1/docs/assets/../assets']) {
         const res = await fetch(`${fuzz.server.url}${path}`, { redirect: 'manual' });
-        expectShape({ status: res.status, body: await res.json(), requestIdHeader: res.headers.get('x-request-id') }, 404, 'ROUTE_NOT_FOUND');
+        expectShape(
+          { status: res.status, body: await res.json(), requestIdHeader: res.headers.get('x-request-id') },
+          404,
+          'ROUTE_NOT_FOUND',
+        );
       }
     });
 
@@ -176,7 +240,11 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
 
     it('gzip bodies are read; corrupt or unknown encodings and charsets are 4xx', async () => {
       const post = (body: Uint8Array | string, headers: Record<string, string>) =>
-        fetch(`${fuzz.server.url}/api/v1/clients`, { method: 'POST', headers: { authorization: `Bearer ${token('orgKey')}`, ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) }).then(async (r) => ({
+        fetch(`${fuzz.server.url}/api/v1/clients`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token('orgKey')}`, ...headers },
+          body: typeof body === 'string' ? body : new Uint8Array(body),
+        }).then(async (r) => ({
           status: r.status,
           body: (await r.json()) as unknown,
           requestIdHeader: r.headers.get('x-request-id'),
@@ -189,15 +257,28 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
       expectShape(await post(json, { 'content-type': 'application/json; charset=latin1' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
       // JSON is UTF-8 only (RFC 8259 §8.1): a UTF-16 body is refused, not decoded (probe finding).
       for (const charset of ['utf-16', 'UTF-16LE', 'utf-16be', 'utf8', '"utf-32"']) {
-        expectShape(await post(Buffer.from(json, 'utf16le'), { 'content-type': `application/json; charset=${charset}` }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+        expectShape(
+          await post(Buffer.from(json, 'utf16le'), { 'content-type': `application/json; charset=${charset}` }),
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+        );
       }
-      expect((await post(JSON.stringify({ email: 'utf8@example.com', name: 'U' }), { 'content-type': 'application/json; charset=UTF-8' })).status).toBe(201);
+      expect(
+        (await post(JSON.stringify({ email: 'utf8@example.com', name: 'U' }), { 'content-type': 'application/json; charset=UTF-8' }))
+          .status,
+      ).toBe(201);
       expectShape(await post(json, { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
     });
 
     it('deep, huge, prototype-polluting and duplicate-key JSON is 4xx', async () => {
-      const send = (body: string) => fetch(`${fuzz.server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      for (const body of [`${'['.repeat(50_000)}${']'.repeat(50_000)}`, `{"a":"${'x'.repeat(300_000)}"}`, '{"__proto__":{"isAdmin":true},"email":"a@b.co","password":"x"}', '{"constructor":{"prototype":{"x":1}}}']) {
+      const send = (body: string) =>
+        fetch(`${fuzz.server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      for (const body of [
+        `${'['.repeat(50_000)}${']'.repeat(50_000)}`,
+        `{"a":"${'x'.repeat(300_000)}"}`,
+        '{"__proto__":{"isAdmin":true},"email":"a@b.co","password":"x"}',
+        '{"constructor":{"prototype":{"x":1}}}',
+      ]) {
         const r = await send(body);
         expect(r.status).toBeGreaterThanOrEqual(400);
         expect(r.status).toBeLessThan(500);

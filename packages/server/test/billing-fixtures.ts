@@ -3,7 +3,14 @@ import { expect } from 'vitest';
 import { OPERATOR, type TestServer } from './harness.js';
 
 /** Every billing and portal scope: the "merchant admin" key the fixtures seed data with. */
-export const BILLING_ADMIN_SCOPES: readonly Scope[] = ['client:read', 'client:create', 'invoice:read', 'invoice:create', 'invoice:execute', 'portal:create'];
+export const BILLING_ADMIN_SCOPES: readonly Scope[] = [
+  'client:read',
+  'client:create',
+  'invoice:read',
+  'invoice:create',
+  'invoice:execute',
+  'portal:create',
+];
 
 export const LINE = { description: 'Hosting', quantity: 2, unitAmount: 1250 };
 
@@ -30,7 +37,14 @@ export async function createBillingOrg(server: TestServer, name = 'Acme'): Promi
   const org: BillingOrg = {
     organizationId,
     token,
-    createClient: async (email, extra = {}) => (await ok('POST', '/api/v1/clients', { email, name: extra.name ?? 'Customer', ...(extra.externalId ? { externalId: extra.externalId } : {}) })).id,
+    createClient: async (email, extra = {}) =>
+      (
+        await ok('POST', '/api/v1/clients', {
+          email,
+          name: extra.name ?? 'Customer',
+          ...(extra.externalId ? { externalId: extra.externalId } : {}),
+        })
+      ).id,
     createInvoice: async (clientId) => (await ok('POST', '/api/v1/invoices', { clientId, currency: 'EUR', lines: [LINE] })).id,
     issueInvoice: async (invoiceId) => {
       await ok('POST', `/api/v1/invoices/${invoiceId}/issue`);
@@ -61,7 +75,10 @@ export function manualClock(start = new Date('2030-01-15T10:00:00.000Z')) {
   };
 }
 
-export async function setPortalPolicy(server: TestServer, portal: Partial<{ enabled: boolean; magicLinksEnabled: boolean; magicLinkTtlMinutes: number; sessionTtlMinutes: number }>) {
+export async function setPortalPolicy(
+  server: TestServer,
+  portal: Partial<{ enabled: boolean; magicLinksEnabled: boolean; magicLinkTtlMinutes: number; sessionTtlMinutes: number }>,
+) {
   await server.gateway.settings.update({ portal }, OPERATOR);
 }
 
@@ -73,5 +90,10 @@ export function tokenOf(url: string): string {
 }
 
 export async function auditActions(server: TestServer, organizationId: string) {
-  return server.gateway.database.db.selectFrom('audit_events').selectAll().where('organization_id', '=', organizationId).orderBy('seq').execute();
+  return server.gateway.database.db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .orderBy('seq')
+    .execute();
 }

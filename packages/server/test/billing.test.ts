@@ -15,7 +15,8 @@ describe.each(DIALECTS)('billing resources (%s)', (dialect) => {
   });
   afterAll(async () => server?.close());
 
-  const as = (org: BillingOrg) => (method: string, path: string, body?: unknown) => server.request(method, path, { token: org.token, body });
+  const as = (org: BillingOrg) => (method: string, path: string, body?: unknown) =>
+    server.request(method, path, { token: org.token, body });
 
   describe('clients', () => {
     it('creates, gets and finds a client by email or externalId', async () => {
@@ -40,7 +41,12 @@ describe.each(DIALECTS)('billing resources (%s)', (dialect) => {
     });
 
     it('validates strictly', async () => {
-      for (const body of [{ email: 'bad', name: 'X' }, { email: 'a@example.com', name: '' }, { email: 'a@example.com', name: 'X', organizationId: acme.organizationId }, {}]) {
+      for (const body of [
+        { email: 'bad', name: 'X' },
+        { email: 'a@example.com', name: '' },
+        { email: 'a@example.com', name: 'X', organizationId: acme.organizationId },
+        {},
+      ]) {
         const res = await as(acme)('POST', '/api/v1/clients', body);
         expect(res.status, JSON.stringify(body)).toBe(400);
         expect(res.body.code).toBe('VALIDATION_FAILED');
@@ -60,9 +66,21 @@ describe.each(DIALECTS)('billing resources (%s)', (dialect) => {
   describe('invoices', () => {
     it('creates a draft with its total, then issues it once with the next number of the organization', async () => {
       const clientId = await acme.createClient('inv@example.com');
-      const draft = await as(acme)('POST', '/api/v1/invoices', { clientId, currency: 'EUR', lines: [LINE, { description: 'Setup', quantity: 1, unitAmount: 500 }], dueDate: '2030-02-28' });
+      const draft = await as(acme)('POST', '/api/v1/invoices', {
+        clientId,
+        currency: 'EUR',
+        lines: [LINE, { description: 'Setup', quantity: 1, unitAmount: 500 }],
+        dueDate: '2030-02-28',
+      });
       expect(draft.status).toBe(201);
-      expect(draft.body).toMatchObject({ status: 'draft', number: null, issuedAt: null, totalAmount: 3000, dueDate: '2030-02-28', recurringScheduleId: null });
+      expect(draft.body).toMatchObject({
+        status: 'draft',
+        number: null,
+        issuedAt: null,
+        totalAmount: 3000,
+        dueDate: '2030-02-28',
+        recurringScheduleId: null,
+      });
 
       const issued = await as(acme)('POST', `/api/v1/invoices/${draft.body.id}/issue`);
       expect(issued.status).toBe(200);
@@ -91,7 +109,7 @@ describe.each(DIALECTS)('billing resources (%s)', (dialect) => {
       expect(new Set(numbers).size).toBe(5);
     });
 
-    it("refuses a client of another organization (404) and unknown or malformed fields (400)", async () => {
+    it('refuses a client of another organization (404) and unknown or malformed fields (400)', async () => {
       const theirs = await globex.createClient('other@example.com');
       const res = await as(acme)('POST', '/api/v1/invoices', { clientId: theirs, currency: 'EUR', lines: [LINE] });
       expect(res.status).toBe(404);
@@ -102,7 +120,11 @@ describe.each(DIALECTS)('billing resources (%s)', (dialect) => {
         { clientId: mine, currency: 'EUR', lines: [{ ...LINE, unitAmount: -1 }] },
         { clientId: mine, currency: 'EUR', lines: [{ ...LINE, quantity: 1.5 }] },
         { clientId: mine, currency: 'EUR', lines: [LINE], status: 'issued' },
-        { clientId: mine, currency: 'EUR', lines: Array.from({ length: 100 }, () => ({ description: 'x', quantity: 1_000_000, unitAmount: 100_000_000_000 })) },
+        {
+          clientId: mine,
+          currency: 'EUR',
+          lines: Array.from({ length: 100 }, () => ({ description: 'x', quantity: 1_000_000, unitAmount: 100_000_000_000 })),
+        },
       ]) {
         const r = await as(acme)('POST', '/api/v1/invoices', body);
         expect(r.status, JSON.stringify(body).slice(0, 80)).toBe(400);
@@ -134,13 +156,37 @@ describe.each(DIALECTS)('billing resources (%s)', (dialect) => {
   describe('recurring schedules', () => {
     it('creates an active schedule whose next run is its start date; refuses a start in the past', async () => {
       const c = await acme.createClient('rec@example.com');
-      const res = await as(acme)('POST', '/api/v1/invoices/recurring', { clientId: c, interval: 'monthly', currency: 'EUR', lines: [LINE], startDate: '2030-01-31' });
+      const res = await as(acme)('POST', '/api/v1/invoices/recurring', {
+        clientId: c,
+        interval: 'monthly',
+        currency: 'EUR',
+        lines: [LINE],
+        startDate: '2030-01-31',
+      });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ status: 'active', interval: 'monthly', startDate: '2030-01-31', nextRunDate: '2030-01-31', cancelledAt: null });
-      const past = await as(acme)('POST', '/api/v1/invoices/recurring', { clientId: c, interval: 'monthly', currency: 'EUR', lines: [LINE], startDate: '2030-01-30' });
+      expect(res.body).toMatchObject({
+        status: 'active',
+        interval: 'monthly',
+        startDate: '2030-01-31',
+        nextRunDate: '2030-01-31',
+        cancelledAt: null,
+      });
+      const past = await as(acme)('POST', '/api/v1/invoices/recurring', {
+        clientId: c,
+        interval: 'monthly',
+        currency: 'EUR',
+        lines: [LINE],
+        startDate: '2030-01-30',
+      });
       expect(past.status).toBe(400);
       expect(past.body.code).toBe('VALIDATION_FAILED');
-      const badInterval = await as(acme)('POST', '/api/v1/invoices/recurring', { clientId: c, interval: 'daily', currency: 'EUR', lines: [LINE], startDate: '2030-02-01' });
+      const badInterval = await as(acme)('POST', '/api/v1/invoices/recurring', {
+        clientId: c,
+        interval: 'daily',
+        currency: 'EUR',
+        lines: [LINE],
+        startDate: '2030-02-01',
+      });
       expect(badInterval.status).toBe(400);
     });
 
@@ -160,7 +206,12 @@ describe.each(DIALECTS)('billing resources (%s)', (dialect) => {
         expect(r.body.code).toBe('INVALID_STATE');
       }
       const actions = (await auditActions(server, acme.organizationId)).filter((e) => e.target_id === id).map((e) => e.action);
-      expect(actions).toEqual(['recurring_schedule.created', 'recurring_schedule.paused', 'recurring_schedule.resumed', 'recurring_schedule.cancelled']);
+      expect(actions).toEqual([
+        'recurring_schedule.created',
+        'recurring_schedule.paused',
+        'recurring_schedule.resumed',
+        'recurring_schedule.cancelled',
+      ]);
     });
 
     it('computes the next run date from the start date and interval as time passes (month ends clamp)', async () => {
@@ -186,7 +237,13 @@ describe.each(DIALECTS)('billing resources (%s)', (dialect) => {
       expect((await as(acme)('GET', `/api/v1/invoices/recurring/${theirs}`)).status).toBe(404);
       expect((await as(acme)('POST', `/api/v1/invoices/recurring/${theirs}/cancel`)).status).toBe(404);
       expect((await as(globex)('GET', `/api/v1/invoices/recurring/${theirs}`)).body.status).toBe('active');
-      const cross = await as(acme)('POST', '/api/v1/invoices/recurring', { clientId: g, interval: 'yearly', currency: 'EUR', lines: [LINE], startDate: '2030-06-01' });
+      const cross = await as(acme)('POST', '/api/v1/invoices/recurring', {
+        clientId: g,
+        interval: 'yearly',
+        currency: 'EUR',
+        lines: [LINE],
+        startDate: '2030-06-01',
+      });
       expect(cross.status).toBe(404);
 
       const c = await acme.createClient('ls@example.com');

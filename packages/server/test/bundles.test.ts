@@ -44,7 +44,10 @@ describe.each(DIALECTS)('least-privilege bundles (%s)', (dialect) => {
         const label = `${name} → ${route.name}`;
         if (res.body?.code === 'ROUTE_NOT_FOUND') {
           // Declared in the contract but served by a later slice; the areas of this server must exist.
-          expect(SERVED_AREAS.some((a) => route.name.startsWith(a)), `${label} is not served`).toBe(false);
+          expect(
+            SERVED_AREAS.some((a) => route.name.startsWith(a)),
+            `${label} is not served`,
+          ).toBe(false);
           continue;
         }
         const refusal = refusalFor(auth, 'organizationKey');
@@ -79,7 +82,13 @@ describe.each(DIALECTS)('least-privilege bundles (%s)', (dialect) => {
   it('recurringSchedules: creates, reads, pauses, resumes and cancels schedules; cannot touch clients', async () => {
     const clientId = await acme.createClient('sub@example.com');
     const as = (method: string, path: string, body?: unknown) => server.request(method, path, { token: tokens.recurringSchedules, body });
-    const created = await as('POST', '/api/v1/invoices/recurring', { clientId, interval: 'monthly', currency: 'EUR', lines: [LINE], startDate: '2099-01-01' });
+    const created = await as('POST', '/api/v1/invoices/recurring', {
+      clientId,
+      interval: 'monthly',
+      currency: 'EUR',
+      lines: [LINE],
+      startDate: '2099-01-01',
+    });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     expect((await as('GET', `/api/v1/invoices/recurring?clientId=${clientId}`)).body.total).toBe(1);
@@ -92,7 +101,10 @@ describe.each(DIALECTS)('least-privilege bundles (%s)', (dialect) => {
 
   it('portalLinks: mints a magic link with portal:create alone, which opens the portal', async () => {
     await acme.customerWithIssuedInvoice('portal@example.com');
-    const res = await server.request('POST', '/api/v1/organizations/settings/portal/magic-links', { token: tokens.portalLinks, body: { email: 'portal@example.com' } });
+    const res = await server.request('POST', '/api/v1/organizations/settings/portal/magic-links', {
+      token: tokens.portalLinks,
+      body: { email: 'portal@example.com' },
+    });
     expect(res.status).toBe(201);
     const session = await server.request('POST', '/api/v1/portal/auth/magic-link', { body: { token: tokenOf(res.body.url) } });
     expect(session.status).toBe(200);

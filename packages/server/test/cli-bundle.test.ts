@@ -17,7 +17,8 @@ import { waitForListening } from './support/listening.js';
 const serverDir = fileURLToPath(new URL('../', import.meta.url));
 const BUNDLE = join(serverDir, 'dist', 'payment-gateway.mjs');
 const built = existsSync(BUNDLE);
-if (!built) console.warn(`[cli-bundle] skipped: ${BUNDLE} does not exist; build the server first (pnpm --filter @payment-gateway/server build)`);
+if (!built)
+  console.warn(`[cli-bundle] skipped: ${BUNDLE} does not exist; build the server first (pnpm --filter @payment-gateway/server build)`);
 
 const run = promisify(execFile);
 const pkg = JSON.parse(readFileSync(join(serverDir, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };

@@ -41,7 +41,14 @@ describe.skipIf(!built)('the bundled CLI and DATA_DIR', () => {
   beforeAll(async () => {
     serverData = mkdtempSync(join(tmpdir(), 'gw-cli-server-'));
     elsewhere = mkdtempSync(join(tmpdir(), 'gw-cli-elsewhere-'));
-    const env = { ...baseEnv, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', BOOTSTRAP_ADMIN_EMAIL: 'root@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'root-password-123' };
+    const env = {
+      ...baseEnv,
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      BOOTSTRAP_ADMIN_EMAIL: 'root@example.com',
+      BOOTSTRAP_ADMIN_PASSWORD: 'root-password-123',
+    };
     // The server runs in its own directory with the default DATA_DIR (.data there).
     const proc = spawn(process.execPath, [BUNDLE, 'start'], { cwd: serverData, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
@@ -102,7 +109,10 @@ describe.skipIf(!built)('the bundled CLI and DATA_DIR', () => {
     const org = await cli(['org:create', '--name', 'Acme', '--json'], { cwd: elsewhere, env });
     expect(org.code, org.stderr).toBe(0);
     const { id: orgId } = JSON.parse(org.stdout) as { id: string };
-    const key = await cli(['key:create', '--org', orgId, '--name', 'billing', '--scopes', 'client:read', '--json'], { cwd: elsewhere, env });
+    const key = await cli(['key:create', '--org', orgId, '--name', 'billing', '--scopes', 'client:read', '--json'], {
+      cwd: elsewhere,
+      env,
+    });
     expect(key.code, key.stderr).toBe(0);
     const { token } = JSON.parse(key.stdout) as { token: string };
     const res = await fetch(`${url}/api/v1/auth/whoami`, { headers: { authorization: `Bearer ${token}` } });
@@ -117,7 +127,11 @@ describe.skipIf(!built)('the bundled CLI and DATA_DIR', () => {
     try {
       const migrate = await cli(['migrate'], { cwd: copy });
       expect(migrate.code, migrate.stderr).toBe(0);
-      const env = { DATA_DIR: join(copy, '.data'), BOOTSTRAP_ADMIN_EMAIL: 'root@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'root-password-123' };
+      const env = {
+        DATA_DIR: join(copy, '.data'),
+        BOOTSTRAP_ADMIN_EMAIL: 'root@example.com',
+        BOOTSTRAP_ADMIN_PASSWORD: 'root-password-123',
+      };
       const orgResult = await cli(['org:create', '--name', 'Acme', '--json'], { cwd: copy, env });
       expect(orgResult.code, orgResult.stderr).toBe(0);
       const { id } = JSON.parse(orgResult.stdout) as { id: string };

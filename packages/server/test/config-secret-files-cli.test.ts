@@ -103,9 +103,17 @@ describe.skipIf(!built)('secret settings from <NAME>_FILE with the bundled CLI',
       await expect(jwtVerify(token, new TextEncoder().encode(JWT_SECRET))).resolves.toBeTruthy();
 
       // A key the CLI creates with the same files authenticates on the server: one pepper.
-      const org = JSON.parse((await run(process.execPath, [BUNDLE, 'org:create', '--name', 'Files Inc', '--json'], { cwd: tmpdir(), env })).stdout) as { id: string };
+      const org = JSON.parse(
+        (await run(process.execPath, [BUNDLE, 'org:create', '--name', 'Files Inc', '--json'], { cwd: tmpdir(), env })).stdout,
+      ) as { id: string };
       const key = JSON.parse(
-        (await run(process.execPath, [BUNDLE, 'key:create', '--org', org.id, '--name', 'from files', '--scopes', 'client:read', '--json'], { cwd: tmpdir(), env })).stdout,
+        (
+          await run(
+            process.execPath,
+            [BUNDLE, 'key:create', '--org', org.id, '--name', 'from files', '--scopes', 'client:read', '--json'],
+            { cwd: tmpdir(), env },
+          )
+        ).stdout,
       ) as { token: string };
       const whoami = await fetch(`${url}/api/v1/auth/whoami`, { headers: { authorization: `Bearer ${key.token}` } });
       expect(whoami.status).toBe(200);

@@ -36,7 +36,13 @@ function configError(env: Record<string, string | undefined>): string {
 
 describe('secret settings from <NAME>_FILE', () => {
   it('covers every secret setting', () => {
-    expect([...SECRET_SETTINGS].sort()).toEqual(['API_KEY_PEPPER', 'API_KEY_PEPPER_PREVIOUS', 'BOOTSTRAP_ADMIN_PASSWORD', 'DATABASE_URL', 'JWT_SECRET']);
+    expect([...SECRET_SETTINGS].sort()).toEqual([
+      'API_KEY_PEPPER',
+      'API_KEY_PEPPER_PREVIOUS',
+      'BOOTSTRAP_ADMIN_PASSWORD',
+      'DATABASE_URL',
+      'JWT_SECRET',
+    ]);
   });
 
   it('reads each secret from its file and strips one trailing newline (LF or CRLF)', () => {
@@ -48,7 +54,13 @@ describe('secret settings from <NAME>_FILE', () => {
       BOOTSTRAP_ADMIN_PASSWORD_FILE: secretFile(`${PASSWORD}\n`),
       DATABASE_URL_FILE: secretFile(`${DB_URL}\n`),
     });
-    expect(config).toMatchObject({ pepper: PEPPER, previousPepper: PREVIOUS, jwtSecret: JWT, bootstrapAdminPassword: PASSWORD, databaseUrl: DB_URL });
+    expect(config).toMatchObject({
+      pepper: PEPPER,
+      previousPepper: PREVIOUS,
+      jwtSecret: JWT,
+      bootstrapAdminPassword: PASSWORD,
+      databaseUrl: DB_URL,
+    });
   });
 
   it('strips only one newline: the rest of the content is the secret, as written', () => {
@@ -59,7 +71,9 @@ describe('secret settings from <NAME>_FILE', () => {
   it('a secret file satisfies the rules PostgreSQL adds (pepper and JWT secret required)', () => {
     const config = loadConfig({ DATABASE_URL: DB_URL, API_KEY_PEPPER_FILE: secretFile(PEPPER), JWT_SECRET_FILE: secretFile(JWT) });
     expect(config.pepper).toBe(PEPPER);
-    expect(configError({ DATABASE_URL_FILE: secretFile(DB_URL), JWT_SECRET_FILE: secretFile(JWT) })).toMatch(/API_KEY_PEPPER: required with DATABASE_URL .*API_KEY_PEPPER_FILE/);
+    expect(configError({ DATABASE_URL_FILE: secretFile(DB_URL), JWT_SECRET_FILE: secretFile(JWT) })).toMatch(
+      /API_KEY_PEPPER: required with DATABASE_URL .*API_KEY_PEPPER_FILE/,
+    );
   });
 
   it('an empty <NAME>_FILE is unset, like an empty variable', () => {
@@ -77,7 +91,9 @@ describe('secret settings from <NAME>_FILE', () => {
 
   it('a missing file, a directory or an empty file is a start error naming the variable and the path', () => {
     const missing = join(dir, 'no-such-secret');
-    expect(configError({ API_KEY_PEPPER_FILE: missing })).toMatch(new RegExp(`API_KEY_PEPPER_FILE: cannot read the file ${missing} \\(ENOENT\\)`));
+    expect(configError({ API_KEY_PEPPER_FILE: missing })).toMatch(
+      new RegExp(`API_KEY_PEPPER_FILE: cannot read the file ${missing} \\(ENOENT\\)`),
+    );
     const folder = join(dir, 'a-folder');
     mkdirSync(folder);
     expect(configError({ JWT_SECRET_FILE: folder })).toMatch(new RegExp(`JWT_SECRET_FILE: cannot read the file ${folder} \\(EISDIR\\)`));
@@ -106,9 +122,12 @@ describe('secret settings from <NAME>_FILE', () => {
       DATABASE_URL_FILE: secretFile('mysql://root:hunter2-db-secret@db/x'),
       PORT: 'not-a-port',
     });
-    expect(message.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.trim().split(/[ :]/)[0])).toEqual(
-      expect.arrayContaining(['API_KEY_PEPPER_FILE', 'JWT_SECRET', 'DATABASE_URL', 'PORT']),
-    );
+    expect(
+      message
+        .split('\n')
+        .filter((l) => l.startsWith('  '))
+        .map((l) => l.trim().split(/[ :]/)[0]),
+    ).toEqual(expect.arrayContaining(['API_KEY_PEPPER_FILE', 'JWT_SECRET', 'DATABASE_URL', 'PORT']));
   });
 
   it('no error message ever contains a secret value, directly given or from a file', () => {

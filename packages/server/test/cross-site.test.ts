@@ -25,11 +25,23 @@ describe.each(DIALECTS)('cross-site requests on cookie routes (%s)', (dialect) =
   it('the issue sample: an empty form-encoded refresh carrying the cookie no longer refreshes', async () => {
     const session = await login(server, ADMIN.email, ADMIN.password);
     // As a browser sends it from another site's form…
-    expectError(await post('/api/v1/auth/refresh-token', { cookie: session.refreshCookie, ...FORM, origin: EVIL, 'sec-fetch-site': 'cross-site' }), 403, 'CROSS_SITE_REQUEST');
+    expectError(
+      await post('/api/v1/auth/refresh-token', { cookie: session.refreshCookie, ...FORM, origin: EVIL, 'sec-fetch-site': 'cross-site' }),
+      403,
+      'CROSS_SITE_REQUEST',
+    );
     // …and even with the browser's headers stripped, a form content type is not a refresh.
     expectError(await post('/api/v1/auth/refresh-token', { cookie: session.refreshCookie, ...FORM }), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expectError(await post('/api/v1/auth/refresh-token', { cookie: session.refreshCookie, 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expectError(await post('/api/v1/auth/refresh-token', { cookie: session.refreshCookie, 'content-type': 'multipart/form-data; boundary=x' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectError(
+      await post('/api/v1/auth/refresh-token', { cookie: session.refreshCookie, 'content-type': 'text/plain' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+    expectError(
+      await post('/api/v1/auth/refresh-token', { cookie: session.refreshCookie, 'content-type': 'multipart/form-data; boundary=x' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
     // The refresh token was not used up by any of those.
     expect((await refresh(server, session.refreshCookie)).status).toBe(200);
   });
@@ -48,16 +60,28 @@ describe.each(DIALECTS)('cross-site requests on cookie routes (%s)', (dialect) =
     const signIn = await server.request('POST', '/api/v1/auth/login', { body: { email: ADMIN.email, password: ADMIN.password }, headers });
     expectError(signIn, 403, 'CROSS_SITE_REQUEST');
     expect(signIn.headers.getSetCookie()).toEqual([]);
-    const out = await server.request('POST', '/api/v1/auth/logout', { token: session.token, headers: { cookie: session.refreshCookie, ...headers } });
+    const out = await server.request('POST', '/api/v1/auth/logout', {
+      token: session.token,
+      headers: { cookie: session.refreshCookie, ...headers },
+    });
     expectError(out, 403, 'CROSS_SITE_REQUEST');
     expect((await refresh(server, session.refreshCookie)).status).toBe(200);
   });
 
   it('same-origin browsers and non-browser clients are served', async () => {
-    const sameOrigin: Record<string, string>[] = [{ origin: server.url }, { 'sec-fetch-site': 'same-origin' }, { origin: server.url, 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, {}];
+    const sameOrigin: Record<string, string>[] = [
+      { origin: server.url },
+      { 'sec-fetch-site': 'same-origin' },
+      { origin: server.url, 'sec-fetch-site': 'same-origin' },
+      { 'sec-fetch-site': 'none' },
+      {},
+    ];
     for (const headers of sameOrigin) {
       const session = await login(server, ADMIN.email, ADMIN.password);
-      const signIn = await server.request('POST', '/api/v1/auth/login', { body: { email: ADMIN.email, password: ADMIN.password }, headers });
+      const signIn = await server.request('POST', '/api/v1/auth/login', {
+        body: { email: ADMIN.email, password: ADMIN.password },
+        headers,
+      });
       expect(signIn.status).toBe(200);
       const refreshed = await post('/api/v1/auth/refresh-token', { cookie: session.refreshCookie, ...headers });
       expect(refreshed.status).toBe(200);
@@ -68,7 +92,10 @@ describe.each(DIALECTS)('cross-site requests on cookie routes (%s)', (dialect) =
 
   it('routes a cookie does not authenticate are not affected (Bearer credentials are not sent by other sites)', async () => {
     const session = await login(server, ADMIN.email, ADMIN.password);
-    const res = await server.request('GET', '/api/v1/auth/whoami', { token: session.token, headers: { origin: EVIL, 'sec-fetch-site': 'cross-site' } });
+    const res = await server.request('GET', '/api/v1/auth/whoami', {
+      token: session.token,
+      headers: { origin: EVIL, 'sec-fetch-site': 'cross-site' },
+    });
     expect(res.status).toBe(200);
   });
 });

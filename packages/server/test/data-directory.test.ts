@@ -44,7 +44,9 @@ describe.runIf(process.platform !== 'win32')('data directory permissions', () =>
     process.off('warning', onWarning);
     expect(modeOf(dir)).toBe(0o700);
     const files = readdirSync(dir).sort();
-    expect(files).toEqual(expect.arrayContaining(['gateway.sqlite', 'gateway.sqlite-wal', 'gateway.sqlite-shm', 'api-key-pepper', 'jwt-secret']));
+    expect(files).toEqual(
+      expect.arrayContaining(['gateway.sqlite', 'gateway.sqlite-wal', 'gateway.sqlite-shm', 'api-key-pepper', 'jwt-secret']),
+    );
     for (const f of files) expect([f, modeOf(join(dir, f)).toString(8)]).toEqual([f, '600']);
     expect(warnings.some((w) => w.includes(dir) && w.includes('0755') && w.includes('0700'))).toBe(true);
   });

@@ -2,7 +2,15 @@ import type { Scope } from '@payment-gateway/contract';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from './harness.js';
-import { expectAnsweredInTime, expectNoLateAcceptance, startLoad, stillRunning, timedRequest, untilAccepted, type FaultStream } from './support/fault-load.js';
+import {
+  expectAnsweredInTime,
+  expectNoLateAcceptance,
+  startLoad,
+  stillRunning,
+  timedRequest,
+  untilAccepted,
+  type FaultStream,
+} from './support/fault-load.js';
 import { sleep, startInstances, waitFor, type Instance } from './support/instances.js';
 import { expectRejectedEverywhere } from './support/propagation.js';
 import { startThrowawayPostgres, throwawayPostgresUnavailable, type ThrowawayPostgres } from './support/throwaway-postgres.js';
@@ -40,9 +48,24 @@ describe.skipIf(skipReason)('PostgreSQL restarted (fast) under mixed load', () =
     for (const i of instances) expect((await i.request('GET', '/api/v1/auth/whoami', { token: revoked.token })).status).toBe(200);
 
     const streams: FaultStream[] = instances.flatMap((i) => [
-      { name: `${i.name} writes`, instance: i, method: 'POST', path: '/api/v1/clients', token: live.token, body: (n: number) => ({ email: `r${n}-${Date.now()}@example.com`, name: 'Customer' }), ok: [201] as const },
+      {
+        name: `${i.name} writes`,
+        instance: i,
+        method: 'POST',
+        path: '/api/v1/clients',
+        token: live.token,
+        body: (n: number) => ({ email: `r${n}-${Date.now()}@example.com`, name: 'Customer' }),
+        ok: [201] as const,
+      },
       { name: `${i.name} reads`, instance: i, method: 'GET', path: '/api/v1/clients?limit=5', token: live.token, ok: [200] as const },
-      { name: `${i.name} revoked key`, instance: i, method: 'GET', path: '/api/v1/auth/whoami', token: revoked.token, ok: [200, '401 API_KEY_REVOKED'] as const },
+      {
+        name: `${i.name} revoked key`,
+        instance: i,
+        method: 'GET',
+        path: '/api/v1/auth/whoami',
+        token: revoked.token,
+        ok: [200, '401 API_KEY_REVOKED'] as const,
+      },
       { name: `${i.name} ready`, instance: i, method: 'GET', path: '/health/ready', ok: [200] as const },
     ]);
     const load = startLoad(streams);
@@ -52,7 +75,18 @@ describe.skipIf(skipReason)('PostgreSQL restarted (fast) under mixed load', () =
     const restartTo = performance.now();
     // Revoked as soon as the database takes writes again, while the instances may still be reconnecting.
     const revokedAt = await untilAccepted(() =>
-      timedRequest({ name: 'revoke', instance: a, method: 'POST', path: `/api/v1/organizations/${orgId}/api-keys/${revoked.id}/revoke`, token: manager, body: () => ({}), ok: [200] }, 0),
+      timedRequest(
+        {
+          name: 'revoke',
+          instance: a,
+          method: 'POST',
+          path: `/api/v1/organizations/${orgId}/api-keys/${revoked.id}/revoke`,
+          token: manager,
+          body: () => ({}),
+          ok: [200],
+        },
+        0,
+      ),
     );
     await waitFor(
       'every instance to be ready and serve again',
@@ -74,9 +108,15 @@ describe.skipIf(skipReason)('PostgreSQL restarted (fast) under mixed load', () =
     for (const i of instances) expectNoLateAcceptance(samples, `${i.name} revoked key`, revokedAt, LIVENESS_MS + 1000);
     for (const i of instances) {
       const ready = samples.filter((s) => s.stream === `${i.name} ready`);
-      expect(ready.some((s) => s.start >= restartFrom && s.start <= restartTo + 500 && s.status === 503), `${i.name} not ready during the restart`).toBe(true);
+      expect(
+        ready.some((s) => s.start >= restartFrom && s.start <= restartTo + 500 && s.status === 503),
+        `${i.name} not ready during the restart`,
+      ).toBe(true);
       expect(ready.at(-1)?.status, `${i.name} ready after`).toBe(200);
-      expect(samples.some((s) => s.stream === `${i.name} writes` && s.status === 201 && s.start > restartTo), `${i.name} writes again`).toBe(true);
+      expect(
+        samples.some((s) => s.stream === `${i.name} writes` && s.status === 201 && s.start > restartTo),
+        `${i.name} writes again`,
+      ).toBe(true);
     }
 
     await expectRejectedEverywhere({
@@ -84,7 +124,9 @@ describe.skipIf(skipReason)('PostgreSQL restarted (fast) under mixed load', () =
       probe: (i) => i.request('GET', '/api/v1/auth/whoami', { token: live.token }),
       rejected: { status: 401, code: 'API_KEY_REVOKED' },
       act: async () => {
-        expect((await a.request('POST', `/api/v1/organizations/${orgId}/api-keys/${live.id}/revoke`, { token: manager, body: {} })).status).toBe(200);
+        expect(
+          (await a.request('POST', `/api/v1/organizations/${orgId}/api-keys/${live.id}/revoke`, { token: manager, body: {} })).status,
+        ).toBe(200);
       },
     });
   });

@@ -34,7 +34,11 @@ describe.skipIf(!built)('SQLite: a role changed by the CLI in another process', 
     const token = await sessionToken(server, editor);
     let n = 0;
     const write = () =>
-      server.request('POST', '/api/v1/clients', { token, headers: selected(orgId), body: { email: `c${++n}@example.com`, name: 'Customer' } });
+      server.request('POST', '/api/v1/clients', {
+        token,
+        headers: selected(orgId),
+        body: { email: `c${++n}@example.com`, name: 'Customer' },
+      });
     // Warm every cache on the session's path (session, user, organization).
     for (let i = 0; i < 3; i++) expect((await write()).status).toBe(201);
 
@@ -50,7 +54,12 @@ describe.skipIf(!built)('SQLite: a role changed by the CLI in another process', 
     let committedBy: number;
     try {
       await new Promise((r) => setTimeout(r, 100));
-      const env = { PATH: process.env.PATH ?? '', DATA_DIR: server.gateway.config.dataDir, LOG_LEVEL: 'silent', DATABASE_TIMEOUT_MS: '30000' };
+      const env = {
+        PATH: process.env.PATH ?? '',
+        DATA_DIR: server.gateway.config.dataDir,
+        LOG_LEVEL: 'silent',
+        DATABASE_TIMEOUT_MS: '30000',
+      };
       await run(process.execPath, [BUNDLE, 'member:set', '--org', orgId, '--email', editor.email, '--role', 'viewer', '--json'], { env });
       // The CLI has exited: its change is committed.
       committedBy = performance.now();
@@ -60,15 +69,24 @@ describe.skipIf(!built)('SQLite: a role changed by the CLI in another process', 
       await loop;
     }
 
-    expect(samples.some((s) => s.status === 201 && s.start < committedBy), 'writes succeeded before the change').toBe(true);
+    expect(
+      samples.some((s) => s.status === 201 && s.start < committedBy),
+      'writes succeeded before the change',
+    ).toBe(true);
     // 503 is failing closed (the server waited DATABASE_TIMEOUT_MS for the CLI's write lock).
     const allowed = (s: { status: number; code: string | undefined }) =>
       s.status === 201 || (s.status === 403 && s.code === 'INSUFFICIENT_SCOPE') || (s.status === 503 && s.code === 'SERVICE_UNAVAILABLE');
-    expect(samples.filter((s) => !allowed(s)), 'only 201, the refusal, or 503').toEqual([]);
+    expect(
+      samples.filter((s) => !allowed(s)),
+      'only 201, the refusal, or 503',
+    ).toEqual([]);
     const late = samples.filter((s) => s.status === 201 && s.start > committedBy + PROPAGATION_WINDOW_MS);
     expect(late, `no write started more than ${PROPAGATION_WINDOW_MS} ms after the CLI committed succeeds`).toEqual([]);
     const firstRefusal = samples.findIndex((s) => s.status === 403);
     expect(firstRefusal, 'the viewer role is enforced').toBeGreaterThanOrEqual(0);
-    expect(samples.slice(firstRefusal).filter((s) => s.status === 201), 'nothing succeeds after the first refusal').toEqual([]);
+    expect(
+      samples.slice(firstRefusal).filter((s) => s.status === 201),
+      'nothing succeeds after the first refusal',
+    ).toEqual([]);
   });
 });

@@ -3,7 +3,15 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANGE_FEED_APPLICATION_NAME } from '../src/storage/pg-change-feed.js';
 import { createTestDatabase, TEST_DATABASE_URL } from './harness.js';
-import { expectAnsweredInTime, expectNoLateAcceptance, startLoad, stillRunning, timedRequest, untilAccepted, type FaultStream } from './support/fault-load.js';
+import {
+  expectAnsweredInTime,
+  expectNoLateAcceptance,
+  startLoad,
+  stillRunning,
+  timedRequest,
+  untilAccepted,
+  type FaultStream,
+} from './support/fault-load.js';
 import { sleep, startInstances, waitFor, type Instance } from './support/instances.js';
 
 // SPEC §7.4 (issue sample 1): PostgreSQL terminates the pool's backends under write load, every
@@ -53,7 +61,14 @@ describe.skipIf(!TEST_DATABASE_URL)('backends terminated under write load', () =
         ok: [201] as const,
       })),
       ...instances.flatMap((i) => [
-        { name: `${i.name} revoked key`, instance: i, method: 'GET', path: '/api/v1/auth/whoami', token: revoked.token, ok: [200, '401 API_KEY_REVOKED'] as const },
+        {
+          name: `${i.name} revoked key`,
+          instance: i,
+          method: 'GET',
+          path: '/api/v1/auth/whoami',
+          token: revoked.token,
+          ok: [200, '401 API_KEY_REVOKED'] as const,
+        },
         { name: `${i.name} ready`, instance: i, method: 'GET', path: '/health/ready', ok: [200] as const },
       ]),
     ];
@@ -67,7 +82,18 @@ describe.skipIf(!TEST_DATABASE_URL)('backends terminated under write load', () =
       await admin.query(round % 3 === 2 ? all : pool);
       if (round === 3) {
         revokedAt = await untilAccepted(() =>
-          timedRequest({ name: 'revoke', instance: a, method: 'POST', path: `/api/v1/organizations/${orgId}/api-keys/${revoked.id}/revoke`, token: manager, body: () => ({}), ok: [200] }, 0),
+          timedRequest(
+            {
+              name: 'revoke',
+              instance: a,
+              method: 'POST',
+              path: `/api/v1/organizations/${orgId}/api-keys/${revoked.id}/revoke`,
+              token: manager,
+              body: () => ({}),
+              ok: [200],
+            },
+            0,
+          ),
         );
       }
       await sleep(500);
@@ -77,7 +103,15 @@ describe.skipIf(!TEST_DATABASE_URL)('backends terminated under write load', () =
       async () => {
         for (const i of instances) {
           if ((await i.request('GET', '/health/ready')).status !== 200) return false;
-          if ((await i.request('POST', '/api/v1/clients', { token: writer, body: { email: `after-${i.name}-${Date.now()}@example.com`, name: 'After' } })).status !== 201) return false;
+          if (
+            (
+              await i.request('POST', '/api/v1/clients', {
+                token: writer,
+                body: { email: `after-${i.name}-${Date.now()}@example.com`, name: 'After' },
+              })
+            ).status !== 201
+          )
+            return false;
         }
         return true;
       },
@@ -89,7 +123,10 @@ describe.skipIf(!TEST_DATABASE_URL)('backends terminated under write load', () =
     for (const i of instances) expect(await stillRunning(i)).toBe('running');
     expectAnsweredInTime(samples, streams, { timeoutMs: TIMEOUT_MS, marginMs: 5000 });
     for (const i of instances) expectNoLateAcceptance(samples, `${i.name} revoked key`, revokedAt, LIVENESS_MS + 1000);
-    expect(samples.filter((s) => s.stream.startsWith('A writes') && s.status === 201).length, 'writes kept succeeding between the rounds').toBeGreaterThan(4);
+    expect(
+      samples.filter((s) => s.stream.startsWith('A writes') && s.status === 201).length,
+      'writes kept succeeding between the rounds',
+    ).toBeGreaterThan(4);
     for (const i of instances) {
       const res = await i.request('GET', '/api/v1/auth/whoami', { token: revoked.token });
       expect({ status: res.status, code: res.body?.code }).toEqual({ status: 401, code: 'API_KEY_REVOKED' });

@@ -36,11 +36,19 @@ export interface TestServer {
   url: string;
   gateway: Gateway;
   databaseUrl: string | undefined;
-  request<T = any>(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<HttpResult<T>>;
+  request<T = any>(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<HttpResult<T>>;
   /** Creates an organization directly through the service (operator). */
   createOrganization(name?: string): Promise<string>;
   /** Creates an organization key directly through the service with the given scopes. */
-  createOrgKey(organizationId: string, scopes: readonly Scope[], extra?: { expiresAt?: string; ipAllowlist?: string[]; name?: string }): Promise<ApiKeyWithToken>;
+  createOrgKey(
+    organizationId: string,
+    scopes: readonly Scope[],
+    extra?: { expiresAt?: string; ipAllowlist?: string[]; name?: string },
+  ): Promise<ApiKeyWithToken>;
   /** Creates a system key directly through the service. */
   createSystemKey(scopes: readonly Scope[]): Promise<ApiKeyWithToken>;
   close(): Promise<void>;
@@ -86,7 +94,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     RATE_LIMIT_PER_MINUTE: '100000',
     RATE_LIMIT_PER_5_MINUTES: '500000',
     AUTH_FAILURE_LIMIT_PER_MINUTE: '100000',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl, API_KEY_PEPPER: 'test-pepper-0123456789abcdef0123456789', JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789' } : {}),
+    ...(databaseUrl
+      ? {
+          DATABASE_URL: databaseUrl,
+          API_KEY_PEPPER: 'test-pepper-0123456789abcdef0123456789',
+          JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
+        }
+      : {}),
     ...options.env,
   };
   const config = loadConfig(env);
@@ -131,7 +145,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       );
     },
     async createSystemKey(scopes) {
-      return gateway.keys.create({ tier: 'system' }, { name: 'system test key', scopes: [...scopes] }, { scopes: ALL_SCOPES, origin: OPERATOR });
+      return gateway.keys.create(
+        { tier: 'system' },
+        { name: 'system test key', scopes: [...scopes] },
+        { scopes: ALL_SCOPES, origin: OPERATOR },
+      );
     },
     async close() {
       await gateway.close();

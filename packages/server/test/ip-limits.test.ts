@@ -5,7 +5,8 @@ import { startSessionServer } from './session-helpers.js';
 const LIMIT = 30;
 const forwarded = (ip: string) => ({ 'x-forwarded-for': ip });
 /** 40 addresses of one IPv6 /64. */
-const addressesOf64 = (net: string) => Array.from({ length: 40 }, (_, i) => `${net}:${(i + 1).toString(16)}:${(i * 7 + 3).toString(16)}:0:${i + 1}`);
+const addressesOf64 = (net: string) =>
+  Array.from({ length: 40 }, (_, i) => `${net}:${(i + 1).toString(16)}:${(i * 7 + 3).toString(16)}:0:${i + 1}`);
 
 /** SPEC §7.3, issue #11 "Limits": per-IP limits key on the normalised client address. */
 describe.each(DIALECTS)('per-IP limits on normalised addresses (%s)', (dialect) => {
@@ -43,14 +44,20 @@ describe.each(DIALECTS)('per-IP limits on normalised addresses (%s)', (dialect) 
     const statuses: number[] = [];
     for (const [i, ip] of ips.entries()) {
       // A different email each time, so the per-account limit stays out of the way.
-      const res = await server.request('POST', '/api/v1/auth/login', { body: { email: `nobody${i}@example.com`, password: 'wrong password 123' }, headers: forwarded(ip) });
+      const res = await server.request('POST', '/api/v1/auth/login', {
+        body: { email: `nobody${i}@example.com`, password: 'wrong password 123' },
+        headers: forwarded(ip),
+      });
       statuses.push(res.status);
     }
     expect(statuses.slice(0, LIMIT).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(LIMIT).every((s) => s === 429)).toBe(true);
     // Failed key authentications from that /64 are refused too: one budget per client.
     expect((await failAuth('2001:db8:bb:1::9')).status).toBe(429);
-    const mapped = await server.request('POST', '/api/v1/auth/login', { body: { email: 'x@example.com', password: 'wrong password 123' }, headers: forwarded('::ffff:10.88.0.1') });
+    const mapped = await server.request('POST', '/api/v1/auth/login', {
+      body: { email: 'x@example.com', password: 'wrong password 123' },
+      headers: forwarded('::ffff:10.88.0.1'),
+    });
     expect(mapped.status).toBe(401);
   });
 });

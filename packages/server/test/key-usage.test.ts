@@ -66,11 +66,18 @@ describe.each(DIALECTS)('API key usage per hour (%s)', (dialect) => {
 
   it('counts revoked, expired and IP-refused requests as refused', async () => {
     const revoked = await server.createOrgKey(orgA, ['client:read'], { name: 'revoked' });
-    await server.gateway.keys.revoke({ tier: 'organization', organizationId: orgA }, revoked.id, 'test', { actor: { type: 'system', id: 'test' }, requestId: null, ip: null });
+    await server.gateway.keys.revoke({ tier: 'organization', organizationId: orgA }, revoked.id, 'test', {
+      actor: { type: 'system', id: 'test' },
+      requestId: null,
+      ip: null,
+    });
     expectError(await server.request('GET', WHOAMI, { token: revoked.token }), 401, 'API_KEY_REVOKED');
     const fenced = await server.createOrgKey(orgA, ['client:read'], { name: 'fenced', ipAllowlist: ['203.0.113.0/24'] });
     expectError(await server.request('GET', WHOAMI, { token: fenced.token }), 403, 'IP_NOT_ALLOWED');
-    const expiring = await server.createOrgKey(orgA, ['client:read'], { name: 'expiring', expiresAt: new Date(clock.now().getTime() + 60_000).toISOString() });
+    const expiring = await server.createOrgKey(orgA, ['client:read'], {
+      name: 'expiring',
+      expiresAt: new Date(clock.now().getTime() + 60_000).toISOString(),
+    });
     clock.advance(2 * HOUR);
     expectError(await server.request('GET', WHOAMI, { token: expiring.token }), 401, 'API_KEY_EXPIRED');
 
@@ -113,7 +120,11 @@ describe.each(DIALECTS)('API key usage per hour (%s)', (dialect) => {
     const sys = await server.createSystemKey(SYSTEM_KEY_SCOPES);
     // A system key is not a global-admin session: the route refuses it.
     expect((await server.request('GET', `/api/v1/system/api-keys/${sys.id}/usage`, { token: sys.token })).status).toBe(403);
-    const org = await server.createOrgKey(orgA, ORG_KEY_SCOPES.filter((s) => s !== 'api_key:read'), { name: 'no reader' });
+    const org = await server.createOrgKey(
+      orgA,
+      ORG_KEY_SCOPES.filter((s) => s !== 'api_key:read'),
+      { name: 'no reader' },
+    );
     expect((await server.request('GET', `/api/v1/system/api-keys/${org.id}/usage`, { token: org.token })).status).toBe(403);
   });
 });
@@ -132,7 +143,11 @@ describe('API key usage is batched, never a write per request (sqlite)', () => {
     const usage = await server.request('GET', usagePath(orgId, reader.id), { token: reader.token });
     expect(usage.status).toBe(200);
     expect(usage.body.totals).toEqual({ accepted: 0, refused: 0 });
-    const rows = await server.gateway.database.db.withTables<{ api_key_usage: { key_id: string } }>().selectFrom('api_key_usage').selectAll().execute();
+    const rows = await server.gateway.database.db
+      .withTables<{ api_key_usage: { key_id: string } }>()
+      .selectFrom('api_key_usage')
+      .selectAll()
+      .execute();
     expect(rows).toEqual([]);
   });
 });

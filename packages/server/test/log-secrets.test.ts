@@ -52,7 +52,11 @@ describe.each(DIALECTS)('no credential in any log line (%s)', (dialect) => {
     tokens.portalSession = newPortalToken('pst_');
     // A revoked key and a key-shaped forgery are credentials too.
     const revoked = await server.createOrgKey(org, ['client:read']);
-    await server.gateway.keys.revoke({ tier: 'organization', organizationId: org }, revoked.id, undefined, { actor: { type: 'system', id: 't' }, requestId: null, ip: null });
+    await server.gateway.keys.revoke({ tier: 'organization', organizationId: org }, revoked.id, undefined, {
+      actor: { type: 'system', id: 't' },
+      requestId: null,
+      ip: null,
+    });
     tokens.revokedKey = revoked.token;
   });
   afterAll(async () => server?.close());
@@ -89,7 +93,8 @@ describe.each(DIALECTS)('no credential in any log line (%s)', (dialect) => {
       await server.request('GET', `/api/v1/auth/whoami?api_key=${enc}&token=${enc}&access_token=${token}&x=${kind}`);
       await server.request('GET', `/api/v1/clients?page=1&key=${token}`);
       for (const name of HEADER_NAMES) {
-        const value = name === 'cookie' ? `gw_refresh=${token}; selectedOrganization=${token}` : name === 'authorization' ? `Bearer ${token}` : token;
+        const value =
+          name === 'cookie' ? `gw_refresh=${token}; selectedOrganization=${token}` : name === 'authorization' ? `Bearer ${token}` : token;
         await server.request('GET', '/api/v1/auth/whoami', { headers: { [name]: value } });
         await server.request('POST', '/api/v1/auth/refresh-token', { headers: { [name]: value } });
       }
@@ -99,9 +104,14 @@ describe.each(DIALECTS)('no credential in any log line (%s)', (dialect) => {
       await server.request('GET', `/api/v1/organizations/${enc}/api-keys/${enc}`);
       await server.request('GET', `/${token}`);
       await server.request('POST', '/api/v1/auth/login', { body: { email: 'nobody@example.com', password: token } });
-      await server.request('POST', '/api/v1/auth/login', { body: { email: token, password: token, apiKey: token, nested: { deep: [token] } } });
+      await server.request('POST', '/api/v1/auth/login', {
+        body: { email: token, password: token, apiKey: token, nested: { deep: [token] } },
+      });
       await server.request('POST', '/api/v1/portal/auth/magic-link', { body: { token } });
-      await server.request('POST', '/api/v1/auth/login', { body: `{"email":"${token}", broken`, headers: { 'content-type': 'application/json' } });
+      await server.request('POST', '/api/v1/auth/login', {
+        body: `{"email":"${token}", broken`,
+        headers: { 'content-type': 'application/json' },
+      });
       await server.request('POST', '/api/v1/auth/login', { body: token, headers: { 'content-type': 'text/plain' } });
     }
     const output = lines.join('');

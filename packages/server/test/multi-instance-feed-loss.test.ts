@@ -43,7 +43,9 @@ describe.skipIf(!TEST_DATABASE_URL)('an instance that loses its change-feed conn
     /** The feed state as /api/v1/system/health reports it, or null until that route exists. */
     const reportedFeed = async (i: Instance) => {
       const res = await i.request('GET', '/api/v1/system/health', { token: operator });
-      return res.body?.code === 'ROUTE_NOT_FOUND' ? null : (res.body as { changeFeed: { status: string }; cache: { readThrough: boolean } });
+      return res.body?.code === 'ROUTE_NOT_FOUND'
+        ? null
+        : (res.body as { changeFeed: { status: string }; cache: { readThrough: boolean } });
     };
     expect((await reportedFeed(b))?.changeFeed.status ?? 'subscribed').toBe('subscribed');
     // The manager's own verification on A, warmed before connections are refused below.
@@ -81,7 +83,8 @@ describe.skipIf(!TEST_DATABASE_URL)('an instance that loses its change-feed conn
       expect((await whoami(b, k2.token)).status).toBe(200);
       expect(await b.status()).toMatchObject({ feed: 'disconnected', cacheSize: 0 });
       const health = await reportedFeed(b);
-      if (health) expect(health).toMatchObject({ status: 'degraded', changeFeed: { status: 'disconnected' }, cache: { readThrough: true } });
+      if (health)
+        expect(health).toMatchObject({ status: 'degraded', changeFeed: { status: 'disconnected' }, cache: { readThrough: true } });
       // The others were not affected.
       expect((await a.status()).feed).toBe('subscribed');
       expect((await c.status()).feed).toBe('subscribed');
@@ -109,7 +112,9 @@ describe.skipIf(!TEST_DATABASE_URL)('an instance that loses its change-feed conn
       probe: (i) => whoami(i, k2.token),
       rejected: { status: 401, code: 'API_KEY_REVOKED' },
       act: async () => {
-        expect((await a.request('POST', `/api/v1/organizations/${orgId}/api-keys/${k2.id}/revoke`, { token: manager, body: {} })).status).toBe(200);
+        expect(
+          (await a.request('POST', `/api/v1/organizations/${orgId}/api-keys/${k2.id}/revoke`, { token: manager, body: {} })).status,
+        ).toBe(200);
       },
     });
   });

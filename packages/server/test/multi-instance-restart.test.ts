@@ -42,14 +42,19 @@ describe.skipIf(skipReason)('PostgreSQL restarted under traffic', () => {
     const live = await a.createKey(orgId, ['invoice:read']);
     const whoami = (i: Instance, token: string) => i.request('GET', '/api/v1/auth/whoami', { token });
     for (const i of instances) expect((await whoami(i, revoked.token)).status).toBe(200);
-    expect((await a.request('POST', `/api/v1/organizations/${orgId}/api-keys/${revoked.id}/revoke`, { token: manager, body: {} })).status).toBe(200);
+    expect(
+      (await a.request('POST', `/api/v1/organizations/${orgId}/api-keys/${revoked.id}/revoke`, { token: manager, body: {} })).status,
+    ).toBe(200);
 
     // Traffic on every instance with both keys through the whole outage.
     const samples: Sample[] = [];
     let running = true;
     const loops = instances.map(async (i) => {
       while (running) {
-        for (const [key, token] of [['revoked', revoked.token], ['live', live.token]] as const) {
+        for (const [key, token] of [
+          ['revoked', revoked.token],
+          ['live', live.token],
+        ] as const) {
           const start = performance.now();
           const res = await whoami(i, token).catch((err: Error) => ({ status: 0, body: err.message }));
           samples.push({ instance: i.name, key, start, res });
@@ -60,7 +65,9 @@ describe.skipIf(skipReason)('PostgreSQL restarted under traffic', () => {
     await new Promise((r) => setTimeout(r, 200));
 
     await cluster.stop();
-    await waitFor('every instance to see its subscription lost', async () => (await Promise.all(instances.map((i) => i.status()))).every((s) => s.feed === 'disconnected'));
+    await waitFor('every instance to see its subscription lost', async () =>
+      (await Promise.all(instances.map((i) => i.status()))).every((s) => s.feed === 'disconnected'),
+    );
     const outageFrom = performance.now();
     await new Promise((r) => setTimeout(r, 800));
     const outageTo = performance.now();
@@ -105,7 +112,9 @@ describe.skipIf(skipReason)('PostgreSQL restarted under traffic', () => {
       probe: (i) => whoami(i, live.token),
       rejected: { status: 401, code: 'API_KEY_REVOKED' },
       act: async () => {
-        expect((await a.request('POST', `/api/v1/organizations/${orgId}/api-keys/${live.id}/revoke`, { token: manager, body: {} })).status).toBe(200);
+        expect(
+          (await a.request('POST', `/api/v1/organizations/${orgId}/api-keys/${live.id}/revoke`, { token: manager, body: {} })).status,
+        ).toBe(200);
       },
     });
   });

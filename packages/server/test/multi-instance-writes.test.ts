@@ -6,7 +6,8 @@ import { startInstances, type HttpResult, type Instance } from './support/instan
 
 // SPEC §4.3 / issue 7 "no lost writes": concurrent rotations and revocations of one key, spread
 // over three server processes, end in one consistent state that every instance agrees on.
-if (!TEST_DATABASE_URL) console.log('[multi-instance-writes] TEST_DATABASE_URL is not set: the concurrent-writes PostgreSQL suite is skipped');
+if (!TEST_DATABASE_URL)
+  console.log('[multi-instance-writes] TEST_DATABASE_URL is not set: the concurrent-writes PostgreSQL suite is skipped');
 
 const MANAGER_SCOPES: Scope[] = ['api_key:*', 'invoice:read'];
 
@@ -33,7 +34,8 @@ describe.skipIf(!TEST_DATABASE_URL)('concurrent writes to one key across three i
 
   const keyPath = (id: string) => `/api/v1/organizations/${orgId}/api-keys/${id}`;
   const on = (n: number) => instances[n % instances.length]!;
-  const rotate = (n: number, id: string, grace: number) => on(n).request('POST', `${keyPath(id)}/rotate`, { token: manager, body: { gracePeriodSeconds: grace } });
+  const rotate = (n: number, id: string, grace: number) =>
+    on(n).request('POST', `${keyPath(id)}/rotate`, { token: manager, body: { gracePeriodSeconds: grace } });
   const revoke = (n: number, id: string) => on(n).request('POST', `${keyPath(id)}/revoke`, { token: manager, body: { reason: 'race' } });
 
   /** Status of every token on every instance: token → the set of statuses it got. */

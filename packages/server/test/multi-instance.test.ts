@@ -21,7 +21,10 @@ describe.skipIf(!TEST_DATABASE_URL)('three instances on one PostgreSQL database'
   beforeAll(async () => {
     db = await createTestDatabase();
     // Started together on an empty database: migrations must tolerate concurrent starts.
-    instances = await startInstances(3, { databaseUrl: db.url, env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password } });
+    instances = await startInstances(3, {
+      databaseUrl: db.url,
+      env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password },
+    });
     a = instances[0]!;
     orgId = await a.createOrganization('Multi');
     manager = (await a.createKey(orgId, MANAGER_SCOPES)).token;
@@ -132,6 +135,11 @@ describe.skipIf(!TEST_DATABASE_URL)('three instances on one PostgreSQL database'
     const admin = await a.createKey(null, ['system:read']);
     const res = await instances[1]!.request('GET', '/api/v1/system/health', { token: admin.token });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'ok', database: { dialect: 'postgres' }, changeFeed: { status: 'subscribed' }, cache: { readThrough: false } });
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      database: { dialect: 'postgres' },
+      changeFeed: { status: 'subscribed' },
+      cache: { readThrough: false },
+    });
   });
 });

@@ -151,7 +151,8 @@ describe.each(DIALECTS)('organization API keys (%s)', (dialect) => {
   });
 
   describe('rotation', () => {
-    const rotate = (keyId: string, body: unknown = {}, token = admin) => server.request('POST', keysPath(orgA, keyId, 'rotate'), { token, body });
+    const rotate = (keyId: string, body: unknown = {}, token = admin) =>
+      server.request('POST', keysPath(orgA, keyId, 'rotate'), { token, body });
 
     it('keeps the old secret until the grace period ends, then refuses it', async () => {
       const k = await newKey(['invoice:read']);
@@ -293,7 +294,11 @@ describe.each(DIALECTS)('organization API keys (%s)', (dialect) => {
     it('an org key cannot rotate a more powerful key (the new token would carry its power)', async () => {
       const rotator = await newKey(['api_key:execute', 'invoice:read']);
       const strong = await newKey(['client:read']);
-      expectError(await server.request('POST', keysPath(orgA, strong.id, 'rotate'), { token: rotator.token, body: {} }), 403, 'SCOPE_ESCALATION');
+      expectError(
+        await server.request('POST', keysPath(orgA, strong.id, 'rotate'), { token: rotator.token, body: {} }),
+        403,
+        'SCOPE_ESCALATION',
+      );
       expect((await whoami(strong.token)).status).toBe(200);
       const weak = await newKey(['invoice:read']);
       expect((await server.request('POST', keysPath(orgA, weak.id, 'rotate'), { token: rotator.token, body: {} })).status).toBe(200);
@@ -302,7 +307,14 @@ describe.each(DIALECTS)('organization API keys (%s)', (dialect) => {
 
   describe('IP allowlist', () => {
     it('allows a matching address and refuses others; IPv4-mapped IPv6 forms match', async () => {
-      for (const list of [['127.0.0.1/32'], ['127.0.0.1'], ['127.0.0.0/8'], ['::ffff:127.0.0.1'], ['::ffff:127.0.0.0/104'], ['10.0.0.0/8', '127.0.0.1']]) {
+      for (const list of [
+        ['127.0.0.1/32'],
+        ['127.0.0.1'],
+        ['127.0.0.0/8'],
+        ['::ffff:127.0.0.1'],
+        ['::ffff:127.0.0.0/104'],
+        ['10.0.0.0/8', '127.0.0.1'],
+      ]) {
         const k = await newKey(['invoice:read'], { ipAllowlist: list });
         expect((await whoami(k.token)).status, list.join()).toBe(200);
       }
@@ -316,7 +328,12 @@ describe.each(DIALECTS)('organization API keys (%s)', (dialect) => {
       const k = await newKey(['invoice:read'], { ipAllowlist: ['127.0.0.1', '2001:DB8::/32'] });
       expect(k.ipAllowlist).toEqual(['127.0.0.1/32', '2001:db8::/32']);
       for (const bad of ['10.0.0.0/33', '300.1.1.1', 'not-an-ip', '::1/129', '10.0.0.0/']) {
-        const body = expectError(await create(admin, { name: 'x', scopes: ['invoice:read'], ipAllowlist: [bad] }), 400, 'VALIDATION_FAILED', bad);
+        const body = expectError(
+          await create(admin, { name: 'x', scopes: ['invoice:read'], ipAllowlist: [bad] }),
+          400,
+          'VALIDATION_FAILED',
+          bad,
+        );
         expect(JSON.stringify(body.details)).toContain('ipAllowlist');
       }
     });
@@ -333,8 +350,18 @@ describe.each(DIALECTS)('organization API keys (%s)', (dialect) => {
         ['POST', 'rotate', { gracePeriodSeconds: 0 }],
       ];
       for (const [method, action, body] of attempts) {
-        expectError(await server.request(method, keysPath(orgB, b.id, action || undefined), { token: admin, body }), 403, 'ORGANIZATION_MISMATCH', `${method} ${action}`);
-        expectError(await server.request(method, keysPath(orgA, b.id, action || undefined), { token: admin, body }), 404, 'NOT_FOUND', `${method} ${action}`);
+        expectError(
+          await server.request(method, keysPath(orgB, b.id, action || undefined), { token: admin, body }),
+          403,
+          'ORGANIZATION_MISMATCH',
+          `${method} ${action}`,
+        );
+        expectError(
+          await server.request(method, keysPath(orgA, b.id, action || undefined), { token: admin, body }),
+          404,
+          'NOT_FOUND',
+          `${method} ${action}`,
+        );
       }
       expectError(await server.request('GET', keysPath(orgB), { token: admin }), 403, 'ORGANIZATION_MISMATCH');
       expectError(await create(admin, { name: 'x', scopes: ['invoice:read'] }, orgB), 403, 'ORGANIZATION_MISMATCH');
@@ -356,11 +383,17 @@ describe.each(DIALECTS)('organization API keys (%s)', (dialect) => {
     it('bad JSON → 400, unknown fields → 400, too large → 413, non-JSON → 415, limit > 100 → 400', async () => {
       const auth = { authorization: `Bearer ${admin}` };
       expectError(
-        await asResult(await raw(keysPath(orgA), { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"name": ' })),
+        await asResult(
+          await raw(keysPath(orgA), { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"name": ' }),
+        ),
         400,
         'VALIDATION_FAILED',
       );
-      const unknown = expectError(await create(admin, { name: 'x', scopes: ['invoice:read'], organizationId: orgB }), 400, 'VALIDATION_FAILED');
+      const unknown = expectError(
+        await create(admin, { name: 'x', scopes: ['invoice:read'], organizationId: orgB }),
+        400,
+        'VALIDATION_FAILED',
+      );
       expect(Array.isArray(unknown.details?.issues)).toBe(true);
       expectError(await create(admin, { name: '', scopes: [] }), 400, 'VALIDATION_FAILED');
       const big = JSON.stringify({ name: 'x', scopes: ['invoice:read'], description: 'x'.repeat(200_000) });
@@ -381,7 +414,10 @@ describe.each(DIALECTS)('organization API keys (%s)', (dialect) => {
     });
 
     it('unknown routes answer 404 ROUTE_NOT_FOUND in the error format with X-Request-ID', async () => {
-      for (const [method, path] of [['GET', '/api/v1/nope'], ['GET', '/']]) {
+      for (const [method, path] of [
+        ['GET', '/api/v1/nope'],
+        ['GET', '/'],
+      ]) {
         expectError(await server.request(method!, path!, { token: admin }), 404, 'ROUTE_NOT_FOUND', `${method} ${path}`);
       }
       // A known path with another method is 405 with Allow (issue #11).
@@ -421,8 +457,14 @@ describe.each(DIALECTS)('organization API keys (%s)', (dialect) => {
       };
       const created = await track('api_key.created', create(admin, { name: 'audited', scopes: ['invoice:read'] }));
       const id = created.body.id as string;
-      await track('api_key.updated', server.request('PUT', keysPath(orgA, id), { token: admin, body: { scopes: ['invoice:read'], name: 'a2' } }));
-      const rotated = await track('api_key.rotated', server.request('POST', keysPath(orgA, id, 'rotate'), { token: admin, body: { gracePeriodSeconds: 60 } }));
+      await track(
+        'api_key.updated',
+        server.request('PUT', keysPath(orgA, id), { token: admin, body: { scopes: ['invoice:read'], name: 'a2' } }),
+      );
+      const rotated = await track(
+        'api_key.rotated',
+        server.request('POST', keysPath(orgA, id, 'rotate'), { token: admin, body: { gracePeriodSeconds: 60 } }),
+      );
       await track('api_key.revoked', server.request('POST', keysPath(orgA, id, 'revoke'), { token: admin, body: { reason: 'r' } }));
       await track('api_key.deleted', server.request('DELETE', keysPath(orgA, id), { token: admin }));
 
@@ -430,7 +472,13 @@ describe.each(DIALECTS)('organization API keys (%s)', (dialect) => {
       expect(events.map((e) => e.action)).toEqual(calls.map((c) => c.action));
       const secrets = [created.body.token, rotated.body.token].flatMap((t: string) => [t, secretOf(t), secretOf(t).slice(0, 43)]);
       for (const [i, e] of events.entries()) {
-        expect(e).toMatchObject({ actor_type: 'api_key', actor_id: adminId, organization_id: orgA, target_type: 'api_key', request_id: calls[i]!.requestId });
+        expect(e).toMatchObject({
+          actor_type: 'api_key',
+          actor_id: adminId,
+          organization_id: orgA,
+          target_type: 'api_key',
+          request_id: calls[i]!.requestId,
+        });
         expect(e.ip).toMatch(/127\.0\.0\.1/);
         const text = JSON.stringify(e);
         for (const s of secrets) expect(text).not.toContain(s);

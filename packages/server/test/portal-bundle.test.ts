@@ -20,7 +20,15 @@ describe.skipIf(!existsSync(BUNDLE))('the bundled CLI serves the portal page', (
   let dataDir = '';
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'gw-portal-bundle-'));
-    const env = { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', BOOTSTRAP_ADMIN_EMAIL: 'a@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'bundle-admin-password-123' };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      BOOTSTRAP_ADMIN_EMAIL: 'a@example.com',
+      BOOTSTRAP_ADMIN_PASSWORD: 'bundle-admin-password-123',
+    };
     const proc = spawn(process.execPath, [BUNDLE, 'start'], { cwd: tmpdir(), env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     url = await waitForListening(proc, 20_000);

@@ -11,9 +11,12 @@ const CONSUME = '/api/v1/portal/auth/magic-link';
 const INVOICES = '/api/v1/portal/invoices';
 
 const preflight = (server: TestServer, path: string, origin: string, method = 'POST') =>
-  fetch(server.url + path, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'authorization, content-type' } });
+  fetch(server.url + path, {
+    method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'authorization, content-type' },
+  });
 
-describe.each(DIALECTS)('CORS for merchants\' front ends (%s)', (dialect) => {
+describe.each(DIALECTS)("CORS for merchants' front ends (%s)", (dialect) => {
   let server: TestServer;
   let acme: BillingOrg;
   let portalKey: string;
@@ -38,7 +41,9 @@ describe.each(DIALECTS)('CORS for merchants\' front ends (%s)', (dialect) => {
       expect(res.headers.get('vary')).toMatch(/Origin/i);
       expect(res.headers.get('access-control-allow-credentials')).toBeNull();
     }
-    expect((await preflight(server, CONSUME, 'http://localhost:5173')).headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect((await preflight(server, CONSUME, 'http://localhost:5173')).headers.get('access-control-allow-origin')).toBe(
+      'http://localhost:5173',
+    );
   });
 
   it('actual requests from an allowed origin carry Access-Control-Allow-Origin, errors too', async () => {
@@ -118,20 +123,34 @@ describe('configuration: CORS_ORIGINS, PUBLIC_BASE_URL and its alias PORTAL_BASE
     expect(c.publicBaseUrl).toBe('https://pay.example.com');
     expect(loadConfig({ PORTAL_BASE_URL: 'https://pay.example.com/sub' }).publicBaseUrl).toBe('https://pay.example.com/sub');
     expect(loadConfig({}).publicBaseUrl).toBeUndefined();
-    expect(loadConfig({ PUBLIC_BASE_URL: 'https://x.example.com', PORTAL_BASE_URL: 'https://x.example.com/' }).publicBaseUrl).toBe('https://x.example.com');
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://x.example.com', PORTAL_BASE_URL: 'https://x.example.com/' }).publicBaseUrl).toBe(
+      'https://x.example.com',
+    );
   });
 
-  it.each(['https://a.example.com/path', 'a.example.com', 'ftp://a.example.com', 'https://a.example.com/', 'https://a.example.com?x=1', '*'])('rejects CORS_ORIGINS=%s naming the variable', (value) => {
+  it.each([
+    'https://a.example.com/path',
+    'a.example.com',
+    'ftp://a.example.com',
+    'https://a.example.com/',
+    'https://a.example.com?x=1',
+    '*',
+  ])('rejects CORS_ORIGINS=%s naming the variable', (value) => {
     expect(() => loadConfig({ CORS_ORIGINS: value })).toThrow(/CORS_ORIGINS/);
   });
 
-  it.each(['not a url', 'ftp://pay.example.com', 'https://pay.example.com/?a=1', 'https://pay.example.com/#x', '/relative'])('rejects PUBLIC_BASE_URL=%s', (value) => {
-    expect(() => loadConfig({ PUBLIC_BASE_URL: value })).toThrow(/PUBLIC_BASE_URL/);
-    expect(() => loadConfig({ PORTAL_BASE_URL: value })).toThrow(/PORTAL_BASE_URL/);
-  });
+  it.each(['not a url', 'ftp://pay.example.com', 'https://pay.example.com/?a=1', 'https://pay.example.com/#x', '/relative'])(
+    'rejects PUBLIC_BASE_URL=%s',
+    (value) => {
+      expect(() => loadConfig({ PUBLIC_BASE_URL: value })).toThrow(/PUBLIC_BASE_URL/);
+      expect(() => loadConfig({ PORTAL_BASE_URL: value })).toThrow(/PORTAL_BASE_URL/);
+    },
+  );
 
   it('both set and different is a start error naming both', () => {
-    expect(() => loadConfig({ PUBLIC_BASE_URL: 'https://a.example.com', PORTAL_BASE_URL: 'https://b.example.com' })).toThrow(/PUBLIC_BASE_URL and PORTAL_BASE_URL/);
+    expect(() => loadConfig({ PUBLIC_BASE_URL: 'https://a.example.com', PORTAL_BASE_URL: 'https://b.example.com' })).toThrow(
+      /PUBLIC_BASE_URL and PORTAL_BASE_URL/,
+    );
   });
 
   it('rejects CORS_ADMIN_API other than true/false', () => {
@@ -139,7 +158,7 @@ describe('configuration: CORS_ORIGINS, PUBLIC_BASE_URL and its alias PORTAL_BASE
   });
 });
 
-describe('the default base of minted links: the server\'s own listen URL', () => {
+describe("the default base of minted links: the server's own listen URL", () => {
   it('uses the bound address; a wildcard host becomes localhost, IPv6 is bracketed', () => {
     expect(ownUrl('127.0.0.1', 43210)).toBe('http://127.0.0.1:43210');
     expect(ownUrl('0.0.0.0', 3000)).toBe('http://localhost:3000');

@@ -7,7 +7,10 @@ import { startTestServer, type TestServer } from './harness.js';
 /** Debian's chromium; the browser test skips, saying why, without it (fails in CI). */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HAS_CHROMIUM = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!HAS_CHROMIUM) console.log(`[portal] no Chromium at ${CHROMIUM}: the portal page browser test skips (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+if (!HAS_CHROMIUM)
+  console.log(
+    `[portal] no Chromium at ${CHROMIUM}: the portal page browser test skips (apt-get install -y chromium, or set CHROMIUM_PATH)`,
+  );
 
 const MINT = '/api/v1/organizations/settings/portal/magic-links';
 
@@ -36,7 +39,17 @@ describe.skipIf(!HAS_CHROMIUM)('the customer portal page in Chromium (SQLite)', 
     portalKey = (await server.createOrgKey(acme.organizationId, ['portal:create'])).token;
     const { clientId } = await acme.customerWithIssuedInvoice('alice@example.com');
     await acme.createSchedule(clientId, '2030-03-01', 'monthly');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -56,7 +69,9 @@ describe.skipIf(!HAS_CHROMIUM)('the customer portal page in Chromium (SQLite)', 
     const page = await context.newPage();
     const problems = watchPage(page, server.url);
     await page.goto(url);
-    await expect.poll(() => page.getByRole('table', { name: 'Invoices' }).getByRole('cell', { name: number }).count(), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Invoices' }).getByRole('cell', { name: number }).count(), { timeout: 15_000 })
+      .toBe(1);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Customer portal');
     expect(page.url()).toBe(`${server.url}/portal/login`);
     // The tokened entry was replaced, not pushed: one step back is the blank tab, never the token.
@@ -85,7 +100,9 @@ describe.skipIf(!HAS_CHROMIUM)('the customer portal page in Chromium (SQLite)', 
     await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 }).toMatch(/open the sign-in link/i);
 
     await page.goto(url);
-    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 }).toMatch(/already been used or has expired.*new one/);
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 })
+      .toMatch(/already been used or has expired.*new one/);
     expect(await page.getByRole('table', { name: 'Invoices' }).isVisible()).toBe(false);
     expect(page.url()).not.toContain('token');
 

@@ -72,13 +72,16 @@ describe.each(DIALECTS)('customer portal magic links (%s)', (dialect) => {
     });
 
     // A schema failure is VALIDATION_FAILED like on every other route (SPEC §7.1, issue #11).
-    it.each([0, -1, -5, 1.5, 'x', '10', null, true, [5], { m: 5 }])('refuses ttlMinutes %j with 400 VALIDATION_FAILED naming the field', async (ttlMinutes) => {
-      const res = await mint({ email: 'alice@example.com', ttlMinutes });
-      expect(res.status).toBe(400);
-      expect(res.body.code).toBe('VALIDATION_FAILED');
-      expect(res.body.details.issues.map((i: { path: string }) => i.path)).toContain('body.ttlMinutes');
-      expect(res.headers.get('x-request-id')).toBe(res.body.requestId);
-    });
+    it.each([0, -1, -5, 1.5, 'x', '10', null, true, [5], { m: 5 }])(
+      'refuses ttlMinutes %j with 400 VALIDATION_FAILED naming the field',
+      async (ttlMinutes) => {
+        const res = await mint({ email: 'alice@example.com', ttlMinutes });
+        expect(res.status).toBe(400);
+        expect(res.body.code).toBe('VALIDATION_FAILED');
+        expect(res.body.details.issues.map((i: { path: string }) => i.path)).toContain('body.ttlMinutes');
+        expect(res.headers.get('x-request-id')).toBe(res.body.requestId);
+      },
+    );
 
     it('refuses a bad email or unknown fields with VALIDATION_FAILED', async () => {
       expect((await mint({ email: 'not-an-email' })).body.code).toBe('VALIDATION_FAILED');
@@ -164,11 +167,14 @@ describe.each(DIALECTS)('customer portal magic links (%s)', (dialect) => {
       expect((await consume(tokenOf(link.body.url))).status).toBe(200);
     });
 
-    it.each(['', 'pml_short', `pml_${'a'.repeat(43)}`, `pst_${'a'.repeat(43)}`, 'x'.repeat(200)])('answers 401 MAGIC_LINK_INVALID to %j', async (token) => {
-      const res = await consume(token);
-      expect(res.status).toBe(401);
-      expect(res.body.code).toBe('MAGIC_LINK_INVALID');
-    });
+    it.each(['', 'pml_short', `pml_${'a'.repeat(43)}`, `pst_${'a'.repeat(43)}`, 'x'.repeat(200)])(
+      'answers 401 MAGIC_LINK_INVALID to %j',
+      async (token) => {
+        const res = await consume(token);
+        expect(res.status).toBe(401);
+        expect(res.body.code).toBe('MAGIC_LINK_INVALID');
+      },
+    );
 
     it('refuses a link once the portal is switched off, without burning it', async () => {
       const link = await mint({ email: 'alice@example.com' });
@@ -217,7 +223,7 @@ describe.each(DIALECTS)('customer portal magic links (%s)', (dialect) => {
       expect(me.body.hasSubscriptions).toBe(true);
     });
 
-    it('lists the email\'s active recurring schedules in its organization only (SPEC §12)', async () => {
+    it("lists the email's active recurring schedules in its organization only (SPEC §12)", async () => {
       const frank = await acme.createClient('frank@example.com');
       const active = await acme.createSchedule(frank, '2030-03-01', 'monthly');
       const paused = await acme.createSchedule(frank, '2030-04-01', 'weekly');
@@ -236,7 +242,9 @@ describe.each(DIALECTS)('customer portal magic links (%s)', (dialect) => {
       expect(res.body.items[0]).toMatchObject({ status: 'active', interval: 'monthly', currency: 'EUR' });
       for (const hidden of [paused, cancelled, other, globexSchedule]) expect(JSON.stringify(res.body)).not.toContain(hidden);
       expect((await server.request('GET', '/api/v1/portal/recurring-schedules?limit=0', { token: session })).status).toBe(400);
-      expect((await server.request('GET', '/api/v1/portal/recurring-schedules', { token: acme.token })).body.code).toBe('INVALID_CREDENTIALS');
+      expect((await server.request('GET', '/api/v1/portal/recurring-schedules', { token: acme.token })).body.code).toBe(
+        'INVALID_CREDENTIALS',
+      );
       expect((await server.request('GET', '/api/v1/portal/recurring-schedules')).status).toBe(401);
     });
 
@@ -249,7 +257,10 @@ describe.each(DIALECTS)('customer portal magic links (%s)', (dialect) => {
         ['GET', '/api/v1/auth/whoami'],
         ['GET', `/api/v1/organizations/${acme.organizationId}/api-keys`],
       ] as const) {
-        const res = await server.request(method, path, { token: session, body: method === 'POST' ? { email: 'alice@example.com' } : undefined });
+        const res = await server.request(method, path, {
+          token: session,
+          body: method === 'POST' ? { email: 'alice@example.com' } : undefined,
+        });
         expect(res.status, `${method} ${path}`).toBe(401);
         expect(res.body.code).toBe('INVALID_CREDENTIALS');
       }

@@ -8,7 +8,10 @@ export const USER_PASSWORD = 'correct horse battery staple';
 
 /** A test server whose first start bootstraps ADMIN from the environment. */
 export function startSessionServer(options: TestServerOptions = {}): Promise<TestServer> {
-  return startTestServer({ ...options, env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password, ...options.env } });
+  return startTestServer({
+    ...options,
+    env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password, ...options.env },
+  });
 }
 
 let counter = 0;
@@ -19,7 +22,10 @@ export async function createUser(
   o: { globalAdmin?: boolean; roles?: Record<string, Role>; email?: string } = {},
 ): Promise<{ id: string; email: string; password: string }> {
   const email = o.email ?? `user${++counter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const user = await server.gateway.users.create({ email, name: 'Test User', password: USER_PASSWORD, globalAdmin: o.globalAdmin }, OPERATOR);
+  const user = await server.gateway.users.create(
+    { email, name: 'Test User', password: USER_PASSWORD, globalAdmin: o.globalAdmin },
+    OPERATOR,
+  );
   for (const [orgId, role] of Object.entries(o.roles ?? {})) await server.gateway.users.setMembership(orgId, user.id, role, OPERATOR);
   return { id: user.id, email, password: USER_PASSWORD };
 }

@@ -31,7 +31,11 @@ describe.each(DIALECTS)('session roles and organization context (%s)', (dialect)
     const create = await server.request('POST', keysPath(orgA), { token: t, body: newKey });
     expect(create.status).toBe(403);
     expect(create.body).toMatchObject({ code: 'INSUFFICIENT_SCOPE', details: { requiredScope: 'api_key:create' } });
-    const patch = await server.request('PATCH', '/api/v1/organizations/settings', { token: t, headers: selected(orgA), body: { name: 'x' } });
+    const patch = await server.request('PATCH', '/api/v1/organizations/settings', {
+      token: t,
+      headers: selected(orgA),
+      body: { name: 'x' },
+    });
     expect(patch.body.code).toBe('INSUFFICIENT_SCOPE');
     const key = await server.createOrgKey(orgA, ['invoice:read']);
     expect((await server.request('DELETE', `${keysPath(orgA)}/${key.id}`, { token: t })).status).toBe(403);
@@ -42,8 +46,14 @@ describe.each(DIALECTS)('session roles and organization context (%s)', (dialect)
     const key = await server.createOrgKey(orgA, ['invoice:read']);
     expect((await server.request('GET', `${keysPath(orgA)}/${key.id}`, { token: t })).status).toBe(200);
     expect((await server.request('POST', keysPath(orgA), { token: t, body: newKey })).body.code).toBe('INSUFFICIENT_SCOPE');
-    expect((await server.request('POST', `${keysPath(orgA)}/${key.id}/revoke`, { token: t, body: {} })).body.code).toBe('INSUFFICIENT_SCOPE');
-    const patch = await server.request('PATCH', '/api/v1/organizations/settings', { token: t, headers: selected(orgA), body: { name: 'x' } });
+    expect((await server.request('POST', `${keysPath(orgA)}/${key.id}/revoke`, { token: t, body: {} })).body.code).toBe(
+      'INSUFFICIENT_SCOPE',
+    );
+    const patch = await server.request('PATCH', '/api/v1/organizations/settings', {
+      token: t,
+      headers: selected(orgA),
+      body: { name: 'x' },
+    });
     expect(patch.status).toBe(403);
     expect(patch.body.details.requiredScope).toBe('organization:update');
   });
@@ -55,7 +65,11 @@ describe.each(DIALECTS)('session roles and organization context (%s)', (dialect)
     expect(created.body.createdBy.type).toBe('user');
     expect((await server.request('POST', `${keysPath(orgA)}/${created.body.id}/revoke`, { token: t, body: {} })).status).toBe(200);
     expect((await server.request('DELETE', `${keysPath(orgA)}/${created.body.id}`, { token: t })).status).toBe(204);
-    const patch = await server.request('PATCH', '/api/v1/organizations/settings', { token: t, headers: selected(orgA), body: { name: 'Org A renamed' } });
+    const patch = await server.request('PATCH', '/api/v1/organizations/settings', {
+      token: t,
+      headers: selected(orgA),
+      body: { name: 'Org A renamed' },
+    });
     expect(patch.status).toBe(200);
     expect(patch.body).toMatchObject({ organizationId: orgA, name: 'Org A renamed' });
     const audit = await server.request('GET', `/api/v1/organizations/${orgA}/audit-events?action=organization.updated`, { token: t });
@@ -107,7 +121,15 @@ describe.each(DIALECTS)('session roles and organization context (%s)', (dialect)
   it('a global admin acts as admin in any organization and may use system routes', async () => {
     const t = tokens.global;
     expect((await server.request('POST', keysPath(orgB), { token: t, body: newKey })).status).toBe(201);
-    expect((await server.request('PATCH', '/api/v1/organizations/settings', { token: t, headers: selected(orgB), body: { portalEnabled: false } })).status).toBe(200);
+    expect(
+      (
+        await server.request('PATCH', '/api/v1/organizations/settings', {
+          token: t,
+          headers: selected(orgB),
+          body: { portalEnabled: false },
+        })
+      ).status,
+    ).toBe(200);
     expect((await server.request('GET', '/api/v1/system/organizations', { token: t })).status).toBe(200);
     expect((await server.request('GET', '/api/v1/system/settings', { token: t })).status).toBe(200);
   });
@@ -125,7 +147,10 @@ describe.each(DIALECTS)('session roles and organization context (%s)', (dialect)
     const t = await sessionToken(server, user);
     const admin = tokens.global;
     expect((await server.request('POST', keysPath(orgA), { token: t, body: newKey })).status).toBe(403);
-    const set = await server.request('PUT', `/api/v1/system/organizations/${orgA}/members/${user.id}`, { token: admin, body: { role: 'admin' } });
+    const set = await server.request('PUT', `/api/v1/system/organizations/${orgA}/members/${user.id}`, {
+      token: admin,
+      body: { role: 'admin' },
+    });
     expect(set.status).toBe(200);
     expect((await server.request('POST', keysPath(orgA), { token: t, body: newKey })).status).toBe(201);
     expect((await server.request('DELETE', `/api/v1/system/organizations/${orgA}/members/${user.id}`, { token: admin })).status).toBe(204);

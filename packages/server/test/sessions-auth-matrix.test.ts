@@ -1,4 +1,12 @@
-import { listRoutes, scopesForRole, hasScope, ALL_SCOPES, isSystemKeyScope, type ContractRoute, type Role } from '@payment-gateway/contract';
+import {
+  listRoutes,
+  scopesForRole,
+  hasScope,
+  ALL_SCOPES,
+  isSystemKeyScope,
+  type ContractRoute,
+  type Role,
+} from '@payment-gateway/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBase62 } from '../src/util/base62.js';
 import { DIALECTS, type HttpResult, type TestServer } from './harness.js';
@@ -11,14 +19,27 @@ import { createUser, login, selected, sessionToken, startSessionServer } from '.
 const ROUTES = listRoutes().filter((r) => r.metadata.auth.credentials.length > 0);
 const takesSession = (r: ContractRoute) => r.metadata.auth.credentials.includes('session');
 const takesGlobalAdmin = (r: ContractRoute) => takesSession(r) || r.metadata.auth.credentials.includes('globalAdminSession');
-const AUTH_FAILURES = new Set(['INVALID_CREDENTIALS', 'SESSION_EXPIRED', 'INSUFFICIENT_SCOPE', 'CREDENTIAL_NOT_ACCEPTED', 'GLOBAL_ADMIN_REQUIRED', 'NOT_ORGANIZATION_MEMBER', 'ORGANIZATION_CONTEXT_REQUIRED', 'ORGANIZATION_SCOPED_ROUTE', 'ORGANIZATION_MISMATCH', 'ORGANIZATION_INACTIVE', 'ROUTE_NOT_FOUND']);
+const AUTH_FAILURES = new Set([
+  'INVALID_CREDENTIALS',
+  'SESSION_EXPIRED',
+  'INSUFFICIENT_SCOPE',
+  'CREDENTIAL_NOT_ACCEPTED',
+  'GLOBAL_ADMIN_REQUIRED',
+  'NOT_ORGANIZATION_MEMBER',
+  'ORGANIZATION_CONTEXT_REQUIRED',
+  'ORGANIZATION_SCOPED_ROUTE',
+  'ORGANIZATION_MISMATCH',
+  'ORGANIZATION_INACTIVE',
+  'ROUTE_NOT_FOUND',
+]);
 
 function pathFor(route: ContractRoute, orgId: string): string {
   const org = route.metadata.auth.organization === 'path' ? orgId : `org_${randomBase62(20)}`;
   return route.route.path.replace(/:(\w+)/g, (_, name: string) => {
     if (name === 'orgId') return org;
     if (name === 'keyId') return randomBase62(22);
-    const shape = (route.route as { pathParams?: { shape?: Record<string, { _def?: { checks?: { kind: string; regex?: RegExp }[] } }> } }).pathParams?.shape;
+    const shape = (route.route as { pathParams?: { shape?: Record<string, { _def?: { checks?: { kind: string; regex?: RegExp }[] } }> } })
+      .pathParams?.shape;
     const regex = shape?.[name]?._def?.checks?.find((c) => c.kind === 'regex')?.regex;
     const prefix = regex ? /^\^([a-z]+)_/.exec(regex.source)?.[1] : undefined;
     return `${prefix ?? 'xxx'}_${randomBase62(20)}`;

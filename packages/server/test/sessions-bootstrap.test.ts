@@ -61,7 +61,12 @@ describe('bootstrap global admin from the environment', () => {
   it('uses BOOTSTRAP_ADMIN_EMAIL/PASSWORD and announces nothing', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gw-boot-'));
     const banners: string[] = [];
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_EMAIL: 'ops@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'a-long-operator-password' });
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      BOOTSTRAP_ADMIN_EMAIL: 'ops@example.com',
+      BOOTSTRAP_ADMIN_PASSWORD: 'a-long-operator-password',
+    });
     const gw = await createGateway(config, { logger: pino({ level: 'silent' }), announce: (b) => banners.push(b) });
     try {
       expect(banners).toEqual([]);

@@ -9,7 +9,11 @@ import pino from 'pino';
 
 describe('CLI: user:create and member:set', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gw-cli-'));
-  const config = loadConfig({ DATA_DIR: dataDir, BOOTSTRAP_ADMIN_EMAIL: 'root@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'root-password-123' });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    BOOTSTRAP_ADMIN_EMAIL: 'root@example.com',
+    BOOTSTRAP_ADMIN_PASSWORD: 'root-password-123',
+  });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   async function run(command: string, values: Record<string, string | boolean>): Promise<{ code: number; out: string }> {
@@ -44,8 +48,17 @@ describe('CLI: user:create and member:set', () => {
     const gw = await createGateway(config, { logger: pino({ level: 'silent' }) });
     try {
       expect((await gw.users.get(user.id)).memberships).toEqual([{ organizationId: org.id, role: 'editor' }]);
-      const events = await gw.database.db.selectFrom('audit_events').select(['action', 'actor_id']).where('target_id', '=', user.id).execute();
-      expect(events).toEqual(expect.arrayContaining([{ action: 'user.created', actor_id: 'cli' }, { action: 'membership.role_set', actor_id: 'cli' }]));
+      const events = await gw.database.db
+        .selectFrom('audit_events')
+        .select(['action', 'actor_id'])
+        .where('target_id', '=', user.id)
+        .execute();
+      expect(events).toEqual(
+        expect.arrayContaining([
+          { action: 'user.created', actor_id: 'cli' },
+          { action: 'membership.role_set', actor_id: 'cli' },
+        ]),
+      );
     } finally {
       await gw.close();
     }

@@ -97,7 +97,11 @@ describe.each(DIALECTS)('dashboard sessions (%s)', (dialect) => {
     // Another session of the same user is untouched.
     const other = await login(server, user.email, user.password);
     expect((await server.request('GET', '/api/v1/auth/whoami', { token: other.token })).status).toBe(200);
-    const audit = await server.gateway.database.db.selectFrom('audit_events').select(['action', 'metadata']).where('actor_id', '=', user.id).execute();
+    const audit = await server.gateway.database.db
+      .selectFrom('audit_events')
+      .select(['action', 'metadata'])
+      .where('actor_id', '=', user.id)
+      .execute();
     expect(audit.map((a) => a.action)).toContain('session.refresh_token_reused');
   });
 

@@ -79,7 +79,9 @@ describe.each(DIALECTS)('storage (%s)', (dialect) => {
     expect(list.total).toBe(1);
     expect(list.items[0]).toEqual(renamed);
     expect((await repo.listKeys(handle.db, { tier: 'system', page: 1, limit: 10 })).total).toBe(0);
-    expect((await repo.listKeys(handle.db, { tier: 'organization', organizationId: orgId, status: 'revoked', page: 1, limit: 10 })).total).toBe(0);
+    expect(
+      (await repo.listKeys(handle.db, { tier: 'organization', organizationId: orgId, status: 'revoked', page: 1, limit: 10 })).total,
+    ).toBe(0);
 
     // lastUsedAt only moves forward.
     await repo.touchLastUsed(handle.db, new Map([[key.id, '2030-06-01T00:00:00.000Z']]));
@@ -123,7 +125,11 @@ describe.each(DIALECTS)('concurrent key changes (%s)', (dialect) => {
       for (const t of tokens) if (await valid(t)) working.push(t);
       expect(working).toHaveLength(1);
       expect(await valid(key.token)).toBe(false);
-      const row = await server.gateway.database.db.selectFrom('api_keys').select(['version', 'secret_prefix']).where('id', '=', key.id).executeTakeFirstOrThrow();
+      const row = await server.gateway.database.db
+        .selectFrom('api_keys')
+        .select(['version', 'secret_prefix'])
+        .where('id', '=', key.id)
+        .executeTakeFirstOrThrow();
       expect(row.version).toBe(3);
       expect(working[0]!.slice(26, 30)).toBe(row.secret_prefix);
       const audits = await server.gateway.database.db.selectFrom('audit_events').select('action').where('target_id', '=', key.id).execute();

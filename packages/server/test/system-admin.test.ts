@@ -34,21 +34,42 @@ describe.each(DIALECTS)('system administration (%s)', (dialect) => {
   it('a system key creates users and sets and removes memberships; the user can then sign in', async () => {
     const org = await server.createOrganization();
     const email = `made-by-key-${Date.now()}@example.com`;
-    const created = await server.request('POST', '/api/v1/system/users', { token: sysKey, body: { email, name: 'Made', password: 'long enough password' } });
+    const created = await server.request('POST', '/api/v1/system/users', {
+      token: sysKey,
+      body: { email, name: 'Made', password: 'long enough password' },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ email, globalAdmin: false, memberships: [] });
     expect(created.body).not.toHaveProperty('password');
-    expect((await server.request('POST', '/api/v1/system/users', { token: sysKey, body: { email, name: 'Again', password: 'long enough password' } })).status).toBe(409);
-    const set = await server.request('PUT', `/api/v1/system/organizations/${org}/members/${created.body.id}`, { token: sysKey, body: { role: 'editor' } });
+    expect(
+      (
+        await server.request('POST', '/api/v1/system/users', {
+          token: sysKey,
+          body: { email, name: 'Again', password: 'long enough password' },
+        })
+      ).status,
+    ).toBe(409);
+    const set = await server.request('PUT', `/api/v1/system/organizations/${org}/members/${created.body.id}`, {
+      token: sysKey,
+      body: { role: 'editor' },
+    });
     expect(set.body).toEqual({ organizationId: org, role: 'editor' });
     const users = await server.request('GET', '/api/v1/system/users?limit=100', { token: sysKey });
-    expect(users.body.items.find((u: { id: string }) => u.id === created.body.id).memberships).toEqual([{ organizationId: org, role: 'editor' }]);
+    expect(users.body.items.find((u: { id: string }) => u.id === created.body.id).memberships).toEqual([
+      { organizationId: org, role: 'editor' },
+    ]);
     const token = await sessionToken(server, { email, password: 'long enough password' });
     expect((await server.request('GET', `/api/v1/organizations/${org}/api-keys`, { token })).status).toBe(200);
-    expect((await server.request('DELETE', `/api/v1/system/organizations/${org}/members/${created.body.id}`, { token: sysKey })).status).toBe(204);
-    expect((await server.request('DELETE', `/api/v1/system/organizations/${org}/members/${created.body.id}`, { token: sysKey })).status).toBe(404);
+    expect(
+      (await server.request('DELETE', `/api/v1/system/organizations/${org}/members/${created.body.id}`, { token: sysKey })).status,
+    ).toBe(204);
+    expect(
+      (await server.request('DELETE', `/api/v1/system/organizations/${org}/members/${created.body.id}`, { token: sysKey })).status,
+    ).toBe(404);
     const audit = await server.request('GET', `/api/v1/system/audit-events?organizationId=${org}`, { token: sysKey });
-    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['membership.role_set', 'membership.removed']));
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['membership.role_set', 'membership.removed']),
+    );
     const userEvents = await server.request('GET', '/api/v1/system/audit-events?action=user.created&limit=100', { token: sysKey });
     const ev = userEvents.body.items.find((e: { target: { id: string } }) => e.target.id === created.body.id);
     expect(ev.actor.type).toBe('api_key');
@@ -79,8 +100,13 @@ describe.each(DIALECTS)('system administration (%s)', (dialect) => {
 
   it('only global-admin sessions manage /system/api-keys; a system key there is refused', async () => {
     expect((await server.request('GET', '/api/v1/system/api-keys', { token: sysKey })).status).toBe(403);
-    expect((await server.request('POST', '/api/v1/system/api-keys', { token: sysKey, body: { name: 'x', scopes: ['system:read'] } })).status).toBe(403);
-    const created = await server.request('POST', '/api/v1/system/api-keys', { token: admin, body: { name: 'ops', scopes: ['system:read'] } });
+    expect(
+      (await server.request('POST', '/api/v1/system/api-keys', { token: sysKey, body: { name: 'x', scopes: ['system:read'] } })).status,
+    ).toBe(403);
+    const created = await server.request('POST', '/api/v1/system/api-keys', {
+      token: admin,
+      body: { name: 'ops', scopes: ['system:read'] },
+    });
     expect(created.status).toBe(201);
     expect(created.body.tier).toBe('system');
     const health = await server.request('GET', '/api/v1/system/health', { token: created.body.token });
@@ -88,7 +114,9 @@ describe.each(DIALECTS)('system administration (%s)', (dialect) => {
     // Scope still applies: system:read cannot provision.
     const denied = await server.request('POST', '/api/v1/system/organizations', { token: created.body.token, body: { name: 'nope' } });
     expect(denied.body).toMatchObject({ code: 'INSUFFICIENT_SCOPE', details: { requiredScope: 'organization:create' } });
-    expect((await server.request('POST', `/api/v1/system/api-keys/${created.body.id}/revoke`, { token: admin, body: {} })).status).toBe(200);
+    expect((await server.request('POST', `/api/v1/system/api-keys/${created.body.id}/revoke`, { token: admin, body: {} })).status).toBe(
+      200,
+    );
     expect((await server.request('GET', '/api/v1/system/health', { token: created.body.token })).body.code).toBe('API_KEY_REVOKED');
   });
 
@@ -113,9 +141,15 @@ describe.each(DIALECTS)('system administration (%s)', (dialect) => {
     const key = await server.createOrgKey(org, ['invoice:read']);
     const orgAdmin = await sessionToken(server, await createUser(server, { roles: { [org]: 'admin' } }));
     const rotate = (grace: number) =>
-      server.request('POST', `/api/v1/organizations/${org}/api-keys/${key.id}/rotate`, { token: orgAdmin, body: { gracePeriodSeconds: grace } });
+      server.request('POST', `/api/v1/organizations/${org}/api-keys/${key.id}/rotate`, {
+        token: orgAdmin,
+        body: { gracePeriodSeconds: grace },
+      });
     expect((await rotate(3600)).status).toBe(200);
-    const bad = await server.request('PUT', '/api/v1/system/settings', { token: sysKey, body: { keyPolicy: { maxGracePeriodSeconds: 60 } } });
+    const bad = await server.request('PUT', '/api/v1/system/settings', {
+      token: sysKey,
+      body: { keyPolicy: { maxGracePeriodSeconds: 60 } },
+    });
     expect(bad.status).toBe(400); // the default (86400) would exceed the maximum
     expect((await server.request('PUT', '/api/v1/system/settings', { token: sysKey, body: { keyPolicy: { bogus: 1 } } })).status).toBe(400);
     const put = await server.request('PUT', '/api/v1/system/settings', {
@@ -131,7 +165,10 @@ describe.each(DIALECTS)('system administration (%s)', (dialect) => {
     expect((await server.request('GET', '/api/v1/system/settings', { token: admin })).body.keyPolicy.maxGracePeriodSeconds).toBe(60);
     const audit = await server.request('GET', '/api/v1/system/audit-events?action=settings.updated', { token: sysKey });
     expect(audit.body.items[0]).toMatchObject({ action: 'settings.updated', actor: { type: 'api_key' } });
-    await server.request('PUT', '/api/v1/system/settings', { token: sysKey, body: { keyPolicy: { maxGracePeriodSeconds: 604800, defaultGracePeriodSeconds: 86400 } } });
+    await server.request('PUT', '/api/v1/system/settings', {
+      token: sysKey,
+      body: { keyPolicy: { maxGracePeriodSeconds: 604800, defaultGracePeriodSeconds: 86400 } },
+    });
   });
 
   it('audit events filter by organization, actor, action and time, and page', async () => {
@@ -139,10 +176,14 @@ describe.each(DIALECTS)('system administration (%s)', (dialect) => {
     for (let i = 0; i < 3; i++) await server.createOrgKey(org, ['invoice:read']);
     const all = await server.request('GET', `/api/v1/system/audit-events?organizationId=${org}&action=api_key.created`, { token: sysKey });
     expect(all.body.total).toBe(3);
-    const page2 = await server.request('GET', `/api/v1/system/audit-events?organizationId=${org}&action=api_key.created&limit=2&page=2`, { token: sysKey });
+    const page2 = await server.request('GET', `/api/v1/system/audit-events?organizationId=${org}&action=api_key.created&limit=2&page=2`, {
+      token: sysKey,
+    });
     expect(page2.body).toMatchObject({ total: 3, page: 2, limit: 2 });
     expect(page2.body.items).toHaveLength(1);
-    const future = await server.request('GET', `/api/v1/system/audit-events?organizationId=${org}&from=2999-01-01T00:00:00.000Z`, { token: sysKey });
+    const future = await server.request('GET', `/api/v1/system/audit-events?organizationId=${org}&from=2999-01-01T00:00:00.000Z`, {
+      token: sysKey,
+    });
     expect(future.body.total).toBe(0);
     const byActor = await server.request('GET', `/api/v1/system/audit-events?organizationId=${org}&actorId=test`, { token: sysKey });
     expect(byActor.body.total).toBeGreaterThanOrEqual(3);

@@ -44,7 +44,8 @@ export function systemKeyStore(client: ApiClient): KeyStore {
     get: async (keyId) => expectStatus(await k.get({ params: { keyId } }), 200),
     usage: async (keyId) => expectStatus(await k.usage({ params: { keyId } }), 200),
     create: async (body) => expectStatus(await k.create({ body }), 201),
-    rotate: async (keyId, grace) => expectStatus(await k.rotate({ params: { keyId }, body: grace === undefined ? {} : { gracePeriodSeconds: grace } }), 200),
+    rotate: async (keyId, grace) =>
+      expectStatus(await k.rotate({ params: { keyId }, body: grace === undefined ? {} : { gracePeriodSeconds: grace } }), 200),
     revoke: async (keyId, reason) => expectStatus(await k.revoke({ params: { keyId }, body: reason ? { reason } : {} }), 200),
     remove: async (keyId) => {
       expectStatus(await k.delete({ params: { keyId } }), 204);

@@ -23,8 +23,14 @@ describe('detectBrowserRuntime', () => {
   it.each<[string, RuntimeGlobals]>([
     ['a browser page', { window: {}, document: fakeDocument(), navigator: { userAgent: 'Mozilla/5.0' } }],
     ['an iframe or webview (window and DOM, no navigator)', { window: {}, document: fakeDocument() }],
-    ['an Electron renderer (a DOM and a Node process)', { window: {}, document: fakeDocument(), process: { versions: { node: '22', electron: '33' } } }],
-    ['jsdom under Node', { window: {}, document: fakeDocument(), process: { versions: { node: '20' } }, navigator: { userAgent: 'Mozilla/5.0 jsdom/26' } }],
+    [
+      'an Electron renderer (a DOM and a Node process)',
+      { window: {}, document: fakeDocument(), process: { versions: { node: '22', electron: '33' } } },
+    ],
+    [
+      'jsdom under Node',
+      { window: {}, document: fakeDocument(), process: { versions: { node: '20' } }, navigator: { userAgent: 'Mozilla/5.0 jsdom/26' } },
+    ],
   ])('%s is a page', (_, g) => {
     expect(detectBrowserRuntime(g)).toBe('page');
   });
@@ -40,14 +46,43 @@ describe('detectBrowserRuntime', () => {
 
   it.each<[string, RuntimeGlobals]>([
     ['Node.js', { process: { versions: { node: '20' } }, navigator: { userAgent: 'Node.js/20' } }],
-    ['Deno 1 (a window, no document)', (() => { const g: RuntimeGlobals = { Deno: { version: { deno: '1.46' } }, navigator: { userAgent: 'Deno/1.46' } }; g['window'] = g; g['self'] = g; return g; })()],
+    [
+      'Deno 1 (a window, no document)',
+      (() => {
+        const g: RuntimeGlobals = { Deno: { version: { deno: '1.46' } }, navigator: { userAgent: 'Deno/1.46' } };
+        g['window'] = g;
+        g['self'] = g;
+        return g;
+      })(),
+    ],
     ['Deno 2', { Deno: { version: { deno: '2.9.6' } }, navigator: { userAgent: 'Deno/2.9.6' } }],
     ['a Deno worker with WorkerGlobalScope and importScripts', workerGlobals({ Deno: { version: { deno: '2.9.6' } } })],
     ['Bun', { Bun: { version: '1.4.5' }, process: { versions: { bun: '1.4.5' } }, navigator: { userAgent: 'Bun/1.4.5' } }],
     ['a Bun worker', workerGlobals({ Bun: { version: '1.4.5' } })],
-    ['Cloudflare Workers', (() => { const g: RuntimeGlobals = { navigator: { userAgent: 'Cloudflare-Workers' }, caches: {}, addEventListener: () => undefined }; g['self'] = g; return g; })()],
-    ['Vercel Edge', (() => { const g: RuntimeGlobals = { EdgeRuntime: 'edge-runtime', navigator: { userAgent: 'Vercel Edge' } }; g['self'] = g; return g; })()],
-    ['a worker scope without importScripts', (() => { const g = workerGlobals(); delete g['importScripts']; return g; })()],
+    [
+      'Cloudflare Workers',
+      (() => {
+        const g: RuntimeGlobals = { navigator: { userAgent: 'Cloudflare-Workers' }, caches: {}, addEventListener: () => undefined };
+        g['self'] = g;
+        return g;
+      })(),
+    ],
+    [
+      'Vercel Edge',
+      (() => {
+        const g: RuntimeGlobals = { EdgeRuntime: 'edge-runtime', navigator: { userAgent: 'Vercel Edge' } };
+        g['self'] = g;
+        return g;
+      })(),
+    ],
+    [
+      'a worker scope without importScripts',
+      (() => {
+        const g = workerGlobals();
+        delete g['importScripts'];
+        return g;
+      })(),
+    ],
     ['importScripts on a global that is no WorkerGlobalScope', { importScripts: () => undefined, WorkerGlobalScope: class {} }],
     ['a window stub without a DOM document', { window: {}, document: {} }],
     ['a document without a window (server-side rendering helper)', { document: fakeDocument() }],
@@ -57,7 +92,11 @@ describe('detectBrowserRuntime', () => {
   });
 
   it('a global whose getter throws is not a reason to refuse', () => {
-    const g = Object.defineProperty({}, 'window', { get: () => { throw new Error('no'); } }) as RuntimeGlobals;
+    const g = Object.defineProperty({}, 'window', {
+      get: () => {
+        throw new Error('no');
+      },
+    }) as RuntimeGlobals;
     expect(detectBrowserRuntime(g)).toBeNull();
   });
 
@@ -127,6 +166,8 @@ describe('new PaymentGateway() in a page', () => {
     vi.stubGlobal('document', fakeDocument());
     const gw = new PaymentGateway({ apiKey: KEY, baseUrl: 'https://pay.example.com', dangerouslyAllowBrowser: true });
     expect(gw.baseUrl).toBe('https://pay.example.com');
-    expect(() => new PaymentGateway({ apiKey: KEY, dangerouslyAllowBrowser: 'true' as unknown as boolean })).toThrow(/dangerouslyAllowBrowser/);
+    expect(() => new PaymentGateway({ apiKey: KEY, dangerouslyAllowBrowser: 'true' as unknown as boolean })).toThrow(
+      /dangerouslyAllowBrowser/,
+    );
   });
 });

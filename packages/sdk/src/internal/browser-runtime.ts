@@ -39,7 +39,8 @@ export function detectBrowserRuntime(g: RuntimeGlobals = globalThis as unknown a
 
     const scope = g['WorkerGlobalScope'];
     const serverRuntime = isObject(g['Deno']) || isObject(g['Bun']);
-    if (!serverRuntime && typeof g['importScripts'] === 'function' && typeof scope === 'function' && g instanceof scope) return 'web-worker';
+    if (!serverRuntime && typeof g['importScripts'] === 'function' && typeof scope === 'function' && g instanceof scope)
+      return 'web-worker';
     return null;
   } catch {
     // A hostile or half-built global (a getter that throws) is not a reason to refuse a server.

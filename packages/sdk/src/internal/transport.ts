@@ -97,7 +97,8 @@ export function createTransport(config: TransportConfig): (args: SdkFetcherArgs)
       if (response.ok || options.acceptStatuses?.includes(response.status)) {
         return { status: response.status, body, headers: response.headers };
       }
-      const delay = retryable && attempt < maxRetries && isRetryableStatus(response.status) ? responseRetryDelay(attempt, response.headers) : undefined;
+      const delay =
+        retryable && attempt < maxRetries && isRetryableStatus(response.status) ? responseRetryDelay(attempt, response.headers) : undefined;
       if (delay === undefined) throw ApiError.from(response.status, body, response.headers);
       await sleep(delay, signal);
     }

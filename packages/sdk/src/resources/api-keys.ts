@@ -16,6 +16,8 @@ export interface OrganizationRequestOptions extends RequestOptions {
  */
 export class ApiKeys extends KeyOperations<OrganizationRequestOptions, { orgId: string }> {
   constructor(ctx: ResourceContext) {
-    super(ctx.api.orgApiKeys, async (options) => ({ orgId: pathParam(await ctx.organization.resolve(options.organizationId, options), 'organizationId') }));
+    super(ctx.api.orgApiKeys, async (options) => ({
+      orgId: pathParam(await ctx.organization.resolve(options.organizationId, options), 'organizationId'),
+    }));
   }
 }

@@ -39,16 +39,29 @@ export class SystemOrganizations {
   }
 
   get(organizationId: string, options: RequestOptions = {}): Promise<Organization> {
-    return unwrap(this.#ctx.api.system.getOrganization({ params: { orgId: pathParam(organizationId, 'organizationId') }, requestOptions: options }));
+    return unwrap(
+      this.#ctx.api.system.getOrganization({ params: { orgId: pathParam(organizationId, 'organizationId') }, requestOptions: options }),
+    );
   }
 
   update(organizationId: string, body: UpdateOrganizationParams, options: RequestOptions = {}): Promise<Organization> {
-    return unwrap(this.#ctx.api.system.updateOrganization({ params: { orgId: pathParam(organizationId, 'organizationId') }, body, requestOptions: options }));
+    return unwrap(
+      this.#ctx.api.system.updateOrganization({
+        params: { orgId: pathParam(organizationId, 'organizationId') },
+        body,
+        requestOptions: options,
+      }),
+    );
   }
 
   /** Offboards an organization: status `offboarded`, every key revoked. */
   offboard(organizationId: string, options: RequestOptions = {}): Promise<Organization> {
-    return unwrap(this.#ctx.api.system.offboardOrganization({ params: { orgId: pathParam(organizationId, 'organizationId') }, requestOptions: options }));
+    return unwrap(
+      this.#ctx.api.system.offboardOrganization({
+        params: { orgId: pathParam(organizationId, 'organizationId') },
+        requestOptions: options,
+      }),
+    );
   }
 }
 

@@ -23,9 +23,16 @@ function principal(name: PrincipalName): Principal {
   });
   switch (name) {
     case 'orgKey':
-      return { kind: 'organizationKey', organizationId: ORG, key: keyRecord({ scopes: ['client:read', 'client:create', 'api_key:create'] }) };
+      return {
+        kind: 'organizationKey',
+        organizationId: ORG,
+        key: keyRecord({ scopes: ['client:read', 'client:create', 'api_key:create'] }),
+      };
     case 'systemKey':
-      return { kind: 'systemKey', key: keyRecord({ tier: 'system', organizationId: null, scopes: ['system:*', 'organization:*', 'api_key:*'] }) };
+      return {
+        kind: 'systemKey',
+        key: keyRecord({ tier: 'system', organizationId: null, scopes: ['system:*', 'organization:*', 'api_key:*'] }),
+      };
     case 'viewer':
       return session({ [ORG]: 'viewer' });
     case 'editor':
@@ -41,7 +48,11 @@ function principal(name: PrincipalName): Principal {
   }
 }
 
-const route = (credentials: RouteAuth['credentials'], scope: Scope | null, organization: RouteAuth['organization']): RouteAuth => ({ credentials, scope, organization });
+const route = (credentials: RouteAuth['credentials'], scope: Scope | null, organization: RouteAuth['organization']): RouteAuth => ({
+  credentials,
+  scope,
+  organization,
+});
 /** One route of each shape the contract has. */
 const ROUTES = {
   /** POST /clients */
@@ -71,7 +82,10 @@ type Outcome = 'ok' | AppError['code'];
 
 async function outcome(p: PrincipalName, r: keyof typeof ROUTES, status: Status, org: string | null = ORG): Promise<Outcome> {
   try {
-    await authorize({ principal: principal(p), route: ROUTES[r], pathOrganizationId: org ?? undefined, selectedOrganization: org ?? undefined }, lookup(status));
+    await authorize(
+      { principal: principal(p), route: ROUTES[r], pathOrganizationId: org ?? undefined, selectedOrganization: org ?? undefined },
+      lookup(status),
+    );
     return 'ok';
   } catch (err) {
     if (err instanceof AppError) return err.code;
@@ -165,25 +179,34 @@ describe('authorize: decision table', () => {
     expect(await outcome(p, r, 'missing', OTHER)).toBe(expected);
   });
 
-  it.each(['viewer', 'admin', 'globalAdmin'] as const)('%s with no organization on an org-scoped route → ORGANIZATION_CONTEXT_REQUIRED', async (p) => {
-    expect(await outcome(p, 'contextRead', 'active', null)).toBe('ORGANIZATION_CONTEXT_REQUIRED');
-    expect(await outcome(p, 'pathWrite', 'active', null)).toBe('ORGANIZATION_CONTEXT_REQUIRED');
-  });
+  it.each(['viewer', 'admin', 'globalAdmin'] as const)(
+    '%s with no organization on an org-scoped route → ORGANIZATION_CONTEXT_REQUIRED',
+    async (p) => {
+      expect(await outcome(p, 'contextRead', 'active', null)).toBe('ORGANIZATION_CONTEXT_REQUIRED');
+      expect(await outcome(p, 'pathWrite', 'active', null)).toBe('ORGANIZATION_CONTEXT_REQUIRED');
+    },
+  );
 
   it('an unknown principal kind fails closed on every route (exhaustive switches)', async () => {
     const alien = { kind: 'futureKind' } as unknown as Principal;
     for (const r of Object.values(ROUTES)) {
-      await expect(authorize({ principal: alien, route: r, pathOrganizationId: ORG, selectedOrganization: ORG }, lookup('active'))).rejects.toThrow(
-        /unexpected principal kind/,
-      );
+      await expect(
+        authorize({ principal: alien, route: r, pathOrganizationId: ORG, selectedOrganization: ORG }, lookup('active')),
+      ).rejects.toThrow(/unexpected principal kind/);
     }
   });
 
   it('the organization scopes apply: a global admin gets every scope, a member its role’s', async () => {
-    const ga = await authorize({ principal: principal('globalAdmin'), route: ROUTES.contextRead, pathOrganizationId: undefined, selectedOrganization: ORG }, lookup('active'));
+    const ga = await authorize(
+      { principal: principal('globalAdmin'), route: ROUTES.contextRead, pathOrganizationId: undefined, selectedOrganization: ORG },
+      lookup('active'),
+    );
     expect(ga.organizationId).toBe(ORG);
     expect(ga.scopes).toContain('system:update');
-    const viewer = await authorize({ principal: principal('viewer'), route: ROUTES.contextRead, pathOrganizationId: undefined, selectedOrganization: ORG }, lookup('active'));
+    const viewer = await authorize(
+      { principal: principal('viewer'), route: ROUTES.contextRead, pathOrganizationId: undefined, selectedOrganization: ORG },
+      lookup('active'),
+    );
     expect(viewer.scopes.every((s) => s.endsWith(':read'))).toBe(true);
   });
 });

@@ -25,7 +25,10 @@ export class ClientService {
     this.#now = deps.now ?? (() => new Date());
   }
 
-  async list(organizationId: string, q: { page: number; limit: number; email?: string | undefined; externalId?: string | undefined }): Promise<Page<Client>> {
+  async list(
+    organizationId: string,
+    q: { page: number; limit: number; email?: string | undefined; externalId?: string | undefined },
+  ): Promise<Page<Client>> {
     let base = this.#db.selectFrom('clients').where('organization_id', '=', organizationId);
     if (q.email) base = base.where('email', '=', q.email);
     if (q.externalId) base = base.where('external_id', '=', q.externalId);
@@ -55,10 +58,18 @@ export class ClientService {
     try {
       await this.#db.transaction().execute(async (trx) => {
         await trx.insertInto('clients').values(row).execute();
-        await recordAudit(trx, origin, { action: 'client.created', organizationId, target: { type: 'client', id: row.id }, metadata: { externalId: row.external_id } }, this.#now());
+        await recordAudit(
+          trx,
+          origin,
+          { action: 'client.created', organizationId, target: { type: 'client', id: row.id }, metadata: { externalId: row.external_id } },
+          this.#now(),
+        );
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new AppError('CONFLICT', 'A client with this externalId already exists in this organization.', { externalId: row.external_id });
+      if (isUniqueViolation(err))
+        throw new AppError('CONFLICT', 'A client with this externalId already exists in this organization.', {
+          externalId: row.external_id,
+        });
       throw err;
     }
     return toClient(row);

@@ -63,7 +63,17 @@ export class InvoiceService {
       // The client must be this organization's: another organization's id is simply unknown.
       await this.clients.find(organizationId, input.clientId, trx);
       await trx.insertInto('invoices').values(row).execute();
-      await recordAudit(trx, origin, { action: 'invoice.created', organizationId, target: { type: 'invoice', id: row.id }, metadata: { clientId: row.client_id, totalAmount: total, currency: row.currency } }, this.#now());
+      await recordAudit(
+        trx,
+        origin,
+        {
+          action: 'invoice.created',
+          organizationId,
+          target: { type: 'invoice', id: row.id },
+          metadata: { clientId: row.client_id, totalAmount: total, currency: row.currency },
+        },
+        this.#now(),
+      );
     });
     return toInvoice(row);
   }
@@ -72,7 +82,8 @@ export class InvoiceService {
   async issue(organizationId: string, id: string, origin: RequestOrigin): Promise<Invoice> {
     return this.#db.transaction().execute(async (trx) => {
       const current = await this.#find(trx, organizationId, id);
-      if (current.status !== 'draft') throw new AppError('INVALID_STATE', 'This invoice has already been issued.', { status: current.status });
+      if (current.status !== 'draft')
+        throw new AppError('INVALID_STATE', 'This invoice has already been issued.', { status: current.status });
       const number = await nextInvoiceNumber(trx, organizationId);
       const at = this.#now().toISOString();
       // Conditional on the draft status, so two concurrent issues cannot both succeed.
@@ -84,7 +95,12 @@ export class InvoiceService {
         .where('status', '=', 'draft')
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw new AppError('INVALID_STATE', 'This invoice has already been issued.');
-      await recordAudit(trx, origin, { action: 'invoice.issued', organizationId, target: { type: 'invoice', id }, metadata: { number } }, this.#now());
+      await recordAudit(
+        trx,
+        origin,
+        { action: 'invoice.issued', organizationId, target: { type: 'invoice', id }, metadata: { number } },
+        this.#now(),
+      );
       return toInvoice({ ...current, status: 'issued', number, issued_at: at, updated_at: at });
     });
   }
@@ -96,7 +112,11 @@ export class InvoiceService {
 
 /** Per-organization sequence: INV-000001, INV-000002, … (rolled back with the transaction). */
 async function nextInvoiceNumber(trx: Transaction<Database>, organizationId: string): Promise<string> {
-  await trx.insertInto('invoice_counters').values({ organization_id: organizationId, last_number: 0 }).onConflict((oc) => oc.column('organization_id').doNothing()).execute();
+  await trx
+    .insertInto('invoice_counters')
+    .values({ organization_id: organizationId, last_number: 0 })
+    .onConflict((oc) => oc.column('organization_id').doNothing())
+    .execute();
   const { last_number } = await trx
     .updateTable('invoice_counters')
     .set((eb) => ({ last_number: eb('last_number', '+', 1) }))

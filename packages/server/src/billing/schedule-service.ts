@@ -34,7 +34,10 @@ export class ScheduleService {
     this.#now = deps.now ?? (() => new Date());
   }
 
-  async list(organizationId: string, q: { page: number; limit: number; clientId?: string | undefined; status?: Status | undefined }): Promise<Page<RecurringSchedule>> {
+  async list(
+    organizationId: string,
+    q: { page: number; limit: number; clientId?: string | undefined; status?: Status | undefined },
+  ): Promise<Page<RecurringSchedule>> {
     let base = this.#db.selectFrom('recurring_schedules').where('organization_id', '=', organizationId);
     if (q.clientId) base = base.where('client_id', '=', q.clientId);
     if (q.status) base = base.where('status', '=', q.status);
@@ -49,7 +52,9 @@ export class ScheduleService {
     totalOf(input.lines);
     const now = this.#now();
     if (input.startDate < utcDate(now)) {
-      throw new AppError('VALIDATION_FAILED', 'startDate cannot be in the past.', { issues: [{ path: 'body.startDate', message: `must be ${utcDate(now)} (today, UTC) or later` }] });
+      throw new AppError('VALIDATION_FAILED', 'startDate cannot be in the past.', {
+        issues: [{ path: 'body.startDate', message: `must be ${utcDate(now)} (today, UTC) or later` }],
+      });
     }
     const at = now.toISOString();
     const row: RecurringSchedulesTable = {
@@ -69,7 +74,17 @@ export class ScheduleService {
     await this.#db.transaction().execute(async (trx) => {
       await this.clients.find(organizationId, input.clientId, trx);
       await trx.insertInto('recurring_schedules').values(row).execute();
-      await recordAudit(trx, origin, { action: 'recurring_schedule.created', organizationId, target: { type: 'recurring_schedule', id: row.id }, metadata: { clientId: row.client_id, interval: row.interval, startDate: row.start_date } }, now);
+      await recordAudit(
+        trx,
+        origin,
+        {
+          action: 'recurring_schedule.created',
+          organizationId,
+          target: { type: 'recurring_schedule', id: row.id },
+          metadata: { clientId: row.client_id, interval: row.interval, startDate: row.start_date },
+        },
+        now,
+      );
     });
     return toSchedule(row);
   }
@@ -79,7 +94,10 @@ export class ScheduleService {
     const rule = TRANSITIONS[action];
     return this.#db.transaction().execute(async (trx) => {
       const current = await this.#find(trx, organizationId, id);
-      const invalid = () => new AppError('INVALID_STATE', `A ${current.status} schedule cannot be ${action === 'cancel' ? 'cancelled' : `${action}d`}.`, { status: current.status });
+      const invalid = () =>
+        new AppError('INVALID_STATE', `A ${current.status} schedule cannot be ${action === 'cancel' ? 'cancelled' : `${action}d`}.`, {
+          status: current.status,
+        });
       if (!rule.from.includes(current.status)) throw invalid();
       const now = this.#now();
       const at = now.toISOString();
@@ -98,7 +116,17 @@ export class ScheduleService {
         .where('status', '=', current.status)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw invalid();
-      await recordAudit(trx, origin, { action: rule.audit, organizationId, target: { type: 'recurring_schedule', id }, metadata: { from: current.status, to: next.status } }, now);
+      await recordAudit(
+        trx,
+        origin,
+        {
+          action: rule.audit,
+          organizationId,
+          target: { type: 'recurring_schedule', id },
+          metadata: { from: current.status, to: next.status },
+        },
+        now,
+      );
       return toSchedule(next);
     });
   }
@@ -110,7 +138,10 @@ export class ScheduleService {
   #present(row: RecurringSchedulesTable): RecurringSchedule {
     if (row.status === 'cancelled' || !row.next_run_date) return toSchedule(row);
     const today = utcDate(this.#now());
-    return toSchedule({ ...row, next_run_date: row.next_run_date >= today ? row.next_run_date : nextRunOnOrAfter(row.start_date, row.interval, today) });
+    return toSchedule({
+      ...row,
+      next_run_date: row.next_run_date >= today ? row.next_run_date : nextRunOnOrAfter(row.start_date, row.interval, today),
+    });
   }
 
   async #find(db: Kysely<Database>, organizationId: string, id: string): Promise<RecurringSchedulesTable> {

@@ -44,7 +44,10 @@ export async function runCommand(command: string, values: CliValues, config: Ser
     case 'key:create':
       return withGateway('key:create', config, async (gw) => {
         const organizationId = required(values, 'org');
-        const scopes = required(values, 'scopes').split(',').map((s) => s.trim()).filter(Boolean);
+        const scopes = required(values, 'scopes')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const key = await gw.keys.create(
           { tier: 'organization', organizationId },
           {
@@ -56,7 +59,11 @@ export async function runCommand(command: string, values: CliValues, config: Ser
           // The operator holds every scope; tier rules (no system-tier scopes on org keys) still apply.
           { scopes: ALL_SCOPES, origin: CLI_ORIGIN },
         );
-        out(values, key, `created key ${key.id} in ${organizationId} with scopes ${key.scopes.join(', ')}\n\n  ${key.token}\n\nThis token is shown once. Store it now.`);
+        out(
+          values,
+          key,
+          `created key ${key.id} in ${organizationId} with scopes ${key.scopes.join(', ')}\n\n  ${key.token}\n\nThis token is shown once. Store it now.`,
+        );
       });
     case 'user:create':
       return withGateway('user:create', config, async (gw) => {
@@ -65,7 +72,12 @@ export async function runCommand(command: string, values: CliValues, config: Ser
           throw new Error('--password (or GATEWAY_USER_PASSWORD) of at least 12 characters is required');
         }
         const user = await gw.users.create(
-          { email: required(values, 'email'), name: values.name ?? required(values, 'email'), password, globalAdmin: values['global-admin'] === true },
+          {
+            email: required(values, 'email'),
+            name: values.name ?? required(values, 'email'),
+            password,
+            globalAdmin: values['global-admin'] === true,
+          },
           CLI_ORIGIN,
         );
         out(values, user, `created user ${user.id} (${user.email})${user.globalAdmin ? ' as global admin' : ''}`);
@@ -109,7 +121,11 @@ async function start(config: ServerConfig): Promise<number> {
  * Runs an operator command on the existing database: it never creates one (nor a pepper).
  * @throws MissingDatabaseError when there is no gateway database where the configuration points.
  */
-async function withGateway(command: string, config: ServerConfig, fn: (gw: Awaited<ReturnType<typeof createGateway>>) => Promise<void>): Promise<number> {
+async function withGateway(
+  command: string,
+  config: ServerConfig,
+  fn: (gw: Awaited<ReturnType<typeof createGateway>>) => Promise<void>,
+): Promise<number> {
   await assertExistingDatabase(command, config);
   // An operator command may wait for a busy server's write lock (SQLite): longer than a request may.
   const gw = await createGateway({ ...config, logLevel: 'silent', databaseTimeoutMs: Math.max(config.databaseTimeoutMs, 30_000) });
@@ -118,7 +134,9 @@ async function withGateway(command: string, config: ServerConfig, fn: (gw: Await
     return 0;
   } catch (err) {
     if (err instanceof AppError) {
-      console.error(`error: ${err.code}: ${err.message}${err.details ? ` ${JSON.stringify(err.details.issues ?? err.details.invalid ?? err.details.scopes ?? '')}` : ''}`);
+      console.error(
+        `error: ${err.code}: ${err.message}${err.details ? ` ${JSON.stringify(err.details.issues ?? err.details.invalid ?? err.details.scopes ?? '')}` : ''}`,
+      );
       return 1;
     }
     throw err;

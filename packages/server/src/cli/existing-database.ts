@@ -50,13 +50,18 @@ export async function assertExistingDatabase(command: string, config: ServerConf
       await sql`select 1 from gateway_migrations`.execute(handle.db);
     } catch (err) {
       if (!isMissingTable(err)) throw err;
-      throw new MissingDatabaseError(`${command}: ${where} has no gateway schema (no migrations were ever applied); nothing was changed. ${HOW_TO_POINT}`);
+      throw new MissingDatabaseError(
+        `${command}: ${where} has no gateway schema (no migrations were ever applied); nothing was changed. ${HOW_TO_POINT}`,
+      );
     }
     const pepperFile = join(resolve(config.dataDir), PEPPER_FILE);
     if (!config.databaseUrl && !config.pepper && !existsSync(pepperFile)) {
       // Stored keys were hashed with a pepper from elsewhere (the server's API_KEY_PEPPER): a newly
       // generated one would mint keys the server rejects. With no keys yet, generating it is right.
-      const row = await handle.db.selectFrom('api_keys').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+      const row = await handle.db
+        .selectFrom('api_keys')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow();
       if (Number(row.count) > 0) {
         throw new MissingDatabaseError(
           `${command}: ${where} holds API keys but there is no generated pepper (${pepperFile}) and API_KEY_PEPPER is not set: ` +

@@ -31,7 +31,10 @@ export function locateAdminPanel(): string | null {
 export function registerAdminPanel(app: Express, dir: string | null = locateAdminPanel()): void {
   if (!dir) return;
   const index = join(dir, 'index.html');
-  app.use(`${ADMIN_PATH}/assets`, express.static(join(dir, 'assets'), { index: false, immutable: true, maxAge: '365d', fallthrough: true }));
+  app.use(
+    `${ADMIN_PATH}/assets`,
+    express.static(join(dir, 'assets'), { index: false, immutable: true, maxAge: '365d', fallthrough: true }),
+  );
   app.get([ADMIN_PATH, `${ADMIN_PATH}/{*route}`], (req: Request, res: Response, next: NextFunction) => {
     // A missing asset is a 404, not the app: only page routes fall back to index.html.
     if (req.path.startsWith(`${ADMIN_PATH}/assets/`)) {

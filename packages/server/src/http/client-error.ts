@@ -22,7 +22,12 @@ export function clientErrorCode(err: ClientError): ErrorCode {
   }
 }
 
-const REASON: Readonly<Record<number, string>> = { 400: 'Bad Request', 405: 'Method Not Allowed', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+const REASON: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
 
 /** A complete HTTP/1.1 response with the one error body and a fresh X-Request-ID; the connection closes. */
 export function clientErrorResponse(code: ErrorCode, requestId: string): string {

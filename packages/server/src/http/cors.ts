@@ -17,7 +17,9 @@ const PORTAL_PREFIX = `${API_PREFIX}/portal/`;
  * token is a customer's short-lived session. Credentials are bearer tokens, never cookies, so no
  * `Access-Control-Allow-Credentials`.
  */
-export function createCors(config: Pick<ServerConfig, 'corsOrigins' | 'corsAdminApi'>): (req: Request, res: Response, next: NextFunction) => void {
+export function createCors(
+  config: Pick<ServerConfig, 'corsOrigins' | 'corsAdminApi'>,
+): (req: Request, res: Response, next: NextFunction) => void {
   const allowed = new Set(config.corsOrigins.map((o) => o.toLowerCase()));
   const handler = cors({
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin.toLowerCase()) ? origin : false),

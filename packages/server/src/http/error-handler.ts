@@ -19,9 +19,7 @@ function issuesOf(err: RequestValidationError): ValidationIssue[] {
     ['headers', err.headers],
     ['body', err.body],
   ];
-  return parts.flatMap(([where, zerr]) =>
-    (zerr?.issues ?? []).map((i) => ({ path: [where, ...i.path].join('.'), message: i.message })),
-  );
+  return parts.flatMap(([where, zerr]) => (zerr?.issues ?? []).map((i) => ({ path: [where, ...i.path].join('.'), message: i.message })));
 }
 
 /**
@@ -101,9 +99,13 @@ function fromClientStatus(status: number, err: unknown): AppError {
     default:
       // Express's router marks a path segment that is not valid percent-encoding with a URIError.
       if (err instanceof URIError) {
-        return new AppError('VALIDATION_FAILED', 'The path is not valid percent-encoding.', { issues: [{ path: 'params', message: 'malformed percent-encoding' }] });
+        return new AppError('VALIDATION_FAILED', 'The path is not valid percent-encoding.', {
+          issues: [{ path: 'params', message: 'malformed percent-encoding' }],
+        });
       }
-      return new AppError('VALIDATION_FAILED', 'The request could not be read.', { issues: [{ path: 'request', message: 'unreadable (framing, encoding or compression)' }] });
+      return new AppError('VALIDATION_FAILED', 'The request could not be read.', {
+        issues: [{ path: 'request', message: 'unreadable (framing, encoding or compression)' }],
+      });
   }
 }
 
@@ -121,11 +123,18 @@ function fromBodyParser(err: BodyParserError): AppError {
     case 'entity.too.large':
       return new AppError('PAYLOAD_TOO_LARGE');
     case 'entity.parse.failed':
-      return new AppError('VALIDATION_FAILED', 'The request body is not valid JSON.', { issues: [{ path: 'body', message: 'invalid JSON' }] });
+      return new AppError('VALIDATION_FAILED', 'The request body is not valid JSON.', {
+        issues: [{ path: 'body', message: 'invalid JSON' }],
+      });
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json in UTF-8, identity, gzip, deflate or br encoded.');
+      return new AppError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'Request bodies must be application/json in UTF-8, identity, gzip, deflate or br encoded.',
+      );
     default:
-      return new AppError('VALIDATION_FAILED', 'The request body could not be read.', { issues: [{ path: 'body', message: `unreadable body (${err.type})` }] });
+      return new AppError('VALIDATION_FAILED', 'The request body could not be read.', {
+        issues: [{ path: 'body', message: `unreadable body (${err.type})` }],
+      });
   }
 }

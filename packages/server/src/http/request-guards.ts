@@ -7,7 +7,8 @@ import { AppError } from '../errors/app-error.js';
  * instead: 400 MALFORMED_REQUEST (SPEC §7.1).
  */
 export const requireHost: RequestHandler = (req, _res, next) => {
-  if (req.httpVersion === '1.1' && req.headers.host === undefined) next(new AppError('MALFORMED_REQUEST', 'HTTP/1.1 requests must carry a Host header.'));
+  if (req.httpVersion === '1.1' && req.headers.host === undefined)
+    next(new AppError('MALFORMED_REQUEST', 'HTTP/1.1 requests must carry a Host header.'));
   else next();
 };
 
@@ -22,7 +23,9 @@ function isUtf8(contentType: string | undefined): boolean {
  * parsed (also JSON in another charset than UTF-8), whether it is framed by Content-Length or chunked.
  */
 export const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
-  const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
+  const hasBody =
+    (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') ||
+    req.headers['transfer-encoding'] !== undefined;
   if (hasBody && (!req.is('application/json') || !isUtf8(req.headers['content-type']))) next(new AppError('UNSUPPORTED_MEDIA_TYPE'));
   else next();
 };
@@ -68,6 +71,9 @@ export function firstNul(root: unknown, prefix: string): string | null {
  */
 export const noNulCharacters: RequestHandler = (req, _res, next) => {
   const where = firstNul(req.query, 'query') ?? firstNul(req.body, 'body');
-  if (where) next(new AppError('VALIDATION_FAILED', undefined, { issues: [{ path: where, message: 'must not contain the NUL character (U+0000)' }] }));
+  if (where)
+    next(
+      new AppError('VALIDATION_FAILED', undefined, { issues: [{ path: where, message: 'must not contain the NUL character (U+0000)' }] }),
+    );
   else next();
 };

@@ -58,7 +58,10 @@ describe('normaliseAllowlist', () => {
   });
   it('rejects what is not an address or CIDR', () => {
     for (const bad of ['10.0.0.0/33', '::1/129', 'example.com', '1.2.3', '10.1/8', '010.0.0.1', '0x7f.0.0.1/32', '10.0.0.0/', '']) {
-      expect(codeOf(() => normaliseAllowlist([bad])), bad).toBe('VALIDATION_FAILED');
+      expect(
+        codeOf(() => normaliseAllowlist([bad])),
+        bad,
+      ).toBe('VALIDATION_FAILED');
     }
   });
 });
@@ -67,7 +70,10 @@ describe('scope checks', () => {
   it('organization keys never hold system-tier scopes; system keys only system, organization and api_key scopes', () => {
     expect(checkScopesForTier(['invoice:read', 'invoice:read', 'client:*'], 'organization')).toEqual(['invoice:read', 'client:*']);
     for (const s of ['system:read', 'system:update', 'system:*', 'organization:create', 'organization:delete', 'organization:*']) {
-      expect(codeOf(() => checkScopesForTier([s], 'organization')), s).toBe('SYSTEM_SCOPE_NOT_ALLOWED');
+      expect(
+        codeOf(() => checkScopesForTier([s], 'organization')),
+        s,
+      ).toBe('SYSTEM_SCOPE_NOT_ALLOWED');
     }
     expect(checkScopesForTier(['organization:read', 'organization:update'], 'organization')).toHaveLength(2);
     expect(checkScopesForTier(['system:*', 'organization:create', 'api_key:read'], 'system')).toHaveLength(3);
@@ -89,7 +95,9 @@ describe('scope checks', () => {
 
   it('no escalation: a subset passes; anything not held (wildcards included) is refused', () => {
     expect(() => assertNoEscalation(['invoice:*'], ['invoice:read', 'invoice:execute'])).not.toThrow();
-    expect(() => assertNoEscalation(['invoice:read', 'invoice:create', 'invoice:update', 'invoice:delete', 'invoice:execute'], ['invoice:*'])).not.toThrow();
+    expect(() =>
+      assertNoEscalation(['invoice:read', 'invoice:create', 'invoice:update', 'invoice:delete', 'invoice:execute'], ['invoice:*']),
+    ).not.toThrow();
     expect(codeOf(() => assertNoEscalation(['invoice:read'], ['invoice:*']))).toBe('SCOPE_ESCALATION');
     expect(codeOf(() => assertNoEscalation(['invoice:read'], ['client:read']))).toBe('SCOPE_ESCALATION');
     expect(codeOf(() => assertNoEscalation([], ['invoice:read']))).toBe('SCOPE_ESCALATION');

@@ -1,10 +1,4 @@
-import {
-  findEscalations,
-  isSystemKeyScope,
-  isSystemTierScope,
-  parseScopes,
-  type Scope,
-} from '@payment-gateway/contract';
+import { findEscalations, isSystemKeyScope, isSystemTierScope, parseScopes, type Scope } from '@payment-gateway/contract';
 import ipaddr from 'ipaddr.js';
 import { AppError } from '../errors/app-error.js';
 
@@ -18,9 +12,13 @@ export function checkScopesForTier(requested: readonly string[], tier: 'organiza
   } else {
     const foreign = parsed.scopes.filter((s) => !isSystemKeyScope(s));
     if (foreign.length) {
-      throw new AppError('VALIDATION_FAILED', 'System keys carry only system, organization and api_key scopes; use an organization key for the rest.', {
-        issues: [{ path: 'scopes', message: `not allowed on system keys: ${foreign.join(', ')}` }],
-      });
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'System keys carry only system, organization and api_key scopes; use an organization key for the rest.',
+        {
+          issues: [{ path: 'scopes', message: `not allowed on system keys: ${foreign.join(', ')}` }],
+        },
+      );
     }
   }
   return parsed.scopes;
@@ -134,7 +132,7 @@ export function assertWithinBounds(grantor: KeyBounds, key: KeyBounds): void {
         'KEY_RESTRICTION_ESCALATION',
         key.ipAllowlist
           ? `Every ipAllowlist entry must lie inside the calling key's allowlist; outside: ${outside!.join(', ')}.`
-          : "The calling key has an IP allowlist: the key needs an ipAllowlist inside it.",
+          : 'The calling key has an IP allowlist: the key needs an ipAllowlist inside it.',
         { field: 'ipAllowlist', allowed: grantor.ipAllowlist, ...(outside ? { outside } : {}) },
       );
     }

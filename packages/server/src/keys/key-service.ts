@@ -7,7 +7,14 @@ import { commitWithChanges } from '../storage/change-transaction.js';
 import type { Database } from '../storage/schema.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { SecretHasher } from './hashing.js';
-import { assertFutureExpiry, assertNoEscalation, assertWithinBounds, checkScopesForTier, normaliseAllowlist, type KeyBounds } from './key-policy.js';
+import {
+  assertFutureExpiry,
+  assertNoEscalation,
+  assertWithinBounds,
+  checkScopesForTier,
+  normaliseAllowlist,
+  type KeyBounds,
+} from './key-policy.js';
 import { toApiKey, type KeyRecord } from './key-record.js';
 import * as repo from './key-repository.js';
 import { readKeyUsage } from './key-usage.js';
@@ -174,7 +181,13 @@ export class KeyService {
         next.previousSecretExpiresAt = next.expiresAt;
       }
       const changed = Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined);
-      return { next, audit: { action: 'api_key.updated', metadata: { changed, scopes: next.scopes, expiresAt: next.expiresAt, ipAllowlist: next.ipAllowlist } } };
+      return {
+        next,
+        audit: {
+          action: 'api_key.updated',
+          metadata: { changed, scopes: next.scopes, expiresAt: next.expiresAt, ipAllowlist: next.ipAllowlist },
+        },
+      };
     });
     return toApiKey(updated);
   }

@@ -49,7 +49,10 @@ export async function addKeyUsage(database: Kysely<Database>, counts: Iterable<K
         )
         .execute();
     }
-    await trx.deleteFrom('api_key_usage').where('hour', '<', hourOf(new Date(now.getTime() - KEEP_MS))).execute();
+    await trx
+      .deleteFrom('api_key_usage')
+      .where('hour', '<', hourOf(new Date(now.getTime() - KEEP_MS)))
+      .execute();
   });
 }
 

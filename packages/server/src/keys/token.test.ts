@@ -35,12 +35,17 @@ describe('token format', () => {
 
   it('rejects any single-character change', () => {
     fc.assert(
-      fc.property(validToken, fc.nat(), fc.oneof(base62Char, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), ({ token }, at, ch) => {
-        const i = at % token.length;
-        fc.pre(token[i] !== ch);
-        const changed = token.slice(0, i) + ch + token.slice(i + 1);
-        expect(parseToken(changed)).toBeNull();
-      }),
+      fc.property(
+        validToken,
+        fc.nat(),
+        fc.oneof(base62Char, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })),
+        ({ token }, at, ch) => {
+          const i = at % token.length;
+          fc.pre(token[i] !== ch);
+          const changed = token.slice(0, i) + ch + token.slice(i + 1);
+          expect(parseToken(changed)).toBeNull();
+        },
+      ),
       { numRuns: 5000 },
     );
   });

@@ -23,7 +23,8 @@ describe('scrubCredentials', () => {
   });
 
   it('keeps what operators need: request ids, route patterns, organization ids, key ids', () => {
-    const line = '{"reqId":"req_0123456789abcdef0123456789abcdef","route":"/api/v1/organizations/:orgId/api-keys","org":"org_aaaaaaaaaaaaaaaaaaaa","keyId":"AAAAAAAAAAAAAAAAAAAAAA"}';
+    const line =
+      '{"reqId":"req_0123456789abcdef0123456789abcdef","route":"/api/v1/organizations/:orgId/api-keys","org":"org_aaaaaaaaaaaaaaaaaaaa","keyId":"AAAAAAAAAAAAAAAAAAAAAA"}';
     expect(scrubCredentials(line)).toBe(line);
   });
 });

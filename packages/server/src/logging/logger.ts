@@ -139,7 +139,10 @@ export const requestLogOptions = {
     }),
   },
   customSuccessObject: (req: IncomingMessage, _res: ServerResponse, val: Record<string, unknown>) => ({ ...val, route: routePattern(req) }),
-  customErrorObject: (req: IncomingMessage, _res: ServerResponse, _err: Error, val: Record<string, unknown>) => ({ ...val, route: routePattern(req) }),
+  customErrorObject: (req: IncomingMessage, _res: ServerResponse, _err: Error, val: Record<string, unknown>) => ({
+    ...val,
+    route: routePattern(req),
+  }),
 };
 
 /** pino's streamWrite hook: the last step before a line leaves the process. */

@@ -45,15 +45,22 @@ export class MagicLinkService {
     this.#now = options.now ?? (() => new Date());
   }
 
-  async createMagicLink(organizationId: string, input: { email: string; ttlMinutes?: number | undefined }, origin: RequestOrigin): Promise<MagicLink> {
+  async createMagicLink(
+    organizationId: string,
+    input: { email: string; ttlMinutes?: number | undefined },
+    origin: RequestOrigin,
+  ): Promise<MagicLink> {
     // The contract's schema refuses a bad ttlMinutes at the edge; this guards other callers (SPEC §7.1).
     if (input.ttlMinutes !== undefined && !(Number.isInteger(input.ttlMinutes) && input.ttlMinutes > 0)) {
-      throw new AppError('VALIDATION_FAILED', undefined, { issues: [{ path: 'body.ttlMinutes', message: 'must be a positive whole number of minutes' }] });
+      throw new AppError('VALIDATION_FAILED', undefined, {
+        issues: [{ path: 'body.ttlMinutes', message: 'must be a positive whole number of minutes' }],
+      });
     }
     const closed = await portalClosedReason(this.#o, organizationId, { magicLinks: true });
     if (closed) throw new AppError(closed);
     const { db } = this.#o;
-    const visible = (await hasIssuedInvoice(db, organizationId, input.email)) || (await hasSchedule(db, organizationId, input.email, ['active']));
+    const visible =
+      (await hasIssuedInvoice(db, organizationId, input.email)) || (await hasSchedule(db, organizationId, input.email, ['active']));
     if (!visible) throw new AppError('PORTAL_NOTHING_TO_SHOW');
 
     const policy = (await this.#o.settings.get()).portal.magicLinkTtlMinutes;
@@ -73,7 +80,17 @@ export class MagicLinkService {
     };
     await db.transaction().execute(async (trx) => {
       await trx.insertInto('magic_links').values(row).execute();
-      await recordAudit(trx, origin, { action: 'portal.magic_link.minted', organizationId, target: { type: 'magic_link', id: row.id }, metadata: { email: row.email, ttlMinutes, expiresAt: row.expires_at } }, now);
+      await recordAudit(
+        trx,
+        origin,
+        {
+          action: 'portal.magic_link.minted',
+          organizationId,
+          target: { type: 'magic_link', id: row.id },
+          metadata: { email: row.email, ttlMinutes, expiresAt: row.expires_at },
+        },
+        now,
+      );
     });
     const base = this.#o.publicBaseUrl().replace(/\/+$/, '');
     return { url: `${base}/portal/login#token=${token}`, expiresAt: row.expires_at, ttlMinutes };
@@ -100,9 +117,11 @@ export class MagicLinkService {
     if (!link) throw new AppError('MAGIC_LINK_INVALID');
     const now = this.#now();
     const at = now.toISOString();
-    if (link.consumed_at !== null || link.expires_at <= at) return this.#refuse(link, link.consumed_at !== null ? 'already_consumed' : 'expired', ctx, now);
+    if (link.consumed_at !== null || link.expires_at <= at)
+      return this.#refuse(link, link.consumed_at !== null ? 'already_consumed' : 'expired', ctx, now);
     // A portal switched off after minting makes the link useless; it is not burned.
-    if (await portalClosedReason(this.#o, link.organization_id, { magicLinks: true })) return this.#refuse(link, 'portal_disabled', ctx, now);
+    if (await portalClosedReason(this.#o, link.organization_id, { magicLinks: true }))
+      return this.#refuse(link, 'portal_disabled', ctx, now);
 
     const sessionToken = newPortalToken(PORTAL_SESSION_PREFIX);
     const sessionId = newId('pss');
@@ -119,10 +138,29 @@ export class MagicLinkService {
       if (Number(res.numUpdatedRows) !== 1) return false;
       await trx
         .insertInto('portal_sessions')
-        .values({ id: sessionId, token_hash: hashPortalToken(sessionToken), magic_link_id: link.id, organization_id: link.organization_id, email: link.email, created_at: at, expires_at: expiresAt, revoked_at: null })
+        .values({
+          id: sessionId,
+          token_hash: hashPortalToken(sessionToken),
+          magic_link_id: link.id,
+          organization_id: link.organization_id,
+          email: link.email,
+          created_at: at,
+          expires_at: expiresAt,
+          revoked_at: null,
+        })
         .execute();
       const origin: RequestOrigin = { actor: { type: 'portal', id: sessionId }, requestId: ctx.requestId, ip: ctx.ip };
-      await recordAudit(trx, origin, { action: 'portal.magic_link.consumed', organizationId: link.organization_id, target: { type: 'magic_link', id: link.id }, metadata: { email: link.email, sessionId, sessionExpiresAt: expiresAt } }, now);
+      await recordAudit(
+        trx,
+        origin,
+        {
+          action: 'portal.magic_link.consumed',
+          organizationId: link.organization_id,
+          target: { type: 'magic_link', id: link.id },
+          metadata: { email: link.email, sessionId, sessionExpiresAt: expiresAt },
+        },
+        now,
+      );
       return true;
     });
     if (!won) return this.#refuse(link, 'already_consumed', ctx, now);
@@ -130,10 +168,20 @@ export class MagicLinkService {
   }
 
   /** Records the refused attempt (replay, expiry, closed portal), then answers the one generic 401. */
-  async #refuse(link: MagicLinksTable, reason: 'already_consumed' | 'expired' | 'portal_disabled', ctx: RedeemContext, now: Date): Promise<never> {
+  async #refuse(
+    link: MagicLinksTable,
+    reason: 'already_consumed' | 'expired' | 'portal_disabled',
+    ctx: RedeemContext,
+    now: Date,
+  ): Promise<never> {
     const origin: RequestOrigin = { actor: ANONYMOUS, requestId: ctx.requestId, ip: ctx.ip };
     const action = reason === 'already_consumed' ? 'portal.magic_link.replayed' : 'portal.magic_link.refused';
-    await recordAudit(this.#o.db, origin, { action, organizationId: link.organization_id, target: { type: 'magic_link', id: link.id }, metadata: { reason } }, now);
+    await recordAudit(
+      this.#o.db,
+      origin,
+      { action, organizationId: link.organization_id, target: { type: 'magic_link', id: link.id }, metadata: { reason } },
+      now,
+    );
     throw new AppError('MAGIC_LINK_INVALID');
   }
 }

@@ -12,7 +12,11 @@ export interface PortalPolicyDeps {
  * is minted, when it is redeemed and on every portal request, so switching the portal off
  * also ends links and sessions already handed out.
  */
-export async function portalClosedReason(deps: PortalPolicyDeps, organizationId: string, o: { magicLinks: boolean }): Promise<ErrorCode | null> {
+export async function portalClosedReason(
+  deps: PortalPolicyDeps,
+  organizationId: string,
+  o: { magicLinks: boolean },
+): Promise<ErrorCode | null> {
   const { portal } = await deps.settings.get();
   if (!portal.enabled) return 'PORTAL_DISABLED';
   // Magic links are the way in; turning them off stops new logins, not sessions already open.

@@ -28,10 +28,20 @@ export class PortalSessionService {
   /** Unknown, malformed, expired, revoked, or portal closed since: one generic INVALID_CREDENTIALS. */
   async authenticate(token: string): Promise<PortalPrincipal> {
     if (!isPortalToken(PORTAL_SESSION_PREFIX, token)) throw new AppError('INVALID_CREDENTIALS');
-    const row = await this.#o.db.selectFrom('portal_sessions').selectAll().where('token_hash', '=', hashPortalToken(token)).executeTakeFirst();
+    const row = await this.#o.db
+      .selectFrom('portal_sessions')
+      .selectAll()
+      .where('token_hash', '=', hashPortalToken(token))
+      .executeTakeFirst();
     if (!row || row.revoked_at !== null || row.expires_at <= this.#now().toISOString()) throw new AppError('INVALID_CREDENTIALS');
     if (await portalClosedReason(this.#o, row.organization_id, { magicLinks: false })) throw new AppError('INVALID_CREDENTIALS');
-    return { kind: 'portalSession', sessionId: row.id, email: row.email, organizationId: row.organization_id, expiresAt: new Date(row.expires_at) };
+    return {
+      kind: 'portalSession',
+      sessionId: row.id,
+      email: row.email,
+      organizationId: row.organization_id,
+      expiresAt: new Date(row.expires_at),
+    };
   }
 
   async describe(p: PortalPrincipal) {
@@ -56,9 +66,24 @@ export class PortalSessionService {
   async logout(p: PortalPrincipal, origin: RequestOrigin): Promise<void> {
     const now = this.#now();
     await this.#o.db.transaction().execute(async (trx) => {
-      const res = await trx.updateTable('portal_sessions').set({ revoked_at: now.toISOString() }).where('id', '=', p.sessionId).where('revoked_at', 'is', null).executeTakeFirst();
+      const res = await trx
+        .updateTable('portal_sessions')
+        .set({ revoked_at: now.toISOString() })
+        .where('id', '=', p.sessionId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       if (Number(res.numUpdatedRows) === 1) {
-        await recordAudit(trx, origin, { action: 'portal.session.ended', organizationId: p.organizationId, target: { type: 'portal_session', id: p.sessionId }, metadata: { email: p.email } }, now);
+        await recordAudit(
+          trx,
+          origin,
+          {
+            action: 'portal.session.ended',
+            organizationId: p.organizationId,
+            target: { type: 'portal_session', id: p.sessionId },
+            metadata: { email: p.email },
+          },
+          now,
+        );
       }
     });
   }

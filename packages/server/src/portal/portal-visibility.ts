@@ -15,7 +15,12 @@ export async function hasIssuedInvoice(db: Db, organizationId: string, email: st
   return row !== undefined;
 }
 
-export async function hasSchedule(db: Db, organizationId: string, email: string, statuses: readonly ('active' | 'paused')[]): Promise<boolean> {
+export async function hasSchedule(
+  db: Db,
+  organizationId: string,
+  email: string,
+  statuses: readonly ('active' | 'paused')[],
+): Promise<boolean> {
   const row = await db
     .selectFrom('recurring_schedules')
     .innerJoin('clients', 'clients.id', 'recurring_schedules.client_id')
@@ -29,8 +34,17 @@ export async function hasSchedule(db: Db, organizationId: string, email: string,
   return row !== undefined;
 }
 
-export function listVisibleInvoices(db: Db, organizationId: string, email: string, q: { page: number; limit: number }): Promise<Page<Invoice>> {
-  return paginate(visibleInvoices(db, organizationId, email).selectAll('invoices').orderBy('invoices.issued_at', 'desc').orderBy('invoices.id'), q, toInvoice);
+export function listVisibleInvoices(
+  db: Db,
+  organizationId: string,
+  email: string,
+  q: { page: number; limit: number },
+): Promise<Page<Invoice>> {
+  return paginate(
+    visibleInvoices(db, organizationId, email).selectAll('invoices').orderBy('invoices.issued_at', 'desc').orderBy('invoices.id'),
+    q,
+    toInvoice,
+  );
 }
 
 /** The issued invoices of this organization's clients with this email. */
@@ -45,7 +59,12 @@ function visibleInvoices(db: Db, organizationId: string, email: string) {
 }
 
 /** The active recurring schedules of this organization's clients with this email, oldest first (SPEC §12). */
-export function listVisibleSchedules(db: Db, organizationId: string, email: string, q: { page: number; limit: number }): Promise<Page<RecurringSchedule>> {
+export function listVisibleSchedules(
+  db: Db,
+  organizationId: string,
+  email: string,
+  q: { page: number; limit: number },
+): Promise<Page<RecurringSchedule>> {
   const query = db
     .selectFrom('recurring_schedules')
     .innerJoin('clients', 'clients.id', 'recurring_schedules.client_id')

@@ -32,7 +32,12 @@ export class LoginLimiter {
     const res = await this.#accounts.get(email);
     if (res && res.consumedPoints >= this.#points) {
       const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-      throw new AppError('RATE_LIMITED', 'Too many failed sign-in attempts; try again later.', { retryAfterSeconds: seconds }, { 'Retry-After': String(seconds) });
+      throw new AppError(
+        'RATE_LIMITED',
+        'Too many failed sign-in attempts; try again later.',
+        { retryAfterSeconds: seconds },
+        { 'Retry-After': String(seconds) },
+      );
     }
   }
 

@@ -7,7 +7,13 @@ export async function insertSession(db: Db, session: SessionsTable, refreshHash:
   await db.insertInto('sessions').values(session).execute();
   await db
     .insertInto('refresh_tokens')
-    .values({ token_hash: refreshHash, session_id: session.id, created_at: session.created_at, expires_at: session.expires_at, used_at: null })
+    .values({
+      token_hash: refreshHash,
+      session_id: session.id,
+      created_at: session.created_at,
+      expires_at: session.expires_at,
+      used_at: null,
+    })
     .execute();
 }
 
@@ -21,12 +27,20 @@ export async function findRefreshToken(db: Db, hash: string) {
 
 /** Marks a refresh token used; false when it already was (a concurrent or repeated exchange). */
 export async function markRefreshTokenUsed(db: Db, hash: string, at: string): Promise<boolean> {
-  const res = await db.updateTable('refresh_tokens').set({ used_at: at }).where('token_hash', '=', hash).where('used_at', 'is', null).executeTakeFirst();
+  const res = await db
+    .updateTable('refresh_tokens')
+    .set({ used_at: at })
+    .where('token_hash', '=', hash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 
 export async function addRefreshToken(db: Db, sessionId: string, hash: string, at: string, expiresAt: string): Promise<void> {
-  await db.insertInto('refresh_tokens').values({ token_hash: hash, session_id: sessionId, created_at: at, expires_at: expiresAt, used_at: null }).execute();
+  await db
+    .insertInto('refresh_tokens')
+    .values({ token_hash: hash, session_id: sessionId, created_at: at, expires_at: expiresAt, used_at: null })
+    .execute();
   await db.updateTable('sessions').set({ expires_at: expiresAt, last_refreshed_at: at }).where('id', '=', sessionId).execute();
 }
 

@@ -71,11 +71,15 @@ export class SessionService {
     if (!user || !ok) {
       await this.d.limiter.recordFailure(email, ctx.ip);
       if (user) {
-        await recordAudit(this.d.db, { actor: { type: 'system', id: 'anonymous' }, requestId: ctx.requestId, ip: ctx.ip }, {
-          action: 'user.login_failed',
-          organizationId: null,
-          target: { type: 'user', id: user.id },
-        });
+        await recordAudit(
+          this.d.db,
+          { actor: { type: 'system', id: 'anonymous' }, requestId: ctx.requestId, ip: ctx.ip },
+          {
+            action: 'user.login_failed',
+            organizationId: null,
+            target: { type: 'user', id: user.id },
+          },
+        );
       }
       throw new AppError('INVALID_CREDENTIALS', 'The email or password is incorrect.');
     }
@@ -125,11 +129,15 @@ export class SessionService {
       if (row.used_at !== null || !(await repo.markRefreshTokenUsed(trx, hash, at))) {
         const revoked = await repo.revokeSession(trx, session.id, at, 'refresh_token_reused');
         if (revoked) {
-          await recordAudit(trx, { actor: { type: 'user', id: session.user_id }, requestId: ctx.requestId, ip: ctx.ip }, {
-            action: 'session.refresh_token_reused',
-            organizationId: null,
-            target: { type: 'session', id: session.id },
-          });
+          await recordAudit(
+            trx,
+            { actor: { type: 'user', id: session.user_id }, requestId: ctx.requestId, ip: ctx.ip },
+            {
+              action: 'session.refresh_token_reused',
+              organizationId: null,
+              target: { type: 'session', id: session.id },
+            },
+          );
           announce({ type: 'session', sessionId: session.id });
         }
         return { ok: false as const };
@@ -147,7 +155,12 @@ export class SessionService {
     const at = this.#now().toISOString();
     await commitWithChanges(this.d.db, this.d.feed, async (trx, announce) => {
       if (await repo.revokeSession(trx, sessionId, at, 'logout')) {
-        await recordAudit(trx, origin, { action: 'session.revoked', organizationId: null, target: { type: 'session', id: sessionId }, metadata: { reason: 'logout' } });
+        await recordAudit(trx, origin, {
+          action: 'session.revoked',
+          organizationId: null,
+          target: { type: 'session', id: sessionId },
+          metadata: { reason: 'logout' },
+        });
       }
       announce({ type: 'session', sessionId });
     });

@@ -73,7 +73,12 @@ export class SettingsService {
       if (current.portal.enabled && !value.portal.enabled) {
         await trx.updateTable('portal_sessions').set({ revoked_at: now }).where('revoked_at', 'is', null).execute();
       }
-      await recordAudit(trx, origin, { action: 'settings.updated', organizationId: null, target: { type: 'settings', id: KEY }, metadata: { changes: patch } });
+      await recordAudit(trx, origin, {
+        action: 'settings.updated',
+        organizationId: null,
+        target: { type: 'settings', id: KEY },
+        metadata: { changes: patch },
+      });
       announce({ type: 'settings' });
       return value;
     });

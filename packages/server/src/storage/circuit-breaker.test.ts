@@ -6,10 +6,13 @@ describe('CircuitBreaker', () => {
   it('fails at once after a timeout, probes, and closes when the database answers again', async () => {
     let answers = false;
     let probes = 0;
-    const circuit = new CircuitBreaker({ probe: async () => {
+    const circuit = new CircuitBreaker({
+      probe: async () => {
         probes++;
         return answers;
-      }, probeEveryMs: 10 });
+      },
+      probeEveryMs: 10,
+    });
     expect(() => circuit.check()).not.toThrow();
     circuit.trip();
     expect(circuit.isOpen).toBe(true);

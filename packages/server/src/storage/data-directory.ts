@@ -50,5 +50,7 @@ function tighten(path: string, mode: number, what: string, report: (message: str
         `Run: chmod ${mode.toString(8)} ${path}`,
     );
   }
-  report(`Tightened the ${what} ${path} from mode ${current.toString(8).padStart(4, '0')} to ${mode.toString(8).padStart(4, '0')}: it held credentials readable by other users.`);
+  report(
+    `Tightened the ${what} ${path} from mode ${current.toString(8).padStart(4, '0')} to ${mode.toString(8).padStart(4, '0')}: it held credentials readable by other users.`,
+  );
 }

@@ -15,7 +15,10 @@ describe('isDatabaseUnavailable', () => {
     ['the circuit open after a timeout', new Error(CIRCUIT_OPEN_MESSAGE)],
     ['statement_timeout', Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' })],
     ['SQLite locked by another process', Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' })],
-    ['dual-stack connect', Object.assign(new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]), { code: undefined })],
+    [
+      'dual-stack connect',
+      Object.assign(new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]), { code: undefined }),
+    ],
   ])('recognises %s', (_, err) => expect(isDatabaseUnavailable(err)).toBe(true));
 
   it.each([

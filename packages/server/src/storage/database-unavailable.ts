@@ -1,5 +1,16 @@
 /** Network-level failures reaching the database (Node socket errors). */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'ERR_STREAM_DESTROYED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+  'ERR_STREAM_DESTROYED',
+]);
 /** PostgreSQL SQLSTATEs that mean "not reachable right now", not "this request is wrong". */
 const UNAVAILABLE_SQLSTATES = new Set([
   '57P01', // admin_shutdown (pg_terminate_backend, fast shutdown)

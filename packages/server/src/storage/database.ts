@@ -42,7 +42,9 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.databaseUrl) {
     const { databaseUrl, poolSize = 10, onConnectionError } = options;
     const db = new Kysely<Database>({
-      dialect: new PostgresDialect({ pool: () => createPgPool({ connectionString: databaseUrl, max: poolSize, timeoutMs, onConnectionError }) }),
+      dialect: new PostgresDialect({
+        pool: () => createPgPool({ connectionString: databaseUrl, max: poolSize, timeoutMs, onConnectionError }),
+      }),
     });
     return { db, dialect: 'postgres', databaseUrl: options.databaseUrl, timeoutMs, close: () => db.destroy() };
   }

@@ -100,7 +100,11 @@ export class OrganizationService implements OrganizationLookup {
     return toOrganization(row);
   }
 
-  async update(id: string, input: { name?: string | undefined; portalEnabled?: boolean | undefined }, origin: RequestOrigin): Promise<Organization> {
+  async update(
+    id: string,
+    input: { name?: string | undefined; portalEnabled?: boolean | undefined },
+    origin: RequestOrigin,
+  ): Promise<Organization> {
     const row = await commitWithChanges(this.db, this.feed, async (trx, announce) => {
       const current = await trx.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
       if (!current) throw notFound('organization');
@@ -111,13 +115,27 @@ export class OrganizationService implements OrganizationLookup {
         portal_enabled: input.portalEnabled === undefined ? current.portal_enabled : input.portalEnabled ? 1 : 0,
         updated_at: this.#now().toISOString(),
       };
-      await trx.updateTable('organizations').set({ name: next.name, portal_enabled: next.portal_enabled, updated_at: next.updated_at }).where('id', '=', id).execute();
+      await trx
+        .updateTable('organizations')
+        .set({ name: next.name, portal_enabled: next.portal_enabled, updated_at: next.updated_at })
+        .where('id', '=', id)
+        .execute();
       // Switching the portal off ends its customers' sessions for good: switching it on again
       // must not bring them back (SPEC §6; they sign in again with a new link).
       if (current.portal_enabled === 1 && next.portal_enabled === 0) {
-        await trx.updateTable('portal_sessions').set({ revoked_at: next.updated_at }).where('organization_id', '=', id).where('revoked_at', 'is', null).execute();
+        await trx
+          .updateTable('portal_sessions')
+          .set({ revoked_at: next.updated_at })
+          .where('organization_id', '=', id)
+          .where('revoked_at', 'is', null)
+          .execute();
       }
-      await recordAudit(trx, origin, { action: 'organization.updated', organizationId: id, target: { type: 'organization', id }, metadata: { ...input } });
+      await recordAudit(trx, origin, {
+        action: 'organization.updated',
+        organizationId: id,
+        target: { type: 'organization', id },
+        metadata: { ...input },
+      });
       announce({ type: 'organization', organizationId: id });
       return next;
     });

@@ -28,7 +28,12 @@ export interface CreateUserInput {
 
 /** The user's current role in the organization, read in the caller's transaction. */
 function membershipRole(db: Kysely<Database>, organizationId: string, userId: string) {
-  return db.selectFrom('memberships').select('role').where('user_id', '=', userId).where('organization_id', '=', organizationId).executeTakeFirst();
+  return db
+    .selectFrom('memberships')
+    .select('role')
+    .where('user_id', '=', userId)
+    .where('organization_id', '=', organizationId)
+    .executeTakeFirst();
 }
 
 function toUser(r: UsersTable, memberships: Membership[]): User {
@@ -57,11 +62,17 @@ export class UserService {
     this.db = deps.db;
     this.feed = deps.feed;
     this.#now = deps.now ?? (() => new Date());
-    this.#identities = new FeedCache(deps.feed, { maxAgeMs: deps.cacheMaxAgeMs ?? 5000, keyOf: (e) => (e.type === 'user' ? e.userId : null) });
+    this.#identities = new FeedCache(deps.feed, {
+      maxAgeMs: deps.cacheMaxAgeMs ?? 5000,
+      keyOf: (e) => (e.type === 'user' ? e.userId : null),
+    });
   }
 
   async count(): Promise<number> {
-    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -71,7 +82,11 @@ export class UserService {
    * actor is the system (CLI, bootstrap); any other actor must say what it is allowed.
    * @throws AppError GLOBAL_ADMIN_SESSION_REQUIRED (403), CONFLICT (409, email taken)
    */
-  async create(input: CreateUserInput, origin: RequestOrigin, caller: { mayGrantGlobalAdmin: boolean } = { mayGrantGlobalAdmin: origin.actor.type === 'system' }): Promise<User> {
+  async create(
+    input: CreateUserInput,
+    origin: RequestOrigin,
+    caller: { mayGrantGlobalAdmin: boolean } = { mayGrantGlobalAdmin: origin.actor.type === 'system' },
+  ): Promise<User> {
     if (input.globalAdmin === true && !caller.mayGrantGlobalAdmin) throw new AppError('GLOBAL_ADMIN_SESSION_REQUIRED');
     const email = input.email.trim().toLowerCase();
     const passwordHash = await hashPassword(input.password);
@@ -99,7 +114,8 @@ export class UserService {
       });
     } catch (err) {
       // A concurrent insert of the same email loses on the unique index.
-      if (!(err instanceof AppError) && (await this.findForLogin(email))) throw new AppError('CONFLICT', 'A user with this email already exists.');
+      if (!(err instanceof AppError) && (await this.findForLogin(email)))
+        throw new AppError('CONFLICT', 'A user with this email already exists.');
       throw err;
     }
     return toUser(row, []);
@@ -119,7 +135,11 @@ export class UserService {
 
   /** The stored hash for a login attempt, or null when no user has this email. */
   async findForLogin(email: string): Promise<{ id: string; passwordHash: string } | null> {
-    const row = await this.db.selectFrom('users').select(['id', 'password_hash']).where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('users')
+      .select(['id', 'password_hash'])
+      .where('email', '=', email.trim().toLowerCase())
+      .executeTakeFirst();
     return row ? { id: row.id, passwordHash: row.password_hash } : null;
   }
 
@@ -148,9 +168,17 @@ export class UserService {
       if (!user) throw notFound('user');
       const current = await membershipRole(trx, organizationId, userId);
       if (current) {
-        await trx.updateTable('memberships').set({ role }).where('user_id', '=', userId).where('organization_id', '=', organizationId).execute();
+        await trx
+          .updateTable('memberships')
+          .set({ role })
+          .where('user_id', '=', userId)
+          .where('organization_id', '=', organizationId)
+          .execute();
       } else {
-        await trx.insertInto('memberships').values({ user_id: userId, organization_id: organizationId, role, created_at: this.#now().toISOString() }).execute();
+        await trx
+          .insertInto('memberships')
+          .values({ user_id: userId, organization_id: organizationId, role, created_at: this.#now().toISOString() })
+          .execute();
       }
       await recordAudit(trx, origin, {
         action: 'membership.role_set',

@@ -4,6 +4,11 @@
  * minted links when PUBLIC_BASE_URL is unset (SPEC §12); behind a proxy, set PUBLIC_BASE_URL.
  */
 export function ownUrl(host: string, port: number): string {
-  const h = host === '' || host === '0.0.0.0' || host === '::' || host === '[::]' ? 'localhost' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  const h =
+    host === '' || host === '0.0.0.0' || host === '::' || host === '[::]'
+      ? 'localhost'
+      : host.includes(':') && !host.startsWith('[')
+        ? `[${host}]`
+        : host;
   return `http://${h}:${port}`;
 }

@@ -2,7 +2,18 @@
 // (plausible values derived from their schemas, and hostile mutations of every part), plus raw
 // malformed HTTP. Pure: the same (seed, n, target) always gives the same bytes.
 import fc from 'fast-check';
-import { AUTH_GARBAGE, CONTENT_ENCODINGS, CONTENT_TYPES, encodeBody, HOSTILE_BODIES, HOSTILE_HEADER_VALUES, HOSTILE_JSON_VALUES, HOSTILE_QUERY_PARTS, HOSTILE_QUERY_VALUES, HOSTILE_SEGMENTS } from './hostile.js';
+import {
+  AUTH_GARBAGE,
+  CONTENT_ENCODINGS,
+  CONTENT_TYPES,
+  encodeBody,
+  HOSTILE_BODIES,
+  HOSTILE_HEADER_VALUES,
+  HOSTILE_JSON_VALUES,
+  HOSTILE_QUERY_PARTS,
+  HOSTILE_QUERY_VALUES,
+  HOSTILE_SEGMENTS,
+} from './hostile.js';
 import { listOperations, type OpenApiDocument, type Operation } from './operations.js';
 import { mutatedRawCase, RAW_CASES } from './raw-cases.js';
 import { fromSchema, type Hints } from './schema-arbitrary.js';
@@ -63,7 +74,11 @@ function enc(value: string): string {
   try {
     return encodeURIComponent(value);
   } catch {
-    return Array.from(value, (ch) => (/^[\ud800-\udfff]$/.test(ch) ? `%ED%${(0xa0 + ((ch.charCodeAt(0) >> 6) & 0x1f)).toString(16).toUpperCase()}%80` : encodeURIComponent(ch))).join('');
+    return Array.from(value, (ch) =>
+      /^[\ud800-\udfff]$/.test(ch)
+        ? `%ED%${(0xa0 + ((ch.charCodeAt(0) >> 6) & 0x1f)).toString(16).toUpperCase()}%80`
+        : encodeURIComponent(ch),
+    ).join('');
   }
 }
 
@@ -88,10 +103,14 @@ function queryArbitrary(doc: OpenApiDocument, op: Operation, target: FuzzTarget)
       { weight: 1, arbitrary: pick(HOSTILE_QUERY_VALUES).map((v) => `${p.name}=${v}`) },
     ),
   );
-  const extra = fc.oneof({ weight: 12, arbitrary: fc.constant(null) }, { weight: 3, arbitrary: pick(HOSTILE_QUERY_PARTS) }, {
-    weight: 1,
-    arbitrary: fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 })).map(([k, v]) => `${enc(k)}=${enc(v)}`),
-  });
+  const extra = fc.oneof(
+    { weight: 12, arbitrary: fc.constant(null) },
+    { weight: 3, arbitrary: pick(HOSTILE_QUERY_PARTS) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 })).map(([k, v]) => `${enc(k)}=${enc(v)}`),
+    },
+  );
   return fc.tuple(fc.tuple(...perParam), extra).map(([parts, more]) => {
     const all = [...parts, more].filter((x): x is string => x !== null);
     return all.length > 0 ? `?${all.join('&')}` : '';
@@ -108,13 +127,15 @@ interface BodyPlan {
 
 function bodyArbitrary(doc: OpenApiDocument, op: Operation, target: FuzzTarget): fc.Arbitrary<BodyPlan> {
   const valid = op.body ? fromSchema(doc, op.body, target.hints) : fc.constant({});
-  const oneFieldHostile = fc.tuple(valid, fc.string({ maxLength: 12 }), pick(HOSTILE_JSON_VALUES), fc.boolean()).map(([v, key, bad, existing]) => {
-    const obj = v && typeof v === 'object' && !Array.isArray(v) ? { ...(v as Record<string, unknown>) } : {};
-    const keys = Object.keys(obj);
-    const k = existing && keys.length > 0 ? keys[key.length % keys.length]! : key;
-    obj[k] = bad;
-    return JSON.stringify(obj);
-  });
+  const oneFieldHostile = fc
+    .tuple(valid, fc.string({ maxLength: 12 }), pick(HOSTILE_JSON_VALUES), fc.boolean())
+    .map(([v, key, bad, existing]) => {
+      const obj = v && typeof v === 'object' && !Array.isArray(v) ? { ...(v as Record<string, unknown>) } : {};
+      const keys = Object.keys(obj);
+      const k = existing && keys.length > 0 ? keys[key.length % keys.length]! : key;
+      obj[k] = bad;
+      return JSON.stringify(obj);
+    });
   const text = fc.oneof(
     { weight: op.body ? 4 : 1, arbitrary: valid.map((v) => JSON.stringify(v)) },
     { weight: op.body ? 3 : 1, arbitrary: oneFieldHostile },
@@ -124,7 +145,11 @@ function bodyArbitrary(doc: OpenApiDocument, op: Operation, target: FuzzTarget):
   );
   return fc.record({
     text,
-    contentType: fc.oneof({ weight: 12, arbitrary: fc.constant('application/json') }, { weight: 3, arbitrary: pick(CONTENT_TYPES) }, { weight: 1, arbitrary: fc.constant(null) }),
+    contentType: fc.oneof(
+      { weight: 12, arbitrary: fc.constant('application/json') },
+      { weight: 3, arbitrary: pick(CONTENT_TYPES) },
+      { weight: 1, arbitrary: fc.constant(null) },
+    ),
     encoding: fc.oneof({ weight: 12, arbitrary: fc.constant(null) }, { weight: 3, arbitrary: pick(CONTENT_ENCODINGS) }),
     corrupt: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     chunked: fc.boolean(),
@@ -149,8 +174,17 @@ function headerArbitrary(_op: Operation, target: FuzzTarget): fc.Arbitrary<Heade
     fc.oneof({ weight: 8, arbitrary: fc.constant(null) }, { weight, arbitrary: values.map((v) => [name, v] as [string, string]) });
   const extras = fc.tuple(
     optional('X-Organization-ID', fc.oneof(pick(HOSTILE_HEADER_VALUES), orgIds.length ? pick(orgIds) : fc.constant('org_x')), 2),
-    optional('X-Request-ID', fc.oneof(pick(HOSTILE_HEADER_VALUES), fc.string({ maxLength: 200 }).map(latin1Safe), fc.constant('req_custom-id.1:2'))),
-    optional('Cookie', fc.oneof(pick(target.cookies ?? ['a=b']), pick(['selectedOrganization=%zz', 'gw_refresh=garbage', '=;;=', `x=${'y'.repeat(3000)}`, 'selectedOrganization=']))),
+    optional(
+      'X-Request-ID',
+      fc.oneof(pick(HOSTILE_HEADER_VALUES), fc.string({ maxLength: 200 }).map(latin1Safe), fc.constant('req_custom-id.1:2')),
+    ),
+    optional(
+      'Cookie',
+      fc.oneof(
+        pick(target.cookies ?? ['a=b']),
+        pick(['selectedOrganization=%zz', 'gw_refresh=garbage', '=;;=', `x=${'y'.repeat(3000)}`, 'selectedOrganization=']),
+      ),
+    ),
     optional('Accept', pick(['text/html', '*/*', 'application/xml', 'application/json;q=0', '\u00e9'])),
     optional('Accept-Encoding', pick(['gzip', 'br', 'deflate', 'identity;q=0', '*;q=0', 'bogus'])),
     optional('Idempotency-Key', fc.oneof(fc.uuid(), pick(HOSTILE_HEADER_VALUES))),
@@ -191,7 +225,10 @@ function buildRequest(method: string, target: string, headers: [string, string][
       lines.push('Transfer-Encoding: chunked');
       const half = Math.floor(body.length / 2);
       const chunks = [body.subarray(0, half), body.subarray(half)].filter((c) => c.length > 0);
-      const framed = Buffer.concat([...chunks.flatMap((c) => [Buffer.from(`${c.length.toString(16)}\r\n`), c, Buffer.from('\r\n')]), Buffer.from('0\r\n\r\n')]);
+      const framed = Buffer.concat([
+        ...chunks.flatMap((c) => [Buffer.from(`${c.length.toString(16)}\r\n`), c, Buffer.from('\r\n')]),
+        Buffer.from('0\r\n\r\n'),
+      ]);
       return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), framed]);
     }
     lines.push(`Content-Length: ${body.length}`);
@@ -228,17 +265,26 @@ function plausibleParts(doc: OpenApiDocument, op: Operation, target: FuzzTarget)
     }),
   );
   const query = fc
-    .tuple(...op.queryParams.map((p) => fc.option(fromSchema(doc, p.schema, target.hints, p.name).map((v) => `${p.name}=${enc(String(v))}`), { freq: 2 })))
+    .tuple(
+      ...op.queryParams.map((p) =>
+        fc.option(
+          fromSchema(doc, p.schema, target.hints, p.name).map((v) => `${p.name}=${enc(String(v))}`),
+          { freq: 2 },
+        ),
+      ),
+    )
     .map((parts) => {
       const present = parts.filter((x): x is string => x !== null);
       return present.length > 0 ? `?${present.join('&')}` : '';
     });
   const cookies = target.cookies ?? [];
-  const headers = fc.tuple(pick(acceptedCredentials(op, target)), fc.nat({ max: Math.max(0, cookies.length - 1) })).map(([credential, i]): HeaderPlan => ({
-    credential,
-    // A session's organization comes from the selectedOrganization cookie on context routes (SPEC §3).
-    extra: credential === 'adminSession' && cookies[i] ? [['Cookie', cookies[i]!]] : [],
-  }));
+  const headers = fc.tuple(pick(acceptedCredentials(op, target)), fc.nat({ max: Math.max(0, cookies.length - 1) })).map(
+    ([credential, i]): HeaderPlan => ({
+      credential,
+      // A session's organization comes from the selectedOrganization cookie on context routes (SPEC §3).
+      extra: credential === 'adminSession' && cookies[i] ? [['Cookie', cookies[i]!]] : [],
+    }),
+  );
   const body = fc.record({
     text: op.body ? fromSchema(doc, op.body, target.hints).map((v) => JSON.stringify(v)) : fc.constant(null),
     contentType: fc.constant('application/json'),
@@ -271,41 +317,40 @@ export function caseArbitrary(doc: OpenApiDocument, op: Operation, target: FuzzT
   const mixed = fc
     .tuple(plausibleParts(doc, op, target), hostileParts(doc, op, target), fc.option(pick(DIMENSIONS), { freq: 3 }))
     .map(([plausible, hostile, swap]) => (swap === null ? plausible : { ...plausible, [swap]: hostile[swap] }));
-  return fc
-    .oneof(hostileParts(doc, op, target), mixed)
-    .map(({ method, segments: values, query, headers, body, trailingSlash }) => {
-      let path = op.path;
-      op.pathParams.forEach((p, i) => {
-        path = path.replace(`{${p.name}}`, values[i]!);
-      });
-      const targetPath = `${path}${trailingSlash}${query}`;
-      let credential = headers.credential;
-      // Logging out ends the session it runs in: use the spare session, never the main one.
-      if (op.operationId.toLowerCase().includes('logout') && credential === 'adminSession') credential = target.spareSession ? 'spareSession' : 'none';
-      const auth = credential === 'spareSession' ? target.spareSession! : authorizationFor(credential, target);
-      const hs: [string, string][] = [...(auth !== null ? [['Authorization', auth] as [string, string]] : []), ...headers.extra];
-      let bytes: Buffer | null = null;
-      const parts = [`cred=${credential}`];
-      if (body.text !== null) {
-        bytes = Buffer.from(body.text, 'utf8');
-        if (body.contentType !== null) hs.push(['Content-Type', body.contentType]);
-        if (body.encoding !== null) {
-          hs.push(['Content-Encoding', body.encoding]);
-          bytes = encodeBody(bytes, body.encoding, body.corrupt);
-        }
-        parts.push(`ct=${body.contentType}`, `ce=${body.encoding}${body.corrupt ? '(corrupt)' : ''}`, body.chunked ? 'chunked' : 'length');
-      }
-      if (headers.extra.length > 0) parts.push(`headers=${headers.extra.map(([k]) => k).join(',')}`);
-      return {
-        label: `${op.operationId}: ${parts.join(' ')}`,
-        method,
-        target: targetPath,
-        credential,
-        bytes: buildRequest(method, targetPath, hs, bytes, body.chunked),
-        raw: false,
-        head: method === 'HEAD',
-      };
+  return fc.oneof(hostileParts(doc, op, target), mixed).map(({ method, segments: values, query, headers, body, trailingSlash }) => {
+    let path = op.path;
+    op.pathParams.forEach((p, i) => {
+      path = path.replace(`{${p.name}}`, values[i]!);
     });
+    const targetPath = `${path}${trailingSlash}${query}`;
+    let credential = headers.credential;
+    // Logging out ends the session it runs in: use the spare session, never the main one.
+    if (op.operationId.toLowerCase().includes('logout') && credential === 'adminSession')
+      credential = target.spareSession ? 'spareSession' : 'none';
+    const auth = credential === 'spareSession' ? target.spareSession! : authorizationFor(credential, target);
+    const hs: [string, string][] = [...(auth !== null ? [['Authorization', auth] as [string, string]] : []), ...headers.extra];
+    let bytes: Buffer | null = null;
+    const parts = [`cred=${credential}`];
+    if (body.text !== null) {
+      bytes = Buffer.from(body.text, 'utf8');
+      if (body.contentType !== null) hs.push(['Content-Type', body.contentType]);
+      if (body.encoding !== null) {
+        hs.push(['Content-Encoding', body.encoding]);
+        bytes = encodeBody(bytes, body.encoding, body.corrupt);
+      }
+      parts.push(`ct=${body.contentType}`, `ce=${body.encoding}${body.corrupt ? '(corrupt)' : ''}`, body.chunked ? 'chunked' : 'length');
+    }
+    if (headers.extra.length > 0) parts.push(`headers=${headers.extra.map(([k]) => k).join(',')}`);
+    return {
+      label: `${op.operationId}: ${parts.join(' ')}`,
+      method,
+      target: targetPath,
+      credential,
+      bytes: buildRequest(method, targetPath, hs, bytes, body.chunked),
+      raw: false,
+      head: method === 'HEAD',
+    };
+  });
 }
 
 /**
@@ -313,13 +358,40 @@ export function caseArbitrary(doc: OpenApiDocument, op: Operation, target: FuzzT
  * it does not serve at all: walked like operations without parameters.
  */
 export const EXTRA_PATHS: readonly string[] = [
-  '/', '/health', '/health/ready', '/api', '/api/v1', '/api/v1/', '/api/v1/openapi.json', '/api/v1/docs', '/api/v1/docs/init.js',
-  '/api/v1/docs/assets/swagger-ui.css', '/api/v1/docs/assets/%zz', '/api/v1/docs/assets/..%2F..%2Fpackage.json', '/api/v1/docs/assets/%00',
-  '/favicon.ico', '/admin', '/portal/login', '/checkout/abc', '/%zz', '/api/v1/%E2%82', '/api/v2/clients', '//api/v1/clients', '/API/V1/CLIENTS',
+  '/',
+  '/health',
+  '/health/ready',
+  '/api',
+  '/api/v1',
+  '/api/v1/',
+  '/api/v1/openapi.json',
+  '/api/v1/docs',
+  '/api/v1/docs/init.js',
+  '/api/v1/docs/assets/swagger-ui.css',
+  '/api/v1/docs/assets/%zz',
+  '/api/v1/docs/assets/..%2F..%2Fpackage.json',
+  '/api/v1/docs/assets/%00',
+  '/favicon.ico',
+  '/admin',
+  '/portal/login',
+  '/checkout/abc',
+  '/%zz',
+  '/api/v1/%E2%82',
+  '/api/v2/clients',
+  '//api/v1/clients',
+  '/API/V1/CLIENTS',
 ];
 
 function extraOperation(path: string): Operation {
-  return { operationId: `extra ${path}`, method: 'GET', path, pathParams: [], queryParams: [], body: null, security: ['apiKey', 'session'] };
+  return {
+    operationId: `extra ${path}`,
+    method: 'GET',
+    path,
+    pathParams: [],
+    queryParams: [],
+    body: null,
+    security: ['apiKey', 'session'],
+  };
 }
 
 /** Every case of a run, in order: requests against every operation in turn, raw cases mixed in. */
@@ -352,4 +424,3 @@ export function generateCases(doc: OpenApiDocument, target: FuzzTarget, options:
   });
   return out.slice(0, Math.max(options.n, RAW_CASES.length));
 }
-

@@ -23,7 +23,11 @@ export async function startFuzzServer(options: TestServerOptions = {}): Promise<
   const otherOrgId = await server.createOrganization('Fuzz B');
   const orgKey = await server.createOrgKey(orgId, ORG_KEY_SCOPES);
   const systemKey = await server.createSystemKey(SYSTEM_KEY_SCOPES);
-  const victims = [await server.createOrgKey(orgId, ['client:read']), await server.createOrgKey(orgId, ['invoice:read']), await server.createOrgKey(otherOrgId, ['client:read'])];
+  const victims = [
+    await server.createOrgKey(orgId, ['client:read']),
+    await server.createOrgKey(orgId, ['invoice:read']),
+    await server.createOrgKey(otherOrgId, ['client:read']),
+  ];
   const victimSystem = await server.createSystemKey(['organization:read']);
   const { clientId, invoiceId } = await billing.customerWithIssuedInvoice('alice@example.com');
   const draftInvoiceId = await billing.createInvoice(clientId);
@@ -34,11 +38,17 @@ export async function startFuzzServer(options: TestServerOptions = {}): Promise<
   const spareSession = await sessionToken(server, ADMIN);
   const adminId = (await server.request('GET', '/api/v1/auth/whoami', { token: adminSession })).body.user.id as string;
 
-  const link = await server.request('POST', '/api/v1/organizations/settings/portal/magic-links', { token: billing.token, body: { email: 'alice@example.com' } });
+  const link = await server.request('POST', '/api/v1/organizations/settings/portal/magic-links', {
+    token: billing.token,
+    body: { email: 'alice@example.com' },
+  });
   const magicToken = tokenOf(link.body.url);
   const portal = await server.request('POST', '/api/v1/portal/auth/magic-link', { body: { token: magicToken } });
   if (portal.status !== 200) throw new Error(`portal session: ${portal.status} ${JSON.stringify(portal.body)}`);
-  const spareLink = await server.request('POST', '/api/v1/organizations/settings/portal/magic-links', { token: billing.token, body: { email: 'alice@example.com' } });
+  const spareLink = await server.request('POST', '/api/v1/organizations/settings/portal/magic-links', {
+    token: billing.token,
+    body: { email: 'alice@example.com' },
+  });
 
   const target: FuzzTarget = {
     url: server.url,

@@ -19,7 +19,9 @@ describe.each(DIALECTS)('input fuzzer over every OpenAPI operation (%s)', (diale
   });
   afterAll(async () => fuzz?.server.close());
 
-  it(`answers ${N} mutated requests (seed ${SEED}) with no 5xx, every X-Request-ID and only the one error shape`, { timeout: Math.max(120_000, N * 60) }, async () => {
+  it(`answers ${N} mutated requests (seed ${SEED}) with no 5xx, every X-Request-ID and only the one error shape`, {
+    timeout: Math.max(120_000, N * 60),
+  }, async () => {
     const report = await runFuzz(fuzz.target, { n: N, seed: SEED, isKnown: knownIssue });
     const summary = formatReport(report, dialect);
     console.log(summary);

@@ -76,7 +76,16 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions, doc: Ope
   const record = (c: FuzzCase, finding: Finding, r: RawResponse | null) => {
     report.counts[finding]++;
     if (report.examples.filter((e) => e.finding === finding).length < MAX_EXAMPLES_PER_FINDING) {
-      report.examples.push({ finding, method: c.method, target: c.target.slice(0, 200), credential: c.credential, label: c.label.slice(0, 300), status: r?.status ?? null, body: (r?.body ?? '').slice(0, 300), requestBody: requestBodyOf(c.bytes) });
+      report.examples.push({
+        finding,
+        method: c.method,
+        target: c.target.slice(0, 200),
+        credential: c.credential,
+        label: c.label.slice(0, 300),
+        status: r?.status ?? null,
+        body: (r?.body ?? '').slice(0, 300),
+        requestBody: requestBodyOf(c.bytes),
+      });
     }
   };
   let next = 0;
@@ -85,14 +94,19 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions, doc: Ope
       const c = cases[next++]!;
       // The socket stays open after the request (a half-close makes Node abort the request, as
       // no real client does); raw cases that leave the server waiting for more bytes time out.
-      const { response, failure } = await sendRaw(hostname, Number(port), c.bytes, c.raw ? RAW_TIMEOUT_MS : (options.timeoutMs ?? 15_000), true);
+      const { response, failure } = await sendRaw(
+        hostname,
+        Number(port),
+        c.bytes,
+        c.raw ? RAW_TIMEOUT_MS : (options.timeoutMs ?? 15_000),
+        true,
+      );
       report.requests++;
       if (!response) {
         if (c.raw) {
           report.unansweredRaw++;
           if (report.unansweredExamples.length < MAX_EXAMPLES_PER_FINDING) report.unansweredExamples.push(`${c.label} (${failure})`);
-        }
-        else record(c, 'no response', { status: 0, headers: {}, body: failure ?? '' });
+        } else record(c, 'no response', { status: 0, headers: {}, body: failure ?? '' });
         continue;
       }
       report.byStatus[response.status] = (report.byStatus[response.status] ?? 0) + 1;
@@ -122,7 +136,9 @@ export function formatReport(report: FuzzReport, dialect = ''): string {
     `  5xx: ${report.counts['5xx']}, missing X-Request-ID: ${report.counts['missing X-Request-ID']}, bad error shapes: ${report.counts['bad error shape']}, no response: ${report.counts['no response']}`,
     `  raw cases closed or left waiting without an answer (allowed: framing the client broke): ${report.unansweredRaw} ${report.unansweredExamples.slice(0, 4).join('; ')}`,
     `  known issues skipped: ${JSON.stringify(report.known)}`,
-    `  statuses: ${Object.entries(report.byStatus).map(([s, n]) => `${s}×${n}`).join(' ')}`,
+    `  statuses: ${Object.entries(report.byStatus)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ')}`,
   ];
   for (const e of report.examples) {
     lines.push(`  [${e.finding}] ${e.method} ${e.target} → ${e.status ?? '-'} ${e.body.replace(/\s+/g, ' ').slice(0, 200)}  (${e.label})`);
@@ -132,4 +148,5 @@ export function formatReport(report: FuzzReport, dialect = ''): string {
 }
 
 /** True when the report has no finding (SPEC §7.1 target: 0 of each). */
-export const isClean = (r: FuzzReport) => r.counts['5xx'] + r.counts['missing X-Request-ID'] + r.counts['bad error shape'] + r.counts['no response'] === 0;
+export const isClean = (r: FuzzReport) =>
+  r.counts['5xx'] + r.counts['missing X-Request-ID'] + r.counts['bad error shape'] + r.counts['no response'] === 0;

@@ -18,7 +18,17 @@ describe('fuzz oracle (SPEC §7.1)', () => {
   it('accepts a 2xx with any body and an error in the one shape', () => {
     expect(findingsOf(get, res(200, 'anything'))).toEqual([]);
     expect(findingsOf(get, res(404, ok))).toEqual([]);
-    expect(findingsOf(get, res(400, { error: 'x', code: 'VALIDATION_FAILED', requestId: 'req_1', details: { issues: [{ path: 'query.page', message: 'm' }] } }))).toEqual([]);
+    expect(
+      findingsOf(
+        get,
+        res(400, {
+          error: 'x',
+          code: 'VALIDATION_FAILED',
+          requestId: 'req_1',
+          details: { issues: [{ path: 'query.page', message: 'm' }] },
+        }),
+      ),
+    ).toEqual([]);
     expect(findingsOf({ head: true }, res(401, ''))).toEqual([]);
   });
 
@@ -58,7 +68,11 @@ describe('fuzz cases', () => {
 
   it('reach every operation of the OpenAPI document, with raw cases mixed in', () => {
     const cases = generateCases(doc, target, { n: 600, seed: 1 });
-    for (const op of listOperations(doc)) expect(cases.some((c) => c.label.startsWith(`${op.operationId}:`)), op.operationId).toBe(true);
+    for (const op of listOperations(doc))
+      expect(
+        cases.some((c) => c.label.startsWith(`${op.operationId}:`)),
+        op.operationId,
+      ).toBe(true);
     expect(cases.filter((c) => c.label.startsWith('raw:')).length).toBeGreaterThan(40);
   });
 
@@ -66,7 +80,10 @@ describe('fuzz cases', () => {
     const cases = generateCases(doc, target, { n: 3000, seed: 3 });
     for (const c of cases) {
       if (!/^(DELETE|PUT|PATCH|POST) /.test(c.bytes.toString('latin1'))) continue;
-      if (/\/api-keys\/AAAAAAAAAAAAAAAAAAAAAA|\/system\/organizations\/org_AAAAAAAAAAAAAAAAAAAA/.test(c.target) && c.label.match(/^(orgApiKeys|systemApiKeys|system)\w*(Delete|Revoke|Rotate|Update|Offboard|Membership)/)) {
+      if (
+        /\/api-keys\/AAAAAAAAAAAAAAAAAAAAAA|\/system\/organizations\/org_AAAAAAAAAAAAAAAAAAAA/.test(c.target) &&
+        c.label.match(/^(orgApiKeys|systemApiKeys|system)\w*(Delete|Revoke|Rotate|Update|Offboard|Membership)/)
+      ) {
         throw new Error(`destructive case aimed at a protected value: ${c.label} ${c.target}`);
       }
     }

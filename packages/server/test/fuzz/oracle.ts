@@ -23,7 +23,11 @@ export function findingsOf(c: { head: boolean }, r: RawResponse): Finding[] {
       body = undefined;
     }
     const b = body as { error?: unknown; code?: unknown; requestId?: unknown; details?: unknown } | undefined;
-    const keysOk = !!b && typeof b === 'object' && !Array.isArray(b) && Object.keys(b).every((k) => ['error', 'code', 'requestId', 'details'].includes(k));
+    const keysOk =
+      !!b &&
+      typeof b === 'object' &&
+      !Array.isArray(b) &&
+      Object.keys(b).every((k) => ['error', 'code', 'requestId', 'details'].includes(k));
     const ok =
       keysOk &&
       typeof b!.error === 'string' &&
@@ -39,4 +43,3 @@ export function findingsOf(c: { head: boolean }, r: RawResponse): Finding[] {
   }
   return out;
 }
-

@@ -23,13 +23,41 @@ function stringArbitrary(s: JsonSchema): fc.Arbitrary<string> {
       return fc.oneof(fc.constantFrom('alice@example.com', 'bob@example.com', 'Carol@Example.COM'), fc.emailAddress());
     case 'date-time':
       return fc.oneof(
-        { weight: 4, arbitrary: fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()) },
-        { weight: 1, arbitrary: fc.constantFrom('9999-12-31T23:59:59.999Z', '1970-01-01T00:00:00.000Z', '2038-01-19T03:14:08.000Z', '0001-01-01T00:00:00.000Z') },
+        {
+          weight: 4,
+          arbitrary: fc
+            .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
+            .map((d) => d.toISOString()),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom(
+            '9999-12-31T23:59:59.999Z',
+            '1970-01-01T00:00:00.000Z',
+            '2038-01-19T03:14:08.000Z',
+            '0001-01-01T00:00:00.000Z',
+          ),
+        },
       );
     case 'date':
       return fc.oneof(
-        { weight: 4, arbitrary: fc.date({ min: new Date(Date.now() + 86_400_000), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)) },
-        { weight: 1, arbitrary: fc.constantFrom('9999-12-31', '9999-12-01', '2038-01-19', '2100-02-28', '2096-02-29', new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)) },
+        {
+          weight: 4,
+          arbitrary: fc
+            .date({ min: new Date(Date.now() + 86_400_000), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
+            .map((d) => d.toISOString().slice(0, 10)),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom(
+            '9999-12-31',
+            '9999-12-01',
+            '2038-01-19',
+            '2100-02-28',
+            '2096-02-29',
+            new Date(Date.now() + 86_400_000).toISOString().slice(0, 10),
+          ),
+        },
       );
     case 'uri':
     case 'url':
@@ -42,7 +70,14 @@ function stringArbitrary(s: JsonSchema): fc.Arbitrary<string> {
         { weight: 2, arbitrary: fc.string({ minLength, maxLength, unit: 'grapheme' }) },
         { weight: 2, arbitrary: fc.string({ minLength, maxLength, unit: 'binary' }) },
         // Control characters that some databases cannot store (PostgreSQL text refuses U+0000).
-        { weight: 1, arbitrary: fc.string({ minLength: Math.max(minLength, 1), maxLength, unit: fc.constantFrom('a', '\u0000', '\u0001', '\u001b', '\u007f', '\u2028', '\ud800', '\ufeff') }) },
+        {
+          weight: 1,
+          arbitrary: fc.string({
+            minLength: Math.max(minLength, 1),
+            maxLength,
+            unit: fc.constantFrom('a', '\u0000', '\u0001', '\u001b', '\u007f', '\u2028', '\ud800', '\ufeff'),
+          }),
+        },
       );
     }
   }
@@ -51,7 +86,8 @@ function stringArbitrary(s: JsonSchema): fc.Arbitrary<string> {
 function numberArbitrary(s: JsonSchema, integer: boolean): fc.Arbitrary<number> {
   const min = s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : -1_000_000);
   const max = s.maximum ?? (s.exclusiveMaximum !== undefined ? s.exclusiveMaximum - 1 : 1_000_000);
-  if (integer) return fc.integer({ min: Math.ceil(Math.max(min, Number.MIN_SAFE_INTEGER)), max: Math.floor(Math.min(max, Number.MAX_SAFE_INTEGER)) });
+  if (integer)
+    return fc.integer({ min: Math.ceil(Math.max(min, Number.MIN_SAFE_INTEGER)), max: Math.floor(Math.min(max, Number.MAX_SAFE_INTEGER)) });
   return fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
 }
 
@@ -93,7 +129,10 @@ function ownArbitrary(doc: OpenApiDocument, s: JsonSchema, hints: Hints, depth: 
     }
     case 'object':
     case undefined: {
-      if (!s.properties) return type[0] === 'object' ? fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }) : fc.jsonValue({ maxDepth: 2 });
+      if (!s.properties)
+        return type[0] === 'object'
+          ? fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 })
+          : fc.jsonValue({ maxDepth: 2 });
       const required = new Set(s.required ?? []);
       const shape: Record<string, fc.Arbitrary<unknown>> = {};
       for (const [key, value] of Object.entries(s.properties)) shape[key] = fromSchema(doc, value, hints, key, depth + 1);

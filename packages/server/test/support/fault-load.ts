@@ -45,7 +45,15 @@ export async function timedRequest(s: FaultStream, n: number): Promise<FaultSamp
     } catch {
       /* not JSON */
     }
-    return { stream: s.name, instance: s.instance.name, start, end: performance.now(), status: res.status, code, retryAfter: res.headers.get('retry-after') };
+    return {
+      stream: s.name,
+      instance: s.instance.name,
+      start,
+      end: performance.now(),
+      status: res.status,
+      code,
+      retryAfter: res.headers.get('retry-after'),
+    };
   } catch {
     return { stream: s.name, instance: s.instance.name, start, end: performance.now(), status: 0, code: undefined, retryAfter: null };
   }
@@ -106,7 +114,10 @@ export function expectNoLateAcceptance(samples: readonly FaultSample[], stream: 
 
 /** Resolves 'running' unless the process has exited. */
 export async function stillRunning(i: Instance): Promise<string> {
-  return Promise.race([i.exited.then((code) => `exited with ${code}:\n${i.output().slice(-2000)}`), new Promise<string>((r) => setTimeout(() => r('running'), 10))]);
+  return Promise.race([
+    i.exited.then((code) => `exited with ${code}:\n${i.output().slice(-2000)}`),
+    new Promise<string>((r) => setTimeout(() => r('running'), 10)),
+  ]);
 }
 
 /** Retries `act` (a change through the API) until it answers 2xx; resolves when that answer arrived. */

@@ -54,7 +54,12 @@ export function deploymentEnv(o: InstanceOptions, dataDir: string): Record<strin
   };
 }
 
-export async function request<T = any>(baseUrl: string, method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<HttpResult<T>> {
+export async function request<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown } = {},
+): Promise<HttpResult<T>> {
   const headers: Record<string, string> = {};
   if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;
@@ -151,7 +156,12 @@ export async function startInstances(count: number, o: InstanceOptions): Promise
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls until `check` returns a truthy value or the time is up. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, everyMs = 20): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  everyMs = 20,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -30,7 +30,14 @@ function loop(stream: string, instance: Instance, probe: Probe, until: (s: Sampl
     while (!stopped) {
       const start = performance.now();
       const res = await probe(instance);
-      const sample = { instance: instance.name, stream, start, end: performance.now(), status: res.status, code: (res.body as { code?: string } | undefined)?.code };
+      const sample = {
+        instance: instance.name,
+        stream,
+        start,
+        end: performance.now(),
+        status: res.status,
+        code: (res.body as { code?: string } | undefined)?.code,
+      };
       samples.push(sample);
       if (until(sample)) break;
     }
@@ -87,7 +94,9 @@ export async function expectRejectedEverywhere(c: PropagationCase): Promise<Samp
   expect(unexpected, 'only 200 or the expected rejection').toEqual([]);
   for (const inst of others) {
     const first = Math.min(...samples.filter((s) => s.instance === inst.name && isRejected(s)).map((s) => s.start));
-    expect(first - ackAt, `${inst.name}: first rejection starts within ${PROPAGATION_WINDOW_MS} ms of the response`).toBeLessThanOrEqual(PROPAGATION_WINDOW_MS);
+    expect(first - ackAt, `${inst.name}: first rejection starts within ${PROPAGATION_WINDOW_MS} ms of the response`).toBeLessThanOrEqual(
+      PROPAGATION_WINDOW_MS,
+    );
   }
   const lateSuccesses = samples.filter((s) => s.status === 200 && s.start > ackAt + PROPAGATION_WINDOW_MS);
   expect(lateSuccesses, `no request started more than ${PROPAGATION_WINDOW_MS} ms after the response succeeds`).toEqual([]);
@@ -95,11 +104,20 @@ export async function expectRejectedEverywhere(c: PropagationCase): Promise<Samp
     const seq = samples.filter((s) => s.stream === stream);
     const firstRejection = seq.findIndex(isRejected);
     expect(firstRejection, `${stream}: rejected at some point`).toBeGreaterThanOrEqual(0);
-    expect(seq.slice(firstRejection).filter((s) => s.status === 200), `${stream}: nothing succeeds after its first rejection`).toEqual([]);
+    expect(
+      seq.slice(firstRejection).filter((s) => s.status === 200),
+      `${stream}: nothing succeeds after its first rejection`,
+    ).toEqual([]);
   }
   for (const l of loops) {
-    expect(l.samples.some((s) => s.status === 200 && s.end < ackAt), 'the loops ran before the change').toBe(true);
-    expect(l.samples.some((s) => s.start > ackAt + PROPAGATION_WINDOW_MS), 'the loops ran after the window').toBe(true);
+    expect(
+      l.samples.some((s) => s.status === 200 && s.end < ackAt),
+      'the loops ran before the change',
+    ).toBe(true);
+    expect(
+      l.samples.some((s) => s.start > ackAt + PROPAGATION_WINDOW_MS),
+      'the loops ran after the window',
+    ).toBe(true);
   }
   return samples;
 }

@@ -23,9 +23,18 @@ export function registerBillingRoutes(app: Express, b: BillingServices, options:
     listRecurring: async ({ query, req }) => ({ status: 200, body: await b.schedules.list(orgOf(req), query) }),
     createRecurring: async ({ body, req }) => ({ status: 201, body: await b.schedules.create(orgOf(req), body, originOf(req)) }),
     getRecurring: async ({ params, req }) => ({ status: 200, body: await b.schedules.get(orgOf(req), params.id) }),
-    pauseRecurring: async ({ params, req }) => ({ status: 200, body: await b.schedules.transition(orgOf(req), params.id, 'pause', originOf(req)) }),
-    resumeRecurring: async ({ params, req }) => ({ status: 200, body: await b.schedules.transition(orgOf(req), params.id, 'resume', originOf(req)) }),
-    cancelRecurring: async ({ params, req }) => ({ status: 200, body: await b.schedules.transition(orgOf(req), params.id, 'cancel', originOf(req)) }),
+    pauseRecurring: async ({ params, req }) => ({
+      status: 200,
+      body: await b.schedules.transition(orgOf(req), params.id, 'pause', originOf(req)),
+    }),
+    resumeRecurring: async ({ params, req }) => ({
+      status: 200,
+      body: await b.schedules.transition(orgOf(req), params.id, 'resume', originOf(req)),
+    }),
+    cancelRecurring: async ({ params, req }) => ({
+      status: 200,
+      body: await b.schedules.transition(orgOf(req), params.id, 'cancel', originOf(req)),
+    }),
     get: async ({ params, req }) => ({ status: 200, body: await b.invoices.get(orgOf(req), params.id) }),
     issue: async ({ params, req }) => ({ status: 200, body: await b.invoices.issue(orgOf(req), params.id, originOf(req)) }),
   });

@@ -14,7 +14,10 @@ const s = initServer();
 /** What the system routes use; a slice of the gateway. */
 export type SystemRouteDeps = DeepHealthDeps & {
   audit: AuditService;
-  settings: SettingsService; organizations: OrganizationService; users: UserService };
+  settings: SettingsService;
+  organizations: OrganizationService;
+  users: UserService;
+};
 
 /** SPEC §4.5: organizations, users and memberships, settings, deep health, audit (system keys, global admins). */
 export function registerSystemRoutes(app: Express, d: SystemRouteDeps, options: EndpointOptions): void {
@@ -22,7 +25,10 @@ export function registerSystemRoutes(app: Express, d: SystemRouteDeps, options: 
     listOrganizations: async ({ query }) => ({ status: 200, body: await d.organizations.list(query) }),
     createOrganization: async ({ body, req }) => ({ status: 201, body: await d.organizations.create(body, originOf(req)) }),
     getOrganization: async ({ params }) => ({ status: 200, body: await d.organizations.get(params.orgId) }),
-    updateOrganization: async ({ params, body, req }) => ({ status: 200, body: await d.organizations.update(params.orgId, body, originOf(req)) }),
+    updateOrganization: async ({ params, body, req }) => ({
+      status: 200,
+      body: await d.organizations.update(params.orgId, body, originOf(req)),
+    }),
     offboardOrganization: async ({ params, req }) => ({ status: 200, body: await d.organizations.offboard(params.orgId, originOf(req)) }),
     listUsers: async ({ query }) => ({ status: 200, body: await d.users.list(query) }),
     createUser: async ({ body, req }) => {

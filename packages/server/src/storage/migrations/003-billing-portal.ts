@@ -41,7 +41,11 @@ export const billingPortalMigration = (): Migration => ({
       .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
       .addColumn('cancelled_at', 'varchar(32)')
       .execute();
-    await db.schema.createIndex('recurring_org_client_idx').on('recurring_schedules').columns(['organization_id', 'client_id', 'status']).execute();
+    await db.schema
+      .createIndex('recurring_org_client_idx')
+      .on('recurring_schedules')
+      .columns(['organization_id', 'client_id', 'status'])
+      .execute();
     await db.schema.createIndex('recurring_next_run_idx').on('recurring_schedules').columns(['status', 'next_run_date']).execute();
 
     await db.schema
