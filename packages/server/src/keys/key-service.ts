@@ -1,4 +1,4 @@
-import type { ApiKey, ApiKeyWithToken, CreateApiKeyBody, Scope, UpdateApiKeyBody } from '@payment-gateway/contract';
+import type { ApiKey, ApiKeyWithToken, AuditAction, CreateApiKeyBody, Scope, UpdateApiKeyBody } from '@payment-gateway/contract';
 import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
 import { AppError, notFound } from '../errors/app-error.js';
@@ -269,7 +269,7 @@ export class KeyService {
     owner: KeyOwner,
     keyId: string,
     origin: RequestOrigin,
-    change: (key: KeyRecord) => { next: KeyRecord; audit: { action: string; metadata: Record<string, unknown> } } | null,
+    change: (key: KeyRecord) => { next: KeyRecord; audit: { action: AuditAction; metadata: Record<string, unknown> } } | null,
   ): Promise<KeyRecord> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const result = await commitWithChanges(this.#d.db, this.#d.feed, async (trx, announce) => {
