@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: everything CI checks, ending with a plain "N passed, N failed" line.
-// Steps: build, typecheck (tests included), then every Vitest suite (unit, HTTP integration on
+// Steps: build, typecheck (tests included), lint and format check (Biome, biome.json), then every Vitest suite (unit, HTTP integration on
 // SQLite and PostgreSQL, OpenAPI drift/validation/lint, SDK packaging, examples).
 // PostgreSQL: uses TEST_DATABASE_URL when set; otherwise starts a throwaway cluster when the
 // PostgreSQL server binaries are installed; otherwise the PostgreSQL suites skip and say why.
@@ -42,6 +42,7 @@ let exitCode = 0;
 try {
   const built = step('build', pnpm, ['run', '-r', '--workspace-concurrency=1', 'build']);
   step('typecheck', 'tsc', ['-p', 'tsconfig.check.json', '--noEmit']);
+  step('lint', 'biome', ['check', '.']);
   const resultsDir = join(root, '.test-results');
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });

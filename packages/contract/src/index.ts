@@ -60,6 +60,7 @@ export function listRoutes(router: AppRouter = contract, prefix = ''): ContractR
 
 export * from './api-keys.js';
 export * from './audit.js';
+export * from './audit-actions.js';
 export * from './auth.js';
 export * from './clients.js';
 export * from './common.js';

@@ -1,4 +1,4 @@
-import type { Actor, AuditEvent } from '@payment-gateway/contract';
+import type { Actor, AuditAction, AuditEvent } from '@payment-gateway/contract';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../storage/schema.js';
 import { newId } from '../util/ids.js';
@@ -14,7 +14,8 @@ export interface RequestOrigin {
 }
 
 export interface AuditEntry {
-  action: string;
+  /** One of the contract's AUDIT_ACTIONS. */
+  action: AuditAction;
   organizationId: string | null;
   target: { type: string; id: string } | null;
   /** Action-specific details. Never put secrets, tokens or hashes here. */

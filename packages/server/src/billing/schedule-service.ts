@@ -1,4 +1,4 @@
-import type { CreateRecurringScheduleBody, RecurringSchedule } from '@payment-gateway/contract';
+import type { AuditAction, CreateRecurringScheduleBody, RecurringSchedule } from '@payment-gateway/contract';
 import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
 import { AppError } from '../errors/app-error.js';
@@ -15,7 +15,7 @@ type Status = RecurringSchedulesTable['status'];
 export type ScheduleAction = 'pause' | 'resume' | 'cancel';
 
 /** Which states each action leaves from, and where it goes. Cancelled is final. */
-const TRANSITIONS: Record<ScheduleAction, { from: readonly Status[]; to: Status; audit: string }> = {
+const TRANSITIONS: Record<ScheduleAction, { from: readonly Status[]; to: Status; audit: AuditAction }> = {
   pause: { from: ['active'], to: 'paused', audit: 'recurring_schedule.paused' },
   resume: { from: ['paused'], to: 'active', audit: 'recurring_schedule.resumed' },
   cancel: { from: ['active', 'paused'], to: 'cancelled', audit: 'recurring_schedule.cancelled' },

@@ -1,4 +1,12 @@
-import type { ApiKey, ApiKeyUsage, ApiKeyWithToken, CreateApiKeyBody, Scope, UpdateApiKeyBody } from '@payment-gateway/contract';
+import type {
+  ApiKey,
+  ApiKeyUsage,
+  ApiKeyWithToken,
+  AuditAction,
+  CreateApiKeyBody,
+  Scope,
+  UpdateApiKeyBody,
+} from '@payment-gateway/contract';
 import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
 import { AppError, notFound } from '../errors/app-error.js';
@@ -65,6 +73,11 @@ export class KeyService {
     this.#now = deps.now ?? (() => new Date());
   }
 
+  /**
+   * One page of the owner's keys, newest first (SPEC §4.1, §4.2). `page` counts from 1; `limit`
+   * is a number of keys.
+   * @throws AppError NOT_FOUND (404) when the organization does not exist.
+   */
   async list(owner: KeyOwner, q: { page: number; limit: number; status?: 'active' | 'revoked' | undefined }) {
     if (owner.tier === 'organization') await this.#organization(owner.organizationId);
     const page = await repo.listKeys(this.#d.db, {
@@ -77,6 +90,10 @@ export class KeyService {
     return { ...page, items: page.items.map(toApiKey) };
   }
 
+  /**
+   * One key of the owner, without its secret.
+   * @throws AppError NOT_FOUND (404) when the key does not exist or belongs to another owner.
+   */
   async get(owner: KeyOwner, keyId: string): Promise<ApiKey> {
     return toApiKey(await this.#find(owner, keyId));
   }
@@ -90,6 +107,15 @@ export class KeyService {
     return readKeyUsage(this.#d.db, key.id, this.#now());
   }
 
+  /**
+   * Creates a key and returns its token, shown this once (SPEC §4.1). `expiresAt` is an ISO 8601
+   * timestamp in the future.
+   * @throws AppError UNKNOWN_SCOPE (400) / SYSTEM_SCOPE_NOT_ALLOWED (400) for scopes the tier cannot hold.
+   * @throws AppError SCOPE_ESCALATION (403) when the grantor lacks a requested scope (SPEC §2).
+   * @throws AppError KEY_RESTRICTION_ESCALATION (403) when a key grantor's allowlist or expiry would widen.
+   * @throws AppError VALIDATION_FAILED (400) for an expiry in the past.
+   * @throws AppError NOT_FOUND (404) / INVALID_STATE (409) when the organization does not exist / is offboarded.
+   */
   async create(owner: KeyOwner, input: CreateApiKeyBody, grantor: Grantor): Promise<ApiKeyWithToken> {
     const scopes = checkScopesForTier(input.scopes, owner.tier);
     assertNoEscalation(grantor.scopes, scopes);
@@ -156,6 +182,13 @@ export class KeyService {
     return { ...toApiKey(key), token };
   }
 
+  /**
+   * Changes name, description, scopes, IP allowlist or expiry (optimistic locking, retried).
+   * @throws AppError NOT_FOUND (404) when the key does not exist or belongs to another owner.
+   * @throws AppError UNKNOWN_SCOPE / SYSTEM_SCOPE_NOT_ALLOWED (400), SCOPE_ESCALATION /
+   *   KEY_RESTRICTION_ESCALATION (403), VALIDATION_FAILED (400), as for create.
+   * @throws AppError INVALID_STATE (409) for a revoked key; CONFLICT (409) after too many concurrent changes.
+   */
   async update(owner: KeyOwner, keyId: string, input: UpdateApiKeyBody, grantor: Grantor): Promise<ApiKey> {
     const now = this.#now();
     const scopes = input.scopes ? checkScopesForTier(input.scopes, owner.tier) : undefined;
@@ -192,6 +225,14 @@ export class KeyService {
     return toApiKey(updated);
   }
 
+  /**
+   * Issues a new secret; the old one keeps working for `gracePeriodSeconds` (seconds; default
+   * and maximum from the system key policy, SPEC §4.1). Returns the new token, shown once.
+   * @throws AppError INVALID_GRACE_PERIOD (400) above the policy's maximum.
+   * @throws AppError NOT_FOUND (404) when the key does not exist or belongs to another owner.
+   * @throws AppError SCOPE_ESCALATION / KEY_RESTRICTION_ESCALATION (403) when the grantor could not create this key.
+   * @throws AppError INVALID_STATE (409) for a revoked or expired key; CONFLICT (409) after too many concurrent changes.
+   */
   async rotate(owner: KeyOwner, keyId: string, gracePeriodSeconds: number | undefined, grantor: Grantor): Promise<ApiKeyWithToken> {
     const policy = (await this.#d.settings.get()).keyPolicy;
     const grace = gracePeriodSeconds ?? policy.defaultGracePeriodSeconds;
@@ -234,6 +275,10 @@ export class KeyService {
     return { ...toApiKey(updated), token };
   }
 
+  /**
+   * Revokes the key at once on every instance (SPEC §4.1); revoking again is a no-op.
+   * @throws AppError NOT_FOUND (404) when the key does not exist or belongs to another owner.
+   */
   async revoke(owner: KeyOwner, keyId: string, reason: string | undefined, origin: RequestOrigin): Promise<ApiKey> {
     // Not #mutate: a revocation is applied whatever the key's version, so concurrent rotations
     // can delay it (row lock) but never make it fail.
@@ -256,6 +301,10 @@ export class KeyService {
     return toApiKey(key);
   }
 
+  /**
+   * Deletes the key permanently (its audit events stay).
+   * @throws AppError NOT_FOUND (404) when the key does not exist or belongs to another owner.
+   */
   async delete(owner: KeyOwner, keyId: string, origin: RequestOrigin): Promise<void> {
     await commitWithChanges(this.#d.db, this.#d.feed, async (trx, announce) => {
       const key = await repo.findKey(trx, keyId);
@@ -279,7 +328,7 @@ export class KeyService {
     owner: KeyOwner,
     keyId: string,
     origin: RequestOrigin,
-    change: (key: KeyRecord) => { next: KeyRecord; audit: { action: string; metadata: Record<string, unknown> } } | null,
+    change: (key: KeyRecord) => { next: KeyRecord; audit: { action: AuditAction; metadata: Record<string, unknown> } } | null,
   ): Promise<KeyRecord> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const result = await commitWithChanges(this.#d.db, this.#d.feed, async (trx, announce) => {

@@ -55,6 +55,10 @@ export class SettingsService {
     });
   }
 
+  /**
+   * Merges the patch into the settings; effective on every instance at once.
+   * @throws AppError VALIDATION_FAILED (400) when the default grace period would exceed the maximum.
+   */
   async update(patch: SettingsPatch, origin: RequestOrigin): Promise<SystemSettings> {
     const next = await commitWithChanges(this.db, this.feed, async (trx, announce) => {
       const row = await trx.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();

@@ -64,12 +64,16 @@ export class OrganizationService implements OrganizationLookup {
     });
   }
 
+  /**
+   * @throws AppError NOT_FOUND (404) when the organization does not exist.
+   */
   async get(id: string): Promise<Organization> {
     const row = await this.db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('organization');
     return toOrganization(row);
   }
 
+  /** One page of organizations, newest first; `page` counts from 1, `limit` is a number of organizations. */
   async list(q: { page: number; limit: number; status?: 'active' | 'offboarded' | undefined }) {
     let base = this.db.selectFrom('organizations');
     if (q.status) base = base.where('status', '=', q.status);
@@ -100,6 +104,9 @@ export class OrganizationService implements OrganizationLookup {
     return toOrganization(row);
   }
 
+  /**
+   * @throws AppError NOT_FOUND (404) when the organization does not exist; INVALID_STATE (409) when it is offboarded.
+   */
   async update(
     id: string,
     input: { name?: string | undefined; portalEnabled?: boolean | undefined },
@@ -142,7 +149,10 @@ export class OrganizationService implements OrganizationLookup {
     return toOrganization(row);
   }
 
-  /** Offboards: status offboarded and every key revoked, committed together, then announced. */
+  /**
+   * Offboards: status offboarded and every key revoked, committed together, then announced.
+   * @throws AppError NOT_FOUND (404) when the organization does not exist.
+   */
   async offboard(id: string, origin: RequestOrigin): Promise<Organization> {
     const row = await commitWithChanges(this.db, this.feed, async (trx, announce) => {
       const current = await trx.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();

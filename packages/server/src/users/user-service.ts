@@ -121,6 +121,10 @@ export class UserService {
     return toUser(row, []);
   }
 
+  /**
+   * The user with its memberships.
+   * @throws AppError NOT_FOUND (404) when the user does not exist.
+   */
   async get(id: string): Promise<User> {
     const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('user');
@@ -158,7 +162,10 @@ export class UserService {
     });
   }
 
-  /** Sets (creates or changes) a user's role in an active organization. */
+  /**
+   * Sets (creates or changes) a user's role in an active organization.
+   * @throws AppError NOT_FOUND (404) for an unknown organization or user; INVALID_STATE (409) for an offboarded organization.
+   */
   async setMembership(organizationId: string, userId: string, role: Role, origin: RequestOrigin): Promise<Membership> {
     await commitWithChanges(this.db, this.feed, async (trx, announce) => {
       const org = await trx.selectFrom('organizations').select('status').where('id', '=', organizationId).executeTakeFirst();
@@ -191,6 +198,10 @@ export class UserService {
     return { organizationId, role };
   }
 
+  /**
+   * Removes a user from an organization.
+   * @throws AppError NOT_FOUND (404) when the user is not a member.
+   */
   async removeMembership(organizationId: string, userId: string, origin: RequestOrigin): Promise<void> {
     await commitWithChanges(this.db, this.feed, async (trx, announce) => {
       const current = await membershipRole(trx, organizationId, userId);

@@ -1,0 +1,42 @@
+/**
+ * Every action an audit event can record (SPEC §7.5), with what it means. The server types
+ * `recordAudit` by these names, so an event cannot be written under a name that is not here;
+ * `GET …/audit-events?action=` filters by them.
+ */
+export const AUDIT_ACTIONS = {
+  'organization.created': 'An organization was provisioned.',
+  'organization.updated': "An organization's name or settings changed (metadata: the changes).",
+  'organization.offboarded': 'An organization was offboarded and every one of its keys revoked.',
+  'settings.updated': 'System settings changed (metadata: the changes).',
+  'user.created': 'A dashboard user was created.',
+  'user.login_failed': "A sign-in to an existing user's account failed.",
+  'membership.role_set': "A user's role in an organization was set (added or changed).",
+  'membership.removed': 'A user was removed from an organization.',
+  'session.created': 'A user signed in.',
+  'session.revoked': 'A user signed out, ending the session.',
+  'session.refresh_token_reused': 'A refresh token was used twice; the session was revoked (theft signal).',
+  'api_key.created': 'An API key was created.',
+  'api_key.updated': "An API key's name, description, scopes, IP allowlist or expiry changed.",
+  'api_key.rotated': "An API key's secret was rotated (the old one lasts for the grace period).",
+  'api_key.revoked': 'An API key was revoked.',
+  'api_key.deleted': 'An API key was deleted.',
+  'client.created': 'A billing client was created.',
+  'invoice.created': 'A draft invoice was created.',
+  'invoice.issued': 'An invoice was issued and numbered.',
+  'recurring_schedule.created': 'A recurring invoice schedule was created.',
+  'recurring_schedule.paused': 'A recurring schedule was paused.',
+  'recurring_schedule.resumed': 'A recurring schedule was resumed.',
+  'recurring_schedule.cancelled': 'A recurring schedule was cancelled.',
+  'portal.magic_link.minted': 'A customer-portal magic link was created.',
+  'portal.magic_link.consumed': 'A magic link was redeemed, opening a portal session.',
+  'portal.magic_link.replayed': 'A magic link that was already used was presented again (the request got 401 MAGIC_LINK_INVALID).',
+  'portal.magic_link.refused':
+    'An expired magic link, or one for a closed portal, was presented (metadata: reason; 401 MAGIC_LINK_INVALID).',
+  'portal.session.ended': 'A customer signed out of the portal.',
+} as const satisfies Record<string, string>;
+
+/** The name of an audit action, e.g. `api_key.created`. */
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
+
+/** Every audit action name, in the order above. */
+export const AUDIT_ACTION_LIST = Object.keys(AUDIT_ACTIONS) as AuditAction[];
