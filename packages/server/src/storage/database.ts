@@ -1,10 +1,11 @@
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type MigrationResultSet } from 'kysely';
 import type { DialectName } from './dialect.js';
 import { prepareDataDirectory } from './data-directory.js';
 import { migrationsFor } from './migrations/index.js';
 import { createPgPool } from './pg-pool.js';
 import type { Database } from './schema.js';
+import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
 
 export interface DatabaseOptions {
   /** postgres:// URL; when unset the embedded SQLite database in `dataDir` is used. */
@@ -55,7 +56,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   // better-sqlite3 waits for a lock synchronously: held to the same bound as PostgreSQL.
   sqlite.pragma(`busy_timeout = ${timeoutMs}`);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteImmediateDialect({ database: sqlite }) });
   const dataVersion = () => sqlite.pragma('data_version', { simple: true }) as number;
   return { db, dialect: 'sqlite', databaseUrl: undefined, timeoutMs, dataVersion, close: () => db.destroy() };
 }
