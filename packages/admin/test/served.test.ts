@@ -1,17 +1,11 @@
-/**
- * How the server serves the panel at /admin (no browser needed): the SPA fallback, the assets,
- * the CSP, and the bundled CLI finding the admin package's dist from its own location.
- */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateAdminPanel } from '../../server/src/http/admin-panel.js';
 import { startTestServer, type TestServer } from '../../server/test/harness.js';
 import { ensurePanelBuilt } from './browser.js';
-import { waitForListening } from '../../server/test/support/listening.js';
+import { type BundledServer, startBundledServer } from '../../server/test/support/bundled-server.js';
 
 const adminDist = fileURLToPath(new URL('../dist/', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../server/dist/payment-gateway.mjs', import.meta.url));
@@ -82,32 +76,15 @@ describe('the server serves the panel at /admin', () => {
 });
 
 describe.skipIf(!existsSync(BUNDLE))('the bundled CLI serves the panel', () => {
-  let child: ChildProcess | null = null;
+  let server: BundledServer | undefined;
   let url = '';
-  let dataDir = '';
   beforeAll(async () => {
     await ensurePanelBuilt();
-    dataDir = mkdtempSync(join(tmpdir(), 'gw-admin-bundle-'));
-    const env = {
-      PATH: process.env.PATH ?? '',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-      BOOTSTRAP_ADMIN_EMAIL: 'a@example.com',
-      BOOTSTRAP_ADMIN_PASSWORD: 'bundle-admin-password-123',
-    };
-    const proc = spawn(process.execPath, [BUNDLE, 'start'], { cwd: tmpdir(), env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child = proc;
-    url = await waitForListening(proc, 20_000);
+    server = await startBundledServer(BUNDLE, 'gw-admin-bundle-');
+    url = server.url;
   });
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   it('from its own directory, whatever the working directory', async () => {

@@ -5,14 +5,14 @@
  * better-sqlite3, generated secrets in the data directory) must work from the bundle's location.
  * It needs the build (`npm test` builds every package first); run standalone without one, it skips.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForListening } from './support/listening.js';
+import { type BundledServer, startBundledServer } from './support/bundled-server.js';
 
 const serverDir = fileURLToPath(new URL('../', import.meta.url));
 const BUNDLE = join(serverDir, 'dist', 'payment-gateway.mjs');
@@ -25,33 +25,17 @@ const pkg = JSON.parse(readFileSync(join(serverDir, 'package.json'), 'utf8')) as
 
 describe.skipIf(!built)('the bundled CLI (dist/payment-gateway.mjs)', () => {
   let dataDir: string;
-  let child: ChildProcess | null = null;
+  let server: BundledServer | undefined;
   let url: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'gw-bundle-'));
-    // A clean environment: the bundle must not depend on anything the test runner sets.
-    const env = {
-      PATH: process.env.PATH ?? '',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-      BOOTSTRAP_ADMIN_EMAIL: 'bundle-admin@example.com',
-      BOOTSTRAP_ADMIN_PASSWORD: 'bundle-admin-password-123',
-    };
-    const proc = spawn(process.execPath, [BUNDLE, 'start'], { cwd: tmpdir(), env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child = proc;
-    url = await waitForListening(proc, 20_000);
+    server = await startBundledServer(BUNDLE, 'gw-bundle-');
+    url = server.url;
+    dataDir = server.dataDir;
   });
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   it('is the package bin and prints its usage with --help', async () => {

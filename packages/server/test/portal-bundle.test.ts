@@ -1,45 +1,22 @@
-/**
- * The bundled CLI (dist/payment-gateway.mjs) serves the customer portal page, and links it mints
- * default to the port it actually listens on (PORT=0), SPEC §12. Needs the build; skips without.
- */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForListening } from './support/listening.js';
+import { type BundledServer, startBundledServer } from './support/bundled-server.js';
 
 const serverDir = fileURLToPath(new URL('../', import.meta.url));
 const BUNDLE = join(serverDir, 'dist', 'payment-gateway.mjs');
 if (!existsSync(BUNDLE)) console.warn(`[portal-bundle] skipped: ${BUNDLE} does not exist; build the server first`);
 
 describe.skipIf(!existsSync(BUNDLE))('the bundled CLI serves the portal page', () => {
-  let child: ChildProcess | null = null;
+  let server: BundledServer | undefined;
   let url = '';
-  let dataDir = '';
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'gw-portal-bundle-'));
-    const env = {
-      PATH: process.env.PATH ?? '',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-      BOOTSTRAP_ADMIN_EMAIL: 'a@example.com',
-      BOOTSTRAP_ADMIN_PASSWORD: 'bundle-admin-password-123',
-    };
-    const proc = spawn(process.execPath, [BUNDLE, 'start'], { cwd: tmpdir(), env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child = proc;
-    url = await waitForListening(proc, 20_000);
+    server = await startBundledServer(BUNDLE, 'gw-portal-bundle-');
+    url = server.url;
   });
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   it('serves /portal/login with its script and stylesheet, under the CSP', async () => {
