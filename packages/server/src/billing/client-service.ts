@@ -25,6 +25,7 @@ export class ClientService {
     this.#now = deps.now ?? (() => new Date());
   }
 
+  /** One page of the organization's clients, newest first, optionally filtered by exact email or externalId. */
   async list(
     organizationId: string,
     q: { page: number; limit: number; email?: string | undefined; externalId?: string | undefined },
@@ -35,15 +36,25 @@ export class ClientService {
     return paginate(base.selectAll().orderBy('created_at', 'desc').orderBy('id'), q, toClient);
   }
 
+  /**
+   * @throws AppError NOT_FOUND (404) when the client does not exist in this organization.
+   */
   async get(organizationId: string, id: string): Promise<Client> {
     return toClient(await this.find(organizationId, id));
   }
 
-  /** The client row, or 404 when it does not exist in this organization. */
+  /**
+   * The client row.
+   * @throws AppError NOT_FOUND (404) when the client does not exist in this organization.
+   */
   async find(organizationId: string, id: string, db: Kysely<Database> = this.#db): Promise<ClientsTable> {
     return findInOrganization(db, 'clients', organizationId, id, 'client');
   }
 
+  /**
+   * Creates a client (SPEC §5) and records `client.created` in the same transaction.
+   * @throws AppError CONFLICT (409, `details.externalId`) when the externalId is taken in this organization.
+   */
   async create(organizationId: string, input: CreateClientBody, origin: RequestOrigin): Promise<Client> {
     const at = this.#now().toISOString();
     const row: ClientsTable = {

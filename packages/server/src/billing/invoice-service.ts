@@ -30,6 +30,7 @@ export class InvoiceService {
     this.#now = deps.now ?? (() => new Date());
   }
 
+  /** One page of the organization's invoices, newest first, filtered by client and status. */
   async list(organizationId: string, q: InvoiceFilter): Promise<Page<Invoice>> {
     let base = this.#db.selectFrom('invoices').where('organization_id', '=', organizationId);
     if (q.clientId) base = base.where('client_id', '=', q.clientId);
@@ -37,10 +38,19 @@ export class InvoiceService {
     return paginate(base.selectAll().orderBy('created_at', 'desc').orderBy('id'), q, toInvoice);
   }
 
+  /**
+   * @throws AppError NOT_FOUND (404) when the invoice does not exist in this organization.
+   */
   async get(organizationId: string, id: string): Promise<Invoice> {
     return toInvoice(await this.#find(this.#db, organizationId, id));
   }
 
+  /**
+   * Creates a draft invoice; amounts are integers in minor units of `currency` (ISO 4217), the total
+   * is the sum of `quantity × unitAmount` over the lines (SPEC §5).
+   * @throws AppError NOT_FOUND (404) for a client of another organization; VALIDATION_FAILED (400)
+   *   when the total exceeds the largest safe integer.
+   */
   async create(organizationId: string, input: CreateInvoiceBody, origin: RequestOrigin): Promise<Invoice> {
     const total = totalOf(input.lines);
     const at = this.#now().toISOString();
@@ -79,6 +89,11 @@ export class InvoiceService {
   }
 
   /** draft → issued, assigning the next number of the organization; issuing twice is 409. */
+  /**
+   * Issues a draft invoice: it gets its number and becomes portal-visible (SPEC §5, §6).
+   * @throws AppError NOT_FOUND (404); INVALID_STATE (409) when it was already issued (also when two
+   *   issues race: exactly one wins).
+   */
   async issue(organizationId: string, id: string, origin: RequestOrigin): Promise<Invoice> {
     return this.#db.transaction().execute(async (trx) => {
       const current = await this.#find(trx, organizationId, id);

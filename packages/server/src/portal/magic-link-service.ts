@@ -45,6 +45,14 @@ export class MagicLinkService {
     this.#now = options.now ?? (() => new Date());
   }
 
+  /**
+   * Mints a single-use customer-portal link for `email` (SPEC §6). The effective TTL is
+   * `min(ttlMinutes, system magicLinkTtlMinutes)` minutes; the token (256 bits) is stored hashed
+   * and placed in the URL fragment.
+   * @returns `{ url, expiresAt (ISO 8601), ttlMinutes }`.
+   * @throws AppError VALIDATION_FAILED (400) for a ttlMinutes that is not a positive integer;
+   *   PORTAL_DISABLED, MAGIC_LINKS_DISABLED, ORGANIZATION_PORTAL_DISABLED or PORTAL_NOTHING_TO_SHOW (422).
+   */
   async createMagicLink(
     organizationId: string,
     input: { email: string; ttlMinutes?: number | undefined },
@@ -99,6 +107,8 @@ export class MagicLinkService {
   /**
    * Redeems a link exactly once: the conditional UPDATE (unconsumed and unexpired) is the only
    * gate, so of any number of concurrent redemptions exactly one changes a row and wins.
+   * @throws AppError MAGIC_LINK_INVALID (401) for a malformed, unknown, consumed or expired token or
+   *   a closed portal; RATE_LIMITED (429, `Retry-After` seconds) while the client IP is blocked.
    */
   async redeem(token: string, ctx: RedeemContext): Promise<PortalSession> {
     await this.#o.limiter.assertIpNotBlocked(ctx.ip);

@@ -25,7 +25,11 @@ export class PortalSessionService {
     this.#now = options.now ?? (() => new Date());
   }
 
-  /** Unknown, malformed, expired, revoked, or portal closed since: one generic INVALID_CREDENTIALS. */
+  /**
+   * The portal principal of an opaque portal session token (SPEC §6).
+   * @throws AppError INVALID_CREDENTIALS (401), one generic answer for an unknown, malformed, expired
+   *   or revoked token or a portal closed since the session began.
+   */
   async authenticate(token: string): Promise<PortalPrincipal> {
     if (!isPortalToken(PORTAL_SESSION_PREFIX, token)) throw new AppError('INVALID_CREDENTIALS');
     const row = await this.#o.db
@@ -44,6 +48,7 @@ export class PortalSessionService {
     };
   }
 
+  /** `{ email, organizationId, hasSubscriptions, expiresAt (ISO 8601) }` of the session. */
   async describe(p: PortalPrincipal) {
     return {
       email: p.email,
@@ -54,6 +59,7 @@ export class PortalSessionService {
     };
   }
 
+  /** The session email's portal-visible (issued) invoices in its organization, one page (SPEC §6). */
   invoices(p: PortalPrincipal, q: { page: number; limit: number }) {
     return listVisibleInvoices(this.#o.db, p.organizationId, p.email, q);
   }
@@ -63,6 +69,7 @@ export class PortalSessionService {
     return listVisibleSchedules(this.#o.db, p.organizationId, p.email, q);
   }
 
+  /** Revokes the portal session; idempotent, throws nothing for an already-ended session. */
   async logout(p: PortalPrincipal, origin: RequestOrigin): Promise<void> {
     const now = this.#now();
     await this.#o.db.transaction().execute(async (trx) => {

@@ -30,6 +30,10 @@ export class AccessTokens {
     this.#now = o.now ?? (() => new Date());
   }
 
+  /**
+   * Signs a short-lived HS256 access token (RFC 7519) naming the user (`sub`) and session (`sid`).
+   * @returns the compact JWT and its expiry (`ttlSeconds` after now, whole seconds).
+   */
   async sign(claims: AccessClaims): Promise<{ token: string; expiresAt: Date }> {
     const iat = Math.floor(this.#now().getTime() / 1000);
     const exp = iat + this.#ttl;
@@ -44,7 +48,11 @@ export class AccessTokens {
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
-  /** INVALID_CREDENTIALS unless the signature is ours; SESSION_EXPIRED only for a proven, expired token. */
+  /**
+   * Verifies an access token's signature, issuer, audience and expiry (RFC 7519 §7.2).
+   * @throws AppError INVALID_CREDENTIALS (401) unless the signature is ours and the claims are well formed;
+   *   SESSION_EXPIRED (401) only for a proven, expired token.
+   */
   async verify(token: string): Promise<AccessClaims & { expiresAt: Date }> {
     try {
       const { payload } = await jwtVerify(token, this.#key, {

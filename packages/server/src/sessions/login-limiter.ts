@@ -26,7 +26,11 @@ export class LoginLimiter {
     this.#accounts = new RateLimiterMemory({ points: this.#points, duration: o.windowSeconds ?? 900 });
   }
 
-  /** Throws RATE_LIMITED (with Retry-After) before the password is even checked. */
+  /**
+   * Refuses a sign-in before the password is even checked (SPEC §7.3).
+   * @throws AppError RATE_LIMITED (429, `details.retryAfterSeconds` and a `Retry-After` header in seconds)
+   *   when the account or the client IP has too many recent failures.
+   */
   async assertAllowed(email: string, ip: string): Promise<void> {
     await this.limits.assertIpNotBlocked(ip);
     const res = await this.#accounts.get(email);
@@ -41,10 +45,12 @@ export class LoginLimiter {
     }
   }
 
+  /** Counts a failed sign-in against the account and the client IP. Never throws an AppError. */
   async recordFailure(email: string, ip: string): Promise<void> {
     await Promise.all([this.#accounts.penalty(email, 1), this.limits.recordAuthFailure(ip)]);
   }
 
+  /** Clears the account's failure count after a successful sign-in. */
   async recordSuccess(email: string): Promise<void> {
     await this.#accounts.delete(email);
   }

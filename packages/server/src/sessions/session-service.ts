@@ -62,6 +62,12 @@ export class SessionService {
     this.#states = new FeedCache(d.feed, { maxAgeMs: d.cacheMaxAgeMs, keyOf: (e) => (e.type === 'session' ? e.sessionId : null) });
   }
 
+  /**
+   * Signs a user in with email and password: a new session (refresh-token family) and its first
+   * access token. Unknown emails cost the same scrypt as known ones (SPEC §4.4).
+   * @throws AppError RATE_LIMITED (429, `Retry-After` seconds) before the password is checked;
+   *   INVALID_CREDENTIALS (401) for an unknown email or a wrong password (one answer for both).
+   */
   async login(input: { email: string; password: string }, ctx: ClientContext): Promise<IssuedSession> {
     const email = input.email.trim().toLowerCase();
     await this.d.limiter.assertAllowed(email, ctx.ip);
@@ -113,6 +119,7 @@ export class SessionService {
   /**
    * Exchanges a refresh token for a new access token and a new refresh token. Presenting a
    * token that was already exchanged revokes its whole session (family): someone has a copy.
+   * @throws AppError REFRESH_TOKEN_INVALID (401) for a missing, malformed, unknown, reused, expired or revoked token.
    */
   async refresh(token: string | undefined, ctx: ClientContext): Promise<IssuedSession> {
     if (!looksLikeRefreshToken(token)) throw new AppError('REFRESH_TOKEN_INVALID');
@@ -150,7 +157,10 @@ export class SessionService {
     return this.#issue(outcome.userId, outcome.sessionId, next, nextExpiresAt);
   }
 
-  /** Ends the session at once: its access tokens and refresh tokens stop working on every instance. */
+  /**
+   * Ends the session at once: its access tokens and refresh tokens stop working on every instance.
+   * Idempotent: logging out of an ended session changes nothing and throws nothing.
+   */
   async logout(sessionId: string, origin: RequestOrigin): Promise<void> {
     const at = this.#now().toISOString();
     await commitWithChanges(this.d.db, this.d.feed, async (trx, announce) => {
