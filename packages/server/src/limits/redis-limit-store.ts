@@ -33,8 +33,8 @@ export interface RedisLimitStoreOptions {
  * - a connection that stops answering without closing (a silent partition) is caught by a
  *   PING every `pingIntervalMs` and dropped, so later requests stop waiting on it;
  * - the client reconnects by itself (backoff up to 1 s); every 'error' event has a listener.
- * The outage is logged once (warn) and the recovery once (info). ioredis is loaded only here,
- * when REDIS_URL is set.
+ * The outage is logged once (warn) and the recovery once (info), like the first connection
+ * (info). ioredis is loaded only here, when REDIS_URL is set.
  */
 export async function createRedisLimitStore(o: RedisLimitStoreOptions): Promise<LimitStore> {
   const { Redis } = await import('ioredis');
@@ -66,6 +66,7 @@ export async function createRedisLimitStore(o: RedisLimitStoreOptions): Promise<
     const recovered = state === 'unreachable';
     state = 'ok';
     if (recovered) o.logger.info({ redis: target }, 'Redis reachable again: rate limits are shared again');
+    else o.logger.info({ redis: target, keyPrefix: o.keyPrefix }, 'rate limits are shared on Redis');
   };
   client.on('error', (err: Error) => down(err.message));
   client.on('close', () => down('connection closed'));
