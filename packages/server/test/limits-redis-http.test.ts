@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, type HttpResult, startTestServer, type TestServer } from './harness.js';
 import { waitFor } from './support/instances.js';
-import { redisSkipReason, startThrowawayRedis, type ThrowawayRedis } from './support/throwaway-redis.js';
+import { redisSkipReason, sharedRedis, startThrowawayRedis } from './support/throwaway-redis.js';
 
 // SPEC §7.3 over HTTP, on both databases: with REDIS_URL the limits answer exactly as without it
 // (429 RATE_LIMITED, Retry-After, the one error body), the health routes say where limits are
@@ -19,31 +20,37 @@ function expectRateLimited(res: HttpResult) {
   expect(res.body.details).toEqual({ retryAfterSeconds: retryAfter });
 }
 
+/** A server on `redisUrl` with the documented limits; its own key prefix, as suites share the runner's Redis. */
+const serverOn = (dialect: 'sqlite' | 'postgres', redisUrl: string) =>
+  startTestServer({
+    dialect,
+    env: {
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: `http-${dialect}-${randomBytes(4).toString('hex')}`,
+      // Empty = unset: the documented 100 per minute and 500 per 5 minutes.
+      RATE_LIMIT_PER_MINUTE: '',
+      RATE_LIMIT_PER_5_MINUTES: '',
+      REDIS_TIMEOUT_MS: '2000',
+    },
+  });
+
 describe.skipIf(skip !== null).each(DIALECTS)('limits on Redis over HTTP (%s)', (dialect) => {
-  let redis: ThrowawayRedis;
+  let redis: Awaited<ReturnType<typeof sharedRedis>>;
   let server: TestServer;
   let orgId: string;
 
   beforeAll(async () => {
-    redis = await startThrowawayRedis();
-    server = await startTestServer({
-      dialect,
-      env: {
-        REDIS_URL: redis.url,
-        // Empty = unset: the documented 100 per minute and 500 per 5 minutes.
-        RATE_LIMIT_PER_MINUTE: '',
-        RATE_LIMIT_PER_5_MINUTES: '',
-        REDIS_TIMEOUT_MS: '2000',
-      },
-    });
+    // The runner's Redis (TEST_REDIS_URL) where there is one.
+    redis = await sharedRedis();
+    server = await serverOn(dialect, redis.url);
     orgId = await server.createOrganization();
   });
   afterAll(async () => {
     await server?.close();
-    await redis?.destroy();
+    await redis?.release();
   });
 
-  const whoami = (token: string) => server.request('GET', '/api/v1/auth/whoami', { token });
+  const whoami = (token: string, on = server) => on.request('GET', '/api/v1/auth/whoami', { token });
 
   it('the 101st request of a key in a minute gets 429 RATE_LIMITED with Retry-After and the error body', async () => {
     const { token } = await server.createOrgKey(orgId, ['invoice:read']);
@@ -62,6 +69,20 @@ describe.skipIf(skip !== null).each(DIALECTS)('limits on Redis over HTTP (%s)', 
   });
 
   it('Redis killed: requests are served and limited in memory, the health routes say so; back to Redis after', async () => {
+    // A Redis and a server of this test's own: the runner's Redis stays up for the other suites.
+    const redis = await startThrowawayRedis();
+    const server = await serverOn(dialect, redis.url);
+    try {
+      await killedUnder(server, redis);
+    } finally {
+      await server.close();
+      await redis.destroy();
+    }
+  });
+
+  async function killedUnder(server: TestServer, redis: Awaited<ReturnType<typeof startThrowawayRedis>>) {
+    const orgId = await server.createOrganization();
+    const whoami = (token: string) => server.request('GET', '/api/v1/auth/whoami', { token });
     const { token: admin } = await server.createSystemKey(['system:read']);
     const { token } = await server.createOrgKey(orgId, ['invoice:read']);
     await redis.kill();
@@ -92,5 +113,5 @@ describe.skipIf(skip !== null).each(DIALECTS)('limits on Redis over HTTP (%s)', 
     // Redis came back empty: the key's window starts again there.
     expect((await whoami(token)).status).toBe(200);
     expect((await server.request('GET', '/api/v1/system/health', { token: admin })).body.status).toBe('ok');
-  });
+  }
 });

@@ -3,7 +3,7 @@ import { AppError } from '../src/errors/app-error.js';
 import { createRedisLimitStore } from '../src/limits/redis-limit-store.js';
 import { RateLimits } from '../src/limits/rate-limit.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
-import { redisSkipReason, startThrowawayRedis, type ThrowawayRedis } from './support/throwaway-redis.js';
+import { redisSkipReason, sharedRedis, startThrowawayRedis, type ThrowawayRedis } from './support/throwaway-redis.js';
 import { waitFor } from './support/instances.js';
 
 // SPEC §7.3: limits on Redis (rate-limiter-flexible's RateLimiterRedis with an in-memory
@@ -72,9 +72,12 @@ describe.skipIf(skip !== null)('limits on Redis', () => {
   afterAll(async () => redis?.destroy());
 
   it('instances on one Redis and prefix share each limit; another prefix is another deployment', async () => {
-    const a = await limitsOn(redis.url);
-    const b = await limitsOn(redis.url);
-    const other = await limitsOn(redis.url, { prefix: 'other-deployment' });
+    // The runner's Redis (TEST_REDIS_URL) where there is one, shared with other suites: own prefixes.
+    const shared = await sharedRedis();
+    const prefix = `store-${Date.now().toString(36)}-${unique++}`;
+    const a = await limitsOn(shared.url, { prefix });
+    const b = await limitsOn(shared.url, { prefix });
+    const other = await limitsOn(shared.url, { prefix: `${prefix}-other-deployment` });
     try {
       const key = credential();
       expect(await allowed([a.limits, b.limits], key, 25)).toBe(10);
@@ -94,6 +97,7 @@ describe.skipIf(skip !== null)('limits on Redis', () => {
       for (const l of [a, b, other]) expect(l.logger.lines.map((x) => x.msg)).toEqual(['rate limits are shared on Redis']);
     } finally {
       await Promise.all([a.limits.close(), b.limits.close(), other.limits.close()]);
+      await shared.release();
     }
   });
 
