@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_DATABASE_URL } from './harness.js';
 import { type HttpResult, type Instance, startInstances, waitFor } from './support/instances.js';
@@ -14,21 +17,27 @@ if (skip) console.log(`[multi-instance-limits] skipped: ${skip}`);
 
 const ADMIN = { email: 'limits-admin@example.com', password: 'multi-instance-limits-password' };
 const WHOAMI = '/api/v1/auth/whoami';
+/** Redis asks for a password: it must never appear in any instance's output. */
+const REDIS_PASSWORD = `redis-pw-${randomBytes(8).toString('hex')}`;
 
 describe.skipIf(skip !== null)('three instances sharing PostgreSQL and Redis: one budget per limit', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let redis: ThrowawayRedis;
   let instances: Instance[] = [];
   let orgId: string;
+  const secrets = mkdtempSync(join(tmpdir(), 'gw-redis-secret-'));
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    redis = await startThrowawayRedis();
+    redis = await startThrowawayRedis({ password: REDIS_PASSWORD });
+    // REDIS_URL is a secret setting: given as a file, as a container secret would be.
+    const urlFile = join(secrets, 'redis-url');
+    writeFileSync(urlFile, `${redis.url}\n`, { mode: 0o600 });
     instances = await startInstances(3, {
       databaseUrl: db.url,
       logLevel: 'info',
       env: {
-        REDIS_URL: redis.url,
+        REDIS_URL_FILE: urlFile,
         // Several deployments may share one Redis: this one's keys are its own.
         REDIS_KEY_PREFIX: `mi-limits-${randomBytes(4).toString('hex')}`,
         // Generous on a shared, noisy machine: a command that timed out would count on an
@@ -51,6 +60,7 @@ describe.skipIf(skip !== null)('three instances sharing PostgreSQL and Redis: on
     await Promise.all(instances.map((i) => i.close()));
     await redis?.destroy();
     await db?.drop();
+    rmSync(secrets, { recursive: true, force: true });
   });
 
   const newKey = async () => (await instances[0]!.createKey(orgId, ['invoice:read'])).token;
@@ -187,6 +197,7 @@ describe.skipIf(skip !== null)('three instances sharing PostgreSQL and Redis: on
         i.name,
       ).toHaveLength(1);
       expect(i.output()).not.toContain('Unhandled error event');
+      expect(i.output()).not.toContain(REDIS_PASSWORD);
     }
   });
 });

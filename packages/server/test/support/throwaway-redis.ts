@@ -44,7 +44,7 @@ function freePort(): number {
   return Number(out.trim());
 }
 
-function pong(port: number): Promise<boolean> {
+function pong(port: number, password: string | undefined): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
     let got = '';
@@ -53,7 +53,7 @@ function pong(port: number): Promise<boolean> {
       resolve(ok);
     };
     s.setTimeout(1000, () => done(false));
-    s.on('connect', () => s.write('PING\r\n'));
+    s.on('connect', () => s.write(`${password ? `AUTH ${password}\r\n` : ''}PING\r\n`));
     s.on('data', (d) => {
       got += d.toString();
       if (got.includes('PONG')) done(true);
@@ -62,12 +62,17 @@ function pong(port: number): Promise<boolean> {
   });
 }
 
+export interface ThrowawayRedisOptions {
+  /** Required of clients (`requirepass`); the URL then carries it. @default none */
+  password?: string;
+}
+
 /**
  * Starts redis-server on a free port: bound to 127.0.0.1, no persistence, so a restart is an
  * empty Redis (what a Redis without persistence looks like after a crash).
  * @throws Error when redis-server is not installed or does not answer within 10 s
  */
-export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
+export async function startThrowawayRedis(o: ThrowawayRedisOptions = {}): Promise<ThrowawayRedis> {
   const bin = redisServerBinary();
   if (!bin) throw new Error('redis-server is not installed (Debian package redis-server)');
   const dir = mkdtempSync(join(tmpdir(), 'redis-own-'));
@@ -77,7 +82,8 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
   let log = '';
 
   const start = async () => {
-    child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    const auth = o.password ? ['--requirepass', o.password] : [];
+    child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...auth], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
@@ -85,7 +91,7 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
     const c = child;
     exited = new Promise((resolve) => c.once('exit', () => resolve()));
     const deadline = Date.now() + 10_000;
-    while (!(await pong(port))) {
+    while (!(await pong(port, o.password))) {
       if (Date.now() > deadline || c.exitCode !== null) throw new Error(`redis-server did not start on ${port}:\n${log}`);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -99,7 +105,7 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
   };
   await start();
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: o.password ? `redis://:${encodeURIComponent(o.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`,
     port,
     kill,
     start,
