@@ -56,7 +56,7 @@ describe.skipIf(skip !== null).each(DIALECTS)('limits on Redis over HTTP (%s)', 
     const { token } = await server.createOrgKey(orgId, ['invoice:read']);
     for (let i = 0; i < 100; i++) expect((await whoami(token)).status).toBe(200);
     expectRateLimited(await whoami(token));
-  });
+  }, 120_000);
 
   it('the health routes report the Redis store', async () => {
     const ready = await server.request('GET', '/health/ready');
@@ -66,7 +66,7 @@ describe.skipIf(skip !== null).each(DIALECTS)('limits on Redis over HTTP (%s)', 
     const deep = await server.request('GET', '/api/v1/system/health', { token });
     expect(deep.status).toBe(200);
     expect(deep.body).toMatchObject({ status: 'ok', rateLimits: { store: 'redis', status: 'ok' } });
-  });
+  }, 120_000);
 
   it('Redis killed: requests are served and limited in memory, the health routes say so; back to Redis after', async () => {
     // A Redis and a server of this test's own: the runner's Redis stays up for the other suites.
@@ -78,7 +78,7 @@ describe.skipIf(skip !== null).each(DIALECTS)('limits on Redis over HTTP (%s)', 
       await server.close();
       await redis.destroy();
     }
-  });
+  }, 120_000);
 
   async function killedUnder(server: TestServer, redis: Awaited<ReturnType<typeof startThrowawayRedis>>) {
     const orgId = await server.createOrganization();

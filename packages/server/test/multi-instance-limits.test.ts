@@ -95,7 +95,7 @@ describe.skipIf(skip !== null)('three instances sharing PostgreSQL and Redis: on
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ status: 'ready', rateLimits: { store: 'redis', status: 'ok' } });
     }
-  });
+  }, 120_000);
 
   it('one key, 150 requests round-robin within a minute: exactly 100 succeed, the rest get 429 with Retry-After (issue sample)', async () => {
     const results = await roundRobin(await newKey(), 150);
@@ -104,7 +104,7 @@ describe.skipIf(skip !== null)('three instances sharing PostgreSQL and Redis: on
     for (const r of results) if (r.res.status !== 200) expectRateLimited(r.res);
     // Every instance served part of the budget: one budget, not three.
     expect(new Set(ok.map((r) => r.instance)).size).toBe(3);
-  });
+  }, 120_000);
 
   it('failed authentications per IP: one budget of 30 across the instances', async () => {
     const ip = { 'x-forwarded-for': '198.51.100.77' };
@@ -121,7 +121,7 @@ describe.skipIf(skip !== null)('three instances sharing PostgreSQL and Redis: on
     const key = await newKey();
     for (const i of instances) expectRateLimited(await i.request('GET', WHOAMI, { token: key, headers: ip }));
     expect((await instances[1]!.request('GET', WHOAMI, { token: key, headers: { 'x-forwarded-for': '198.51.100.78' } })).status).toBe(200);
-  });
+  }, 120_000);
 
   it('sign-in failures per account: one budget of 10 across the instances, then even the right password waits', async () => {
     const statuses: number[] = [];
@@ -140,7 +140,7 @@ describe.skipIf(skip !== null)('three instances sharing PostgreSQL and Redis: on
       const res = await i.request('POST', '/api/v1/auth/login', { body: ADMIN, headers: { 'x-forwarded-for': '192.0.2.200' } });
       expectRateLimited(res, 900);
     }
-  });
+  }, 120_000);
 
   it('Redis killed mid-run: no 5xx, limits per instance, outage logged once; shared again when Redis is back', async () => {
     // Load all along: every answer must be a 2xx or a 4xx, whatever Redis does.
@@ -199,5 +199,5 @@ describe.skipIf(skip !== null)('three instances sharing PostgreSQL and Redis: on
       expect(i.output()).not.toContain('Unhandled error event');
       expect(i.output()).not.toContain(REDIS_PASSWORD);
     }
-  });
+  }, 120_000);
 });
