@@ -29,7 +29,7 @@ function waitForPong(port, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (spawnSync(process.execPath, ['-e', probe]).status === 0) return true;
-    spawnSync('sleep', ['0.05']);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
   }
   return false;
 }
