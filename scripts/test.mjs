@@ -4,11 +4,14 @@
 // SQLite and PostgreSQL, OpenAPI drift/validation/lint, SDK packaging, examples).
 // PostgreSQL: uses TEST_DATABASE_URL when set; otherwise starts a throwaway cluster when the
 // PostgreSQL server binaries are installed; otherwise the PostgreSQL suites skip and say why.
+// Redis: the same with TEST_REDIS_URL and a throwaway redis-server (scripts/redis.mjs); the Redis
+// suites skip only where redis-server is not installed and CI is not set (.ci/run installs it).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startThrowawayPostgres } from './pg.mjs';
+import { startThrowawayRedis } from './redis.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const toolsBin = join(root, '.tools', 'bin');
@@ -38,6 +41,20 @@ if (!databaseUrl) {
 if (databaseUrl) console.log(`[test] PostgreSQL suites use ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
 else console.log('[test] no PostgreSQL: set TEST_DATABASE_URL or install the postgresql package to run the PostgreSQL suites');
 
+let redis = null;
+let redisUrl = process.env.TEST_REDIS_URL;
+if (!redisUrl) {
+  try {
+    redis = startThrowawayRedis();
+    if (redis) redisUrl = redis.url;
+  } catch (err) {
+    console.log(`[test] could not start Redis (${err.message}); the Redis suites will fail`);
+  }
+}
+if (redisUrl) console.log(`[test] Redis suites use ${redisUrl.replace(/:[^:@/]*@/, ':***@')}`);
+else console.log('[test] no Redis: set TEST_REDIS_URL or install the redis-server package to run the Redis suites');
+const testEnv = { ...(databaseUrl ? { TEST_DATABASE_URL: databaseUrl } : {}), ...(redisUrl ? { TEST_REDIS_URL: redisUrl } : {}) };
+
 let exitCode = 0;
 try {
   const built = step('build', pnpm, ['run', '-r', '--workspace-concurrency=1', 'build']);
@@ -48,7 +65,7 @@ try {
   mkdirSync(resultsDir, { recursive: true });
   const jsonFile = join(resultsDir, 'vitest.json');
   const vitestArgs = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`, ...process.argv.slice(2)];
-  const vitestOk = built && step('vitest', 'vitest', vitestArgs, databaseUrl ? { TEST_DATABASE_URL: databaseUrl } : {});
+  const vitestOk = built && step('vitest', 'vitest', vitestArgs, testEnv);
 
   let passed = steps.filter((s) => s.ok && s.name !== 'vitest').length;
   let failed = steps.filter((s) => !s.ok && s.name !== 'vitest').length;
@@ -72,5 +89,6 @@ try {
   console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
 } finally {
   pg?.stop();
+  redis?.stop();
 }
 process.exit(exitCode);

@@ -46,6 +46,16 @@ export const UpdateSystemSettingsBody = z
   })
   .strict();
 
+/** Where this instance counts its rate limits (SPEC §7.3) and whether that store answers. */
+export const RateLimitsHealth = z
+  .object({
+    store: z.enum(['memory', 'redis']).describe('memory: per instance (no REDIS_URL); redis: shared by every instance'),
+    status: z
+      .enum(['ok', 'unreachable'])
+      .describe('unreachable: Redis does not answer, so limits are counted per instance until it does (requests are still served)'),
+  })
+  .describe('RateLimitsHealth');
+
 export const DeepHealth = z
   .object({
     status: z.enum(['ok', 'degraded']),
@@ -57,6 +67,7 @@ export const DeepHealth = z
       lastEventAt: Timestamp.nullable(),
     }),
     cache: z.object({ entries: z.number().int(), maxAgeMs: z.number().int(), readThrough: z.boolean() }),
+    rateLimits: RateLimitsHealth,
   })
   .describe('DeepHealth');
 
@@ -208,11 +219,12 @@ export const healthContract = c.router({
   ready: {
     method: 'GET',
     path: '/health/ready',
-    responses: { 200: z.object({ status: z.literal('ready') }), 503: ErrorBody },
+    responses: { 200: z.object({ status: z.literal('ready'), rateLimits: RateLimitsHealth }), 503: ErrorBody },
     summary: 'Readiness probe for load balancers (no auth)',
     description:
       'Answers 200 while the instance reaches its database and its change feed is proven alive (a heartbeat heard within FEED_LIVENESS_MS); ' +
-      'otherwise 503 SERVICE_UNAVAILABLE with Retry-After, so a load balancer stops routing to it. Never waits longer than DATABASE_TIMEOUT_MS.',
+      'otherwise 503 SERVICE_UNAVAILABLE with Retry-After, so a load balancer stops routing to it. Never waits longer than DATABASE_TIMEOUT_MS. ' +
+      'An unreachable Redis (REDIS_URL) does not make it fail: limits are then counted per instance, reported in rateLimits.',
     metadata: meta('Health', { credentials: [], scope: null, organization: 'none' }),
   },
 });

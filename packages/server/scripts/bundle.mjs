@@ -7,6 +7,7 @@
 // Kept external, resolved at runtime from this package's node_modules:
 // - better-sqlite3: native addon (loads its .node file relative to its own package);
 // - pg, pg-native: only loaded with DATABASE_URL (dynamic import), and pg-native is optional;
+// - ioredis: only loaded with REDIS_URL (dynamic import);
 // - swagger-ui-dist, @payment-gateway/openapi: only their files are read (require.resolve).
 // dist/ is the directory of both the tsc output and the bundle, so paths relative to
 // import.meta.url (version.ts reads ../package.json) resolve the same from either.
@@ -23,7 +24,7 @@ const result = await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['better-sqlite3', 'pg', 'pg-native', 'swagger-ui-dist', '@payment-gateway/openapi'],
+  external: ['better-sqlite3', 'pg', 'pg-native', 'ioredis', 'swagger-ui-dist', '@payment-gateway/openapi'],
   // CommonJS dependencies (express, pino, …) call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __gatewayCreateRequire } from 'node:module';\nconst require = __gatewayCreateRequire(import.meta.url);",

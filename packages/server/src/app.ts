@@ -110,7 +110,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   const endpoints = endpointOptions(auth);
   const health = s.router(contract.health, {
     health: async () => ({ status: 200, body: { status: 'ok' as const } }),
-    ready: readyHandler({ database, feed }),
+    ready: readyHandler({ database, feed, limits: services.limits }),
   });
   createExpressEndpoints(contract.health, health, app, endpoints);
   registerOrgApiKeyRoutes(app, keys, endpoints);

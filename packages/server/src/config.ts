@@ -15,6 +15,7 @@ export const SECRET_SETTINGS = [
   'JWT_SECRET',
   'BOOTSTRAP_ADMIN_PASSWORD',
   'DATABASE_URL',
+  'REDIS_URL',
 ] as const;
 
 /** Reads a secret file; `readFileSync` in production, a stand-in in unit tests. */
@@ -147,6 +148,21 @@ const EnvSchema = z.object({
     .int()
     .min(300)
     .default(30 * 86_400),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// or rediss:// URL (leave it unset to keep limits per instance)')
+    .refine((v) => URL.canParse(v), 'REDIS_URL must be a valid URL')
+    .optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'REDIS_KEY_PREFIX must be 1-64 letters, digits, ".", "_", ":" or "-"')
+    .default('payment-gateway'),
+  REDIS_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(50, 'REDIS_TIMEOUT_MS must be at least 50')
+    .max(10_000, 'REDIS_TIMEOUT_MS must be at most 10000')
+    .default(500),
 });
 
 export interface ServerConfig {
@@ -197,6 +213,12 @@ export interface ServerConfig {
   bootstrapAdminPassword: string | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /** Redis that every instance shares its rate limits on; unset keeps them per instance (SPEC §7.3). */
+  redisUrl: string | undefined;
+  /** Starts every Redis key, so several deployments can share one Redis. */
+  redisKeyPrefix: string;
+  /** Longest wait for connecting to Redis and for one command; past it limits count in memory. Milliseconds. */
+  redisTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -272,5 +294,8 @@ export function loadConfig(
     bootstrapAdminPassword: e.BOOTSTRAP_ADMIN_PASSWORD,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    redisTimeoutMs: e.REDIS_TIMEOUT_MS,
   };
 }

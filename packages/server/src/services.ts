@@ -16,6 +16,7 @@ import { KeyVerifier } from './keys/key-verifier.js';
 import { LastUsedRecorder, writeKeyActivity } from './keys/last-used.js';
 import { ownUrl } from './util/own-url.js';
 import { loadOrCreateSecretFile } from './keys/pepper.js';
+import { openLimitStore } from './limits/open-limit-store.js';
 import { RateLimits } from './limits/rate-limit.js';
 import { createLogger, secureLogger } from './logging/logger.js';
 import { MagicLinkService } from './portal/magic-link-service.js';
@@ -78,7 +79,7 @@ export interface Services {
   /** Reads the audit log. */
   audit: AuditService;
   portal: PortalServices;
-  /** Per-instance rate limits (SPEC §7.3), shared by authentication and sign-in. */
+  /** Rate limits (SPEC §7.3), shared by authentication and sign-in; on Redis with REDIS_URL, else per instance. */
   limits: RateLimits;
   /** Counts each proven key's requests per hour, flushed in batches with lastUsedAt (never a write per request). */
   usage: LastUsedRecorder;
@@ -151,6 +152,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     per5Minutes: config.rateLimitPer5Minutes,
     authFailuresPerMinute: config.authFailureLimitPerMinute,
     ipv6PrefixLength: config.rateLimitIpv6Prefix,
+    store: await openLimitStore({ ...config, logger }),
   });
   const users = new UserService({ db, feed, cacheMaxAgeMs: config.keyCacheMaxAgeMs, now });
   await bootstrapAdmin(users, {
@@ -221,6 +223,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     close: async () => {
       await lastUsed.stop().catch(() => {});
       await feed.close();
+      await limits.close();
       await database.close();
     },
   };

@@ -22,6 +22,7 @@ const JWT = 'jwt-from-file-0123456789abcdefghijklmnopqrs';
 const PREVIOUS = 'previous-pepper-0123456789abcdefghijklmnop';
 const PASSWORD = 'admin-password-from-file';
 const DB_URL = 'postgres://gateway:db-password-from-file@db.internal:5432/gateway';
+const REDIS_URL = 'rediss://gateway:redis-password-from-file@redis.internal:6380/2';
 
 /** The error loadConfig throws, as a string (it must throw). */
 function configError(env: Record<string, string | undefined>): string {
@@ -42,6 +43,7 @@ describe('secret settings from <NAME>_FILE', () => {
       'BOOTSTRAP_ADMIN_PASSWORD',
       'DATABASE_URL',
       'JWT_SECRET',
+      'REDIS_URL',
     ]);
   });
 
@@ -53,6 +55,7 @@ describe('secret settings from <NAME>_FILE', () => {
       BOOTSTRAP_ADMIN_EMAIL: 'ops@example.com',
       BOOTSTRAP_ADMIN_PASSWORD_FILE: secretFile(`${PASSWORD}\n`),
       DATABASE_URL_FILE: secretFile(`${DB_URL}\n`),
+      REDIS_URL_FILE: secretFile(`${REDIS_URL}\n`),
     });
     expect(config).toMatchObject({
       pepper: PEPPER,
@@ -60,6 +63,7 @@ describe('secret settings from <NAME>_FILE', () => {
       jwtSecret: JWT,
       bootstrapAdminPassword: PASSWORD,
       databaseUrl: DB_URL,
+      redisUrl: REDIS_URL,
     });
   });
 
@@ -138,6 +142,7 @@ describe('secret settings from <NAME>_FILE', () => {
       JWT_SECRET: 'short-jwt-SECRET-3',
       BOOTSTRAP_ADMIN_PASSWORD: 'pw-SECRET-4',
       DATABASE_URL: 'mysql://root:SECRET-5@db/x',
+      REDIS_URL: 'memcached://root:SECRET-6@cache/x',
     };
     const direct = configError({ ...secrets, BOOTSTRAP_ADMIN_EMAIL: 'ops@example.com' });
     const fileEnv: Record<string, string> = { BOOTSTRAP_ADMIN_EMAIL: 'ops@example.com' };

@@ -14,7 +14,7 @@ describe.each(DIALECTS)('GET /health/ready (%s)', (dialect) => {
   it('answers 200 without a credential while the database and the change feed are fine', async () => {
     const res = await server.request('GET', '/health/ready');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ready' });
+    expect(res.body).toEqual({ status: 'ready', rateLimits: { store: 'memory', status: 'ok' } });
     expect(res.headers.get('x-request-id')).toMatch(/^req_/);
   });
 

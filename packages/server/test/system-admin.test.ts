@@ -129,6 +129,7 @@ describe.each(DIALECTS)('system administration (%s)', (dialect) => {
       database: { status: 'ok', dialect },
       changeFeed: { status: dialect === 'postgres' ? 'subscribed' : 'in-process' },
       cache: { maxAgeMs: 5000, readThrough: false },
+      rateLimits: { store: 'memory', status: 'ok' },
     });
     expect(res.body.database.latencyMs).toBeGreaterThanOrEqual(0);
     expect(res.body.cache.entries).toBeGreaterThanOrEqual(1);

@@ -1060,7 +1060,7 @@ export interface paths {
         };
         /**
          * Readiness probe for load balancers (no auth)
-         * @description Answers 200 while the instance reaches its database and its change feed is proven alive (a heartbeat heard within FEED_LIVENESS_MS); otherwise 503 SERVICE_UNAVAILABLE with Retry-After, so a load balancer stops routing to it. Never waits longer than DATABASE_TIMEOUT_MS.
+         * @description Answers 200 while the instance reaches its database and its change feed is proven alive (a heartbeat heard within FEED_LIVENESS_MS); otherwise 503 SERVICE_UNAVAILABLE with Retry-After, so a load balancer stops routing to it. Never waits longer than DATABASE_TIMEOUT_MS. An unreachable Redis (REDIS_URL) does not make it fail: limits are then counted per instance, reported in rateLimits.
          *
          *     **Authentication:** none (public route).
          */
@@ -2009,6 +2009,19 @@ export interface components {
                 entries: number;
                 maxAgeMs: number;
                 readThrough: boolean;
+            };
+            /** @description RateLimitsHealth */
+            rateLimits: {
+                /**
+                 * @description memory: per instance (no REDIS_URL); redis: shared by every instance
+                 * @enum {string}
+                 */
+                store: "memory" | "redis";
+                /**
+                 * @description unreachable: Redis does not answer, so limits are counted per instance until it does (requests are still served)
+                 * @enum {string}
+                 */
+                status: "ok" | "unreachable";
             };
         };
         /** CreateUserBody */
@@ -10316,6 +10329,19 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         status: "ready";
+                        /** @description RateLimitsHealth */
+                        rateLimits: {
+                            /**
+                             * @description memory: per instance (no REDIS_URL); redis: shared by every instance
+                             * @enum {string}
+                             */
+                            store: "memory" | "redis";
+                            /**
+                             * @description unreachable: Redis does not answer, so limits are counted per instance until it does (requests are still served)
+                             * @enum {string}
+                             */
+                            status: "ok" | "unreachable";
+                        };
                     };
                 };
             };

@@ -1,6 +1,7 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../errors/app-error.js';
 import { DEFAULT_IPV6_PREFIX_LENGTH, ipBucket } from './ip-bucket.js';
+import { createMemoryLimitStore, type LimiterOptions, type LimitStore, type LimitStoreStatus } from './limit-store.js';
 
 export interface RateLimitOptions {
   /** Requests per credential per minute. @default 100 */
@@ -14,26 +15,53 @@ export interface RateLimitOptions {
    * IPv4). Configured by RATE_LIMIT_IPV6_PREFIX. @default 64
    */
   ipv6PrefixLength?: number | undefined;
+  /**
+   * Where every limit is counted: Redis (shared by all instances, see redis-limit-store.ts) or
+   * this process's memory. @default createMemoryLimitStore()
+   */
+  store?: LimitStore | undefined;
 }
 
 /**
- * In-memory limits per server instance (SPEC §7.3). They keep the verification hot path free
- * of database writes; with N instances behind a balancer the effective limit is up to N×.
+ * The abuse limits of SPEC §7.3, never a database write on the verification hot path. With a
+ * Redis store (REDIS_URL) every instance shares them, falling back to per-instance counting
+ * while Redis is unreachable; with the memory store (the default) each instance counts alone,
+ * so N instances behind a balancer allow up to N×.
  */
 export class RateLimits {
-  readonly #minute: RateLimiterMemory;
-  readonly #fiveMinutes: RateLimiterMemory;
-  readonly #authFailures: RateLimiterMemory;
+  readonly #store: LimitStore;
+  readonly #minute: RateLimiterAbstract;
+  readonly #fiveMinutes: RateLimiterAbstract;
+  readonly #authFailures: RateLimiterAbstract;
   readonly #ipv6PrefixLength: number;
 
   constructor(o: RateLimitOptions) {
-    this.#minute = new RateLimiterMemory({ points: o.perMinute, duration: 60 });
-    this.#fiveMinutes = new RateLimiterMemory({ points: o.per5Minutes, duration: 300 });
-    this.#authFailures = new RateLimiterMemory({ points: o.authFailuresPerMinute, duration: 60 });
+    this.#store = o.store ?? createMemoryLimitStore();
+    this.#minute = this.#store.limiter({ name: 'credential-minute', points: o.perMinute, durationSeconds: 60 });
+    this.#fiveMinutes = this.#store.limiter({ name: 'credential-5-minutes', points: o.per5Minutes, durationSeconds: 300 });
+    this.#authFailures = this.#store.limiter({ name: 'auth-failures-ip', points: o.authFailuresPerMinute, durationSeconds: 60 });
     this.#ipv6PrefixLength = o.ipv6PrefixLength ?? DEFAULT_IPV6_PREFIX_LENGTH;
   }
 
-  /** Counts one request of a credential; throws RATE_LIMITED with Retry-After when over. */
+  /** Another limit on the same store as these (the per-account sign-in limit). */
+  limiter(o: LimiterOptions): RateLimiterAbstract {
+    return this.#store.limiter(o);
+  }
+
+  /** Where the limits are counted and whether that store is reachable (health reports). */
+  status(): LimitStoreStatus {
+    return this.#store.status();
+  }
+
+  /** Closes the store's connection (Redis); the limits must not be used afterwards. */
+  close(): Promise<void> {
+    return this.#store.close();
+  }
+
+  /**
+   * Counts one request of a credential against both windows.
+   * @throws AppError RATE_LIMITED (429, Retry-After) when either window is used up
+   */
   async consumeCredential(id: string): Promise<void> {
     await Promise.all([this.#minute.consume(id), this.#fiveMinutes.consume(id)]).catch((e: unknown) => {
       throw limited(e);
@@ -41,8 +69,8 @@ export class RateLimits {
   }
 
   /**
-   * Throws RATE_LIMITED when this client address (normalised, see ipBucket) already failed
-   * authentication too often.
+   * Refuses a client address (normalised, see ipBucket) that already failed authentication too often.
+   * @throws AppError RATE_LIMITED (429, Retry-After) when it did
    */
   async assertIpNotBlocked(ip: string): Promise<void> {
     const res = await this.#authFailures.get(ipBucket(ip, this.#ipv6PrefixLength));

@@ -1,4 +1,5 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { createHash } from 'node:crypto';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../errors/app-error.js';
 import type { RateLimits } from '../limits/rate-limit.js';
 
@@ -10,12 +11,14 @@ export interface LoginLimiterOptions {
 }
 
 /**
- * Failed-login limits (per instance, in memory): per account, and per IP through the shared
- * failed-authentication budget of RateLimits. Keyed by the submitted email, so the limit
- * behaves the same for unknown emails and reveals nothing.
+ * Failed-login limits: per account, and per IP through the shared failed-authentication budget
+ * of RateLimits. Counted on the same store as RateLimits (Redis with REDIS_URL, so shared by
+ * every instance; otherwise this process's memory), SPEC §7.3. Keyed by the submitted email,
+ * so the limit behaves the same for unknown emails and reveals nothing; the store sees a hash
+ * of it, never the address.
  */
 export class LoginLimiter {
-  readonly #accounts: RateLimiterMemory;
+  readonly #accounts: RateLimiterAbstract;
   readonly #points: number;
 
   constructor(
@@ -23,7 +26,7 @@ export class LoginLimiter {
     o: LoginLimiterOptions = {},
   ) {
     this.#points = o.failuresPerAccount ?? 10;
-    this.#accounts = new RateLimiterMemory({ points: this.#points, duration: o.windowSeconds ?? 900 });
+    this.#accounts = limits.limiter({ name: 'login-failures-account', points: this.#points, durationSeconds: o.windowSeconds ?? 900 });
   }
 
   /**
@@ -33,7 +36,7 @@ export class LoginLimiter {
    */
   async assertAllowed(email: string, ip: string): Promise<void> {
     await this.limits.assertIpNotBlocked(ip);
-    const res = await this.#accounts.get(email);
+    const res = await this.#accounts.get(accountKey(email));
     if (res && res.consumedPoints >= this.#points) {
       const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
       throw new AppError(
@@ -47,11 +50,16 @@ export class LoginLimiter {
 
   /** Counts a failed sign-in against the account and the client IP. Never throws an AppError. */
   async recordFailure(email: string, ip: string): Promise<void> {
-    await Promise.all([this.#accounts.penalty(email, 1), this.limits.recordAuthFailure(ip)]);
+    await Promise.all([this.#accounts.penalty(accountKey(email), 1), this.limits.recordAuthFailure(ip)]);
   }
 
   /** Clears the account's failure count after a successful sign-in. */
   async recordSuccess(email: string): Promise<void> {
-    await this.#accounts.delete(email);
+    await this.#accounts.delete(accountKey(email));
   }
+}
+
+/** The account's key in the limit store: a hash, so a shared Redis holds no email addresses. */
+function accountKey(email: string): string {
+  return createHash('sha256').update(email).digest('base64url');
 }

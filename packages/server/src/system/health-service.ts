@@ -2,6 +2,7 @@ import type { DeepHealth } from '@payment-gateway/contract';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { KeyCache } from '../keys/key-cache.js';
+import type { LimitStoreStatus } from '../limits/limit-store.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
 import type { DatabaseHandle } from '../storage/database.js';
 import { VERSION } from '../version.js';
@@ -11,25 +12,30 @@ export interface DeepHealthDeps {
   feed: ChangeFeed;
   keyCache: KeyCache;
   startedAt: Date;
+  /** Where the rate limits are counted (SPEC §7.3). */
+  limits: { status(): LimitStoreStatus };
 }
 
 /**
- * GET /system/health: pings the database and reports the change feed and key cache.
- * `degraded` when the database fails (the route answers 503) or the feed is disconnected
- * (200: the instance still answers correctly, reading through its cache).
+ * GET /system/health: pings the database and reports the change feed, key cache and rate-limit store.
+ * `degraded` when the database fails (the route answers 503), the feed is disconnected
+ * (200: the instance still answers correctly, reading through its cache) or Redis is unreachable
+ * (200: limits are counted per instance until it is back).
  */
 export async function deepHealth(d: DeepHealthDeps): Promise<z.infer<typeof DeepHealth>> {
   const started = performance.now();
   const dbOk = await pingDatabase(d.database);
   const latencyMs = Math.round((performance.now() - started) * 100) / 100;
   const feedStatus = d.feed.status();
+  const rateLimits = d.limits.status();
   return {
-    status: dbOk && feedStatus !== 'disconnected' ? 'ok' : 'degraded',
+    status: dbOk && feedStatus !== 'disconnected' && rateLimits.status === 'ok' ? 'ok' : 'degraded',
     version: VERSION,
     uptimeSeconds: Math.floor((Date.now() - d.startedAt.getTime()) / 1000),
     database: { status: dbOk ? 'ok' : 'error', dialect: d.database.dialect, latencyMs },
     changeFeed: { status: feedStatus, lastEventAt: d.feed.lastEventAt()?.toISOString() ?? null },
     cache: { entries: d.keyCache.size, maxAgeMs: d.keyCache.maxAgeMs, readThrough: d.keyCache.readThrough },
+    rateLimits,
   };
 }
 

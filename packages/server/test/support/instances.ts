@@ -9,6 +9,16 @@ import { disposeInstanceBundle, instanceBundle } from './instance-bundle.js';
 export interface HttpResult<T = any> {
   status: number;
   body: T;
+  /** Response headers (Retry-After, …). */
+  headers?: Headers;
+}
+
+/** What one request carries besides method and path. */
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  /** Extra request headers (X-Forwarded-For, …). */
+  headers?: Record<string, string>;
 }
 
 /** One gateway server in its own OS process (own pool, own LISTEN connection, own cache). */
@@ -16,7 +26,7 @@ export interface Instance {
   name: string;
   url: string;
   pid: number;
-  request<T = any>(method: string, path: string, opts?: { token?: string; body?: unknown }): Promise<HttpResult<T>>;
+  request<T = any>(method: string, path: string, opts?: RequestOptions): Promise<HttpResult<T>>;
   status(): Promise<InstanceStatus>;
   createOrganization(name?: string): Promise<string>;
   createKey(organizationId: string | null, scopes: Scope[]): Promise<ApiKeyWithToken>;
@@ -54,13 +64,8 @@ export function deploymentEnv(o: InstanceOptions, dataDir: string): Record<strin
   };
 }
 
-export async function request<T = any>(
-  baseUrl: string,
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown } = {},
-): Promise<HttpResult<T>> {
-  const headers: Record<string, string> = {};
+export async function request<T = any>(baseUrl: string, method: string, path: string, opts: RequestOptions = {}): Promise<HttpResult<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
   if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;
   if (opts.body !== undefined) {
@@ -75,7 +80,7 @@ export async function request<T = any>(
   } catch {
     /* not JSON */
   }
-  return { status: res.status, body: parsed as T };
+  return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
 /** Spawns `node <instance bundle>` and waits until it listens. */
