@@ -147,6 +147,7 @@ const EnvSchema = z.object({
     .int()
     .min(300)
     .default(30 * 86_400),
+  CHECKOUT_TTL_MINUTES: z.coerce.number().int().min(1).max(525_600).default(1_440),
 });
 
 export interface ServerConfig {
@@ -197,6 +198,8 @@ export interface ServerConfig {
   bootstrapAdminPassword: string | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /** Minutes a checkout stays payable before it reads as expired (SPEC §5, `CHECKOUT_TTL_MINUTES`). @default 1440 */
+  checkoutTtlMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -272,5 +275,6 @@ export function loadConfig(
     bootstrapAdminPassword: e.BOOTSTRAP_ADMIN_PASSWORD,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    checkoutTtlMinutes: e.CHECKOUT_TTL_MINUTES,
   };
 }
