@@ -2509,6 +2509,202 @@ export interface components {
              */
             startDate: string;
         };
+        /** Site */
+        Site: {
+            id: string;
+            organizationId: string;
+            name: string;
+            /** @description The merchant site's address */
+            url: string;
+            /** @description ISO 4217 currency code, e.g. EUR */
+            defaultCurrency: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            createdAt: string;
+        };
+        /** CreateSiteBody */
+        CreateSiteBody: {
+            name: string;
+            /** @description Absolute http(s) URL */
+            url: string;
+            /** @description ISO 4217 currency code, e.g. EUR */
+            defaultCurrency: string;
+        };
+        /** Checkout */
+        Checkout: {
+            id: string;
+            organizationId: string;
+            siteId: string;
+            /** @enum {string} */
+            status: "open" | "completed" | "cancelled" | "expired";
+            amount: number;
+            currency: string;
+            email: string;
+            externalReference: string | null;
+            invoiceNumber: string | null;
+            clientId: string | null;
+            returnUrl: string | null;
+            cancelUrl: string | null;
+            items: components["schemas"]["CheckoutItem"][];
+            metadata: {
+                [key: string]: string;
+            };
+            sessionPublicId: string;
+            shortCode: string;
+            paymentUrl: string;
+            /** @description The transaction that paid it, once completed */
+            transactionId: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            expiresAt: string;
+            /** @description ISO 8601 UTC timestamp */
+            completedAt: string | null;
+            /** @description ISO 8601 UTC timestamp */
+            cancelledAt: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            updatedAt: string;
+        };
+        /** CheckoutItem */
+        CheckoutItem: {
+            name: string;
+            quantity: number;
+            /** @description Price of one unit in minor units, VAT included; discounts are positive and subtracted */
+            unitPrice: number;
+            /** @description VAT rate in percent, e.g. 21 */
+            vatRate?: number;
+            /** @enum {string} */
+            itemType: "goods" | "digital_service" | "shipping" | "tax" | "discount";
+        };
+        /** CreateCheckoutBody */
+        CreateCheckoutBody: {
+            /** @description Integer amount in minor units (e.g. cents), at least 1 */
+            amount: number;
+            /** @description ISO 4217 code; defaults to the site's defaultCurrency */
+            currency?: string;
+            /** Format: email */
+            email: string;
+            externalReference?: string;
+            invoiceNumber?: string;
+            clientId?: string;
+            /** @description Absolute http(s) URL; {transactionId} is replaced by the transaction id (empty on cancel) */
+            returnUrl?: string;
+            /** @description Absolute http(s) URL; {transactionId} is replaced by the transaction id (empty on cancel) */
+            cancelUrl?: string;
+            /** @description Must add up to amount (discounts subtract) */
+            items: components["schemas"]["CheckoutItem"][];
+            /** @description Up to 20 string values of your own (keys 1-40 characters, values up to 500) */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        /** CreatedCheckout */
+        CreatedCheckout: {
+            id: string;
+            /** @description Public id of the payment session, safe to show the customer */
+            sessionPublicId: string;
+            /** @description The code in paymentUrl */
+            shortCode: string;
+            /** @description {PUBLIC_BASE_URL}/checkout/{shortCode}: the hosted payment page */
+            paymentUrl: string;
+        };
+        /** UpdateCheckoutBody */
+        UpdateCheckoutBody: {
+            externalReference?: string | null;
+            /** @description Replaces the metadata */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        /** Transaction */
+        Transaction: {
+            id: string;
+            organizationId: string;
+            /** @enum {string} */
+            status: "succeeded" | "partially_refunded" | "refunded";
+            /**
+             * @description Paid through a checkout, or recorded with POST /transactions/manual
+             * @enum {string}
+             */
+            source: "checkout" | "manual";
+            /** @description Captured amount in minor units */
+            amount: number;
+            /** @description Sum of every refund so far, in minor units; never more than amount */
+            refundedAmount: number;
+            currency: string;
+            siteId: string | null;
+            checkoutId: string | null;
+            clientId: string | null;
+            /** @description The payment provider that captured it (`test` for the built-in test provider, `manual`) */
+            provider: string;
+            providerReference: string | null;
+            description: string | null;
+            externalReference: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            updatedAt: string;
+        };
+        /** CreateManualTransactionBody */
+        CreateManualTransactionBody: {
+            /** @description Integer amount in minor units (e.g. cents), at least 1 */
+            amount: number;
+            /** @description ISO 4217 currency code, e.g. EUR */
+            currency: string;
+            clientId?: string;
+            siteId?: string;
+            description?: string;
+            externalReference?: string;
+        };
+        /** RefundBody */
+        RefundBody: {
+            /** @description Minor units to refund; absent refunds everything not yet refunded */
+            amount?: number;
+            reason?: string;
+        };
+        /**
+         * Refund
+         * @description Refund: the transaction after the refund and the credit note it created
+         */
+        Refund: {
+            transaction: components["schemas"]["Transaction"];
+            creditNote: components["schemas"]["CreditNote"];
+        };
+        /** CreditNote */
+        CreditNote: {
+            id: string;
+            organizationId: string;
+            /** @description Per-organization sequence, e.g. CN-000001 */
+            number: string;
+            transactionId: string;
+            clientId: string | null;
+            /** @description Refunded amount in minor units */
+            amount: number;
+            currency: string;
+            reason: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            createdAt: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -10624,20 +10820,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            organizationId: string;
-                            name: string;
-                            /** @description The merchant site's address */
-                            url: string;
-                            /** @description ISO 4217 currency code, e.g. EUR */
-                            defaultCurrency: string;
-                            /**
-                             * Format: date-time
-                             * @description ISO 8601 UTC timestamp
-                             */
-                            createdAt: string;
-                        }[];
+                        items: components["schemas"]["Site"][];
                         total: number;
                         page: number;
                         limit: number;
@@ -10755,13 +10938,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    name: string;
-                    /** @description Absolute http(s) URL */
-                    url: string;
-                    /** @description ISO 4217 currency code, e.g. EUR */
-                    defaultCurrency: string;
-                };
+                "application/json": components["schemas"]["CreateSiteBody"];
             };
         };
         responses: {
@@ -10772,20 +10949,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        organizationId: string;
-                        name: string;
-                        /** @description The merchant site's address */
-                        url: string;
-                        /** @description ISO 4217 currency code, e.g. EUR */
-                        defaultCurrency: string;
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 UTC timestamp
-                         */
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["Site"];
                 };
             };
             /**
@@ -10936,20 +11100,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        organizationId: string;
-                        name: string;
-                        /** @description The merchant site's address */
-                        url: string;
-                        /** @description ISO 4217 currency code, e.g. EUR */
-                        defaultCurrency: string;
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 UTC timestamp
-                         */
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["Site"];
                 };
             };
             /**
@@ -11217,36 +11368,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description Integer amount in minor units (e.g. cents), at least 1 */
-                    amount: number;
-                    /** @description ISO 4217 code; defaults to the site's defaultCurrency */
-                    currency?: string;
-                    /** Format: email */
-                    email: string;
-                    externalReference?: string;
-                    invoiceNumber?: string;
-                    clientId?: string;
-                    /** @description Absolute http(s) URL; {transactionId} is replaced by the transaction id (empty on cancel) */
-                    returnUrl?: string;
-                    /** @description Absolute http(s) URL; {transactionId} is replaced by the transaction id (empty on cancel) */
-                    cancelUrl?: string;
-                    /** @description Must add up to amount (discounts subtract) */
-                    items: {
-                        name: string;
-                        quantity: number;
-                        /** @description Price of one unit in minor units, VAT included; discounts are positive and subtracted */
-                        unitPrice: number;
-                        /** @description VAT rate in percent, e.g. 21 */
-                        vatRate?: number;
-                        /** @enum {string} */
-                        itemType: "goods" | "digital_service" | "shipping" | "tax" | "discount";
-                    }[];
-                    /** @description Up to 20 string values of your own (keys 1-40 characters, values up to 500) */
-                    metadata?: {
-                        [key: string]: string;
-                    };
-                };
+                "application/json": components["schemas"]["CreateCheckoutBody"];
             };
         };
         responses: {
@@ -11257,15 +11379,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @description Public id of the payment session, safe to show the customer */
-                        sessionPublicId: string;
-                        /** @description The code in paymentUrl */
-                        shortCode: string;
-                        /** @description {PUBLIC_BASE_URL}/checkout/{shortCode}: the hosted payment page */
-                        paymentUrl: string;
-                    };
+                    "application/json": components["schemas"]["CreatedCheckout"];
                 };
             };
             /**
@@ -11469,58 +11583,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            organizationId: string;
-                            siteId: string;
-                            /** @enum {string} */
-                            status: "open" | "completed" | "cancelled" | "expired";
-                            amount: number;
-                            currency: string;
-                            email: string;
-                            externalReference: string | null;
-                            invoiceNumber: string | null;
-                            clientId: string | null;
-                            returnUrl: string | null;
-                            cancelUrl: string | null;
-                            items: {
-                                name: string;
-                                quantity: number;
-                                /** @description Price of one unit in minor units, VAT included; discounts are positive and subtracted */
-                                unitPrice: number;
-                                /** @description VAT rate in percent, e.g. 21 */
-                                vatRate?: number;
-                                /** @enum {string} */
-                                itemType: "goods" | "digital_service" | "shipping" | "tax" | "discount";
-                            }[];
-                            metadata: {
-                                [key: string]: string;
-                            };
-                            sessionPublicId: string;
-                            shortCode: string;
-                            paymentUrl: string;
-                            /** @description The transaction that paid it, once completed */
-                            transactionId: string | null;
-                            /**
-                             * Format: date-time
-                             * @description ISO 8601 UTC timestamp
-                             */
-                            expiresAt: string;
-                            /** @description ISO 8601 UTC timestamp */
-                            completedAt: string | null;
-                            /** @description ISO 8601 UTC timestamp */
-                            cancelledAt: string | null;
-                            /**
-                             * Format: date-time
-                             * @description ISO 8601 UTC timestamp
-                             */
-                            createdAt: string;
-                            /**
-                             * Format: date-time
-                             * @description ISO 8601 UTC timestamp
-                             */
-                            updatedAt: string;
-                        }[];
+                        items: components["schemas"]["Checkout"][];
                         total: number;
                         page: number;
                         limit: number;
@@ -11647,58 +11710,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        organizationId: string;
-                        siteId: string;
-                        /** @enum {string} */
-                        status: "open" | "completed" | "cancelled" | "expired";
-                        amount: number;
-                        currency: string;
-                        email: string;
-                        externalReference: string | null;
-                        invoiceNumber: string | null;
-                        clientId: string | null;
-                        returnUrl: string | null;
-                        cancelUrl: string | null;
-                        items: {
-                            name: string;
-                            quantity: number;
-                            /** @description Price of one unit in minor units, VAT included; discounts are positive and subtracted */
-                            unitPrice: number;
-                            /** @description VAT rate in percent, e.g. 21 */
-                            vatRate?: number;
-                            /** @enum {string} */
-                            itemType: "goods" | "digital_service" | "shipping" | "tax" | "discount";
-                        }[];
-                        metadata: {
-                            [key: string]: string;
-                        };
-                        sessionPublicId: string;
-                        shortCode: string;
-                        paymentUrl: string;
-                        /** @description The transaction that paid it, once completed */
-                        transactionId: string | null;
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 UTC timestamp
-                         */
-                        expiresAt: string;
-                        /** @description ISO 8601 UTC timestamp */
-                        completedAt: string | null;
-                        /** @description ISO 8601 UTC timestamp */
-                        cancelledAt: string | null;
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 UTC timestamp
-                         */
-                        createdAt: string;
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 UTC timestamp
-                         */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Checkout"];
                 };
             };
             /**
@@ -11828,13 +11840,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    externalReference?: string | null;
-                    /** @description Replaces the metadata */
-                    metadata?: {
-                        [key: string]: string;
-                    };
-                };
+                "application/json": components["schemas"]["UpdateCheckoutBody"];
             };
         };
         responses: {
@@ -11845,58 +11851,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        organizationId: string;
-                        siteId: string;
-                        /** @enum {string} */
-                        status: "open" | "completed" | "cancelled" | "expired";
-                        amount: number;
-                        currency: string;
-                        email: string;
-                        externalReference: string | null;
-                        invoiceNumber: string | null;
-                        clientId: string | null;
-                        returnUrl: string | null;
-                        cancelUrl: string | null;
-                        items: {
-                            name: string;
-                            quantity: number;
-                            /** @description Price of one unit in minor units, VAT included; discounts are positive and subtracted */
-                            unitPrice: number;
-                            /** @description VAT rate in percent, e.g. 21 */
-                            vatRate?: number;
-                            /** @enum {string} */
-                            itemType: "goods" | "digital_service" | "shipping" | "tax" | "discount";
-                        }[];
-                        metadata: {
-                            [key: string]: string;
-                        };
-                        sessionPublicId: string;
-                        shortCode: string;
-                        paymentUrl: string;
-                        /** @description The transaction that paid it, once completed */
-                        transactionId: string | null;
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 UTC timestamp
-                         */
-                        expiresAt: string;
-                        /** @description ISO 8601 UTC timestamp */
-                        completedAt: string | null;
-                        /** @description ISO 8601 UTC timestamp */
-                        cancelledAt: string | null;
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 UTC timestamp
-                         */
-                        createdAt: string;
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 UTC timestamp
-                         */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Checkout"];
                 };
             };
             /**
@@ -12069,16 +12024,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description Integer amount in minor units (e.g. cents), at least 1 */
-                    amount: number;
-                    /** @description ISO 4217 currency code, e.g. EUR */
-                    currency: string;
-                    clientId?: string;
-                    siteId?: string;
-                    description?: string;
-                    externalReference?: string;
-                };
+                "application/json": components["schemas"]["CreateManualTransactionBody"];
             };
         };
         responses: {
@@ -12089,40 +12035,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        organizationId: string;
-                        /** @enum {string} */
-                        status: "succeeded" | "partially_refunded" | "refunded";
-                        /**
-                         * @description Paid through a checkout, or recorded with POST /transactions/manual
-                         * @enum {string}
-                         */
-                        source: "checkout" | "manual";
-                        /** @description Captured amount in minor units */
-                        amount: number;
-                        /** @description Sum of every refund so far, in minor units; never more than amount */
-                        refundedAmount: number;
-                        currency: string;
-                        siteId: string | null;
-                        checkoutId: string | null;
-                        clientId: string | null;
-                        /** @description The payment provider that captured it (`test` for the built-in test provider, `manual`) */
-                        provider: string;
-                        providerReference: string | null;
-                        description: string | null;
-                        externalReference: string | null;
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 UTC timestamp
-                         */
-                        createdAt: string;
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 UTC timestamp
-                         */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Transaction"];
                 };
             };
             /**
@@ -12332,40 +12245,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            organizationId: string;
-                            /** @enum {string} */
-                            status: "succeeded" | "partially_refunded" | "refunded";
-                            /**
-                             * @description Paid through a checkout, or recorded with POST /transactions/manual
-                             * @enum {string}
-                             */
-                            source: "checkout" | "manual";
-                            /** @description Captured amount in minor units */
-                            amount: number;
-                            /** @description Sum of every refund so far, in minor units; never more than amount */
-                            refundedAmount: number;
-                            currency: string;
-                            siteId: string | null;
-                            checkoutId: string | null;
-                            clientId: string | null;
-                            /** @description The payment provider that captured it (`test` for the built-in test provider, `manual`) */
-                            provider: string;
-                            providerReference: string | null;
-                            description: string | null;
-                            externalReference: string | null;
-                            /**
-                             * Format: date-time
-                             * @description ISO 8601 UTC timestamp
-                             */
-                            createdAt: string;
-                            /**
-                             * Format: date-time
-                             * @description ISO 8601 UTC timestamp
-                             */
-                            updatedAt: string;
-                        }[];
+                        items: components["schemas"]["Transaction"][];
                         total: number;
                         page: number;
                         limit: number;
@@ -12492,40 +12372,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        organizationId: string;
-                        /** @enum {string} */
-                        status: "succeeded" | "partially_refunded" | "refunded";
-                        /**
-                         * @description Paid through a checkout, or recorded with POST /transactions/manual
-                         * @enum {string}
-                         */
-                        source: "checkout" | "manual";
-                        /** @description Captured amount in minor units */
-                        amount: number;
-                        /** @description Sum of every refund so far, in minor units; never more than amount */
-                        refundedAmount: number;
-                        currency: string;
-                        siteId: string | null;
-                        checkoutId: string | null;
-                        clientId: string | null;
-                        /** @description The payment provider that captured it (`test` for the built-in test provider, `manual`) */
-                        provider: string;
-                        providerReference: string | null;
-                        description: string | null;
-                        externalReference: string | null;
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 UTC timestamp
-                         */
-                        createdAt: string;
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 UTC timestamp
-                         */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Transaction"];
                 };
             };
             /**
@@ -12658,11 +12505,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description Minor units to refund; absent refunds everything not yet refunded */
-                    amount?: number;
-                    reason?: string;
-                };
+                "application/json": components["schemas"]["RefundBody"];
             };
         };
         responses: {
@@ -12673,61 +12516,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Transaction */
-                        transaction: {
-                            id: string;
-                            organizationId: string;
-                            /** @enum {string} */
-                            status: "succeeded" | "partially_refunded" | "refunded";
-                            /**
-                             * @description Paid through a checkout, or recorded with POST /transactions/manual
-                             * @enum {string}
-                             */
-                            source: "checkout" | "manual";
-                            /** @description Captured amount in minor units */
-                            amount: number;
-                            /** @description Sum of every refund so far, in minor units; never more than amount */
-                            refundedAmount: number;
-                            currency: string;
-                            siteId: string | null;
-                            checkoutId: string | null;
-                            clientId: string | null;
-                            /** @description The payment provider that captured it (`test` for the built-in test provider, `manual`) */
-                            provider: string;
-                            providerReference: string | null;
-                            description: string | null;
-                            externalReference: string | null;
-                            /**
-                             * Format: date-time
-                             * @description ISO 8601 UTC timestamp
-                             */
-                            createdAt: string;
-                            /**
-                             * Format: date-time
-                             * @description ISO 8601 UTC timestamp
-                             */
-                            updatedAt: string;
-                        };
-                        /** @description CreditNote */
-                        creditNote: {
-                            id: string;
-                            organizationId: string;
-                            /** @description Per-organization sequence, e.g. CN-000001 */
-                            number: string;
-                            transactionId: string;
-                            clientId: string | null;
-                            /** @description Refunded amount in minor units */
-                            amount: number;
-                            currency: string;
-                            reason: string | null;
-                            /**
-                             * Format: date-time
-                             * @description ISO 8601 UTC timestamp
-                             */
-                            createdAt: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["Refund"];
                 };
             };
             /**
@@ -12930,23 +12719,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            organizationId: string;
-                            /** @description Per-organization sequence, e.g. CN-000001 */
-                            number: string;
-                            transactionId: string;
-                            clientId: string | null;
-                            /** @description Refunded amount in minor units */
-                            amount: number;
-                            currency: string;
-                            reason: string | null;
-                            /**
-                             * Format: date-time
-                             * @description ISO 8601 UTC timestamp
-                             */
-                            createdAt: string;
-                        }[];
+                        items: components["schemas"]["CreditNote"][];
                         total: number;
                         page: number;
                         limit: number;
@@ -13073,23 +12846,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        organizationId: string;
-                        /** @description Per-organization sequence, e.g. CN-000001 */
-                        number: string;
-                        transactionId: string;
-                        clientId: string | null;
-                        /** @description Refunded amount in minor units */
-                        amount: number;
-                        currency: string;
-                        reason: string | null;
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 UTC timestamp
-                         */
-                        createdAt: string;
-                    };
+                    "application/json": components["schemas"]["CreditNote"];
                 };
             };
             /**
