@@ -118,8 +118,8 @@ describe.each(DIALECTS)('hosted payment page /checkout/{shortCode} (%s)', (diale
     expect(res.headers.get('location')).toBe('https://shop.example.com/cart?tx=');
     expect((await acme.call('GET', `/api/v1/checkouts/${chk.id}`)).body.status).toBe('cancelled');
     const pay = await pressOnPage(server.url, chk.shortCode, 'pay');
-    expect(pay.status).toBe(409);
-    expect(await pay.text()).toContain('cancelled');
+    expect(pay.status).toBe(200);
+    expect(await pay.text()).toContain('Checkout cancelled');
     const none = await server.gateway.database.db.selectFrom('transactions').select('id').where('checkout_id', '=', chk.id).execute();
     expect(none).toEqual([]);
   });
@@ -133,10 +133,11 @@ describe.each(DIALECTS)('hosted payment page /checkout/{shortCode} (%s)', (diale
     expect(html).toMatch(/txn_[0-9A-Za-z]+/);
   });
 
-  it('refuses cross-site form posts (403) and unknown codes (404)', async () => {
+  it('refuses cross-site form posts (403) and unknown codes (404) with the one error body', async () => {
     const chk = await acme.createCheckout(withUrls(100));
     const cross = await pressOnPage(server.url, chk.shortCode, 'pay', { 'sec-fetch-site': 'cross-site' });
     expect(cross.status).toBe(403);
+    expect(((await cross.json()) as { code: string }).code).toBe('CROSS_SITE_REQUEST');
     const foreignOrigin = await fetch(`${server.url}/checkout/${chk.shortCode}/cancel`, {
       method: 'POST',
       redirect: 'manual',
@@ -145,9 +146,11 @@ describe.each(DIALECTS)('hosted payment page /checkout/{shortCode} (%s)', (diale
     expect(foreignOrigin.status).toBe(403);
     expect((await acme.call('GET', `/api/v1/checkouts/${chk.id}`)).body.status).toBe('open');
     for (const code of ['doesnotexist12', 'bad%20code', 'a'.repeat(200)]) {
-      const res = await fetch(`${server.url}/checkout/${code}`);
+      const res = await fetch(`${server.url}/checkout/${code}`, { headers: { accept: 'text/html' } });
       expect(res.status, code).toBe(404);
-      expect(await res.text()).toContain('not valid');
+      const body = (await res.json()) as { code: string; error: string; requestId: string };
+      expect(body).toMatchObject({ code: 'NOT_FOUND', error: expect.stringContaining('not valid') });
+      expect(body.requestId).toBe(res.headers.get('x-request-id'));
     }
     expect((await pressOnPage(server.url, 'doesnotexist12', 'pay')).status).toBe(404);
   });

@@ -1,4 +1,5 @@
 import type { Express, NextFunction, Request, Response } from 'express';
+import { AppError } from '../../errors/app-error.js';
 import { customerOrigin, type PaymentPageView, type PaymentResult, type PaymentService } from '../payment-service.js';
 import { assertNever } from '../../util/assert-never.js';
 import { CHECKOUT_CSS, CHECKOUT_CSS_PATH, messagePage, payablePage } from './checkout-page-html.js';
@@ -56,7 +57,8 @@ export function redirectTarget(url: string, transactionId: string): string {
   return url.split('{transactionId}').join(encodeURIComponent(transactionId));
 }
 
-const UNKNOWN = () => messagePage('Payment link not found', 'This payment link is not valid. Ask the merchant for a new one.');
+/** Non-2xx answers are the one error body like every other answer of the server (SPEC §7.1). */
+const unknownLink = () => new AppError('NOT_FOUND', 'This payment link is not valid. Ask the merchant for a new one.');
 
 function closedMessage(view: PaymentPageView): [string, string] {
   switch (view.status) {
@@ -87,8 +89,9 @@ function answer(res: Response, result: PaymentResult): void {
       else sendPage(res, 200, messagePage('Checkout cancelled', 'You cancelled this checkout. No payment was taken.', result.view));
       return;
     case 'closed': {
+      // Not an error of the request: the page shows the checkout's state (paid elsewhere, cancelled, expired).
       const [title, message] = closedMessage(result.view);
-      sendPage(res, 409, messagePage(title, message, result.view));
+      sendPage(res, 200, messagePage(title, message, result.view));
       return;
     }
     default:
@@ -101,7 +104,9 @@ function answer(res: Response, result: PaymentResult): void {
  * site, items and amount with the test provider's Pay, Decline and Cancel; each is a same-origin
  * form POST with an empty body to `/checkout/{shortCode}/pay|decline|cancel`. Pay and Cancel end
  * in a 303 redirect to returnUrl / cancelUrl with `{transactionId}` substituted. No script runs
- * on the page; every value is HTML-escaped; cross-site POSTs are refused (403).
+ * on the page; every value is HTML-escaped. Failures answer the one error body (SPEC §7.1):
+ * an unknown code 404 NOT_FOUND, a cross-site POST 403 CROSS_SITE_REQUEST; a checkout that is no
+ * longer open is not a failure: the page shows its state.
  */
 export function registerCheckoutPage(app: Express, options: CheckoutPageOptions): void {
   const { payments } = options;
@@ -109,20 +114,17 @@ export function registerCheckoutPage(app: Express, options: CheckoutPageOptions)
     (handler: (req: Request, res: Response, code: string) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
       const code = String(req.params.code ?? '');
       if (!SHORT_CODE.test(code)) {
-        sendPage(res, 404, UNKNOWN());
+        next(unknownLink());
         return;
       }
       handler(req, res, code).catch(next);
     };
   const action = (run: (code: string, req: Request) => Promise<PaymentResult | null>) =>
     guarded(async (req, res, code) => {
-      if (options.isCrossSite(req)) {
-        sendPage(res, 403, messagePage('Request refused', 'This payment action was sent from another site and was refused.'));
-        return;
-      }
+      if (options.isCrossSite(req)) throw new AppError('CROSS_SITE_REQUEST', 'This payment action was sent from another site and was refused.');
       const result = await run(code, req);
-      if (result) answer(res, result);
-      else sendPage(res, 404, UNKNOWN());
+      if (!result) throw unknownLink();
+      answer(res, result);
     });
   const origin = (req: Request) => customerOrigin(req.requestId, options.clientIp(req));
 
@@ -134,8 +136,8 @@ export function registerCheckoutPage(app: Express, options: CheckoutPageOptions)
     `${CHECKOUT_PAGE_PATH}/:code`,
     guarded(async (_req, res, code) => {
       const view = await payments.view(code);
-      if (!view) sendPage(res, 404, UNKNOWN());
-      else if (view.status === 'open') sendPage(res, 200, payablePage(view), view);
+      if (!view) throw unknownLink();
+      if (view.status === 'open') sendPage(res, 200, payablePage(view), view);
       else {
         const [title, message] = closedMessage(view);
         sendPage(res, 200, messagePage(title, message, view, view.transactionId ?? undefined), view);
