@@ -24,7 +24,11 @@ export async function main(env: ExampleEnv, log: Log = console.log): Promise<Ref
   const paid = await admin.transactions.createManual({ amount: 12_000, currency: 'EUR', description: 'Order 1906 (example)' });
   log(`transaction ${paid.id}: ${paid.amount} minor units ${paid.currency}, ${paid.status}`);
 
-  const key = await admin.apiKeys.create({ name: 'support refunds', description: 'Refunds from the support tool', scopes: [...REFUND_SCOPES] });
+  const key = await admin.apiKeys.create({
+    name: 'support refunds',
+    description: 'Refunds from the support tool',
+    scopes: [...REFUND_SCOPES],
+  });
   log(`created ${describeKey(key)}`);
   try {
     const support = new PaymentGateway({ apiKey: key.token, baseUrl });

@@ -28,7 +28,12 @@ export const MAX_AMOUNT = 100_000_000_000;
 /** Minor units: an integer, e.g. 1999 for EUR 19.99. */
 export const MinorUnits = z.number().int().min(0).max(MAX_AMOUNT).describe('Integer amount in minor units (e.g. cents)');
 /** A payable amount: at least 1 minor unit. */
-export const PositiveMinorUnits = z.number().int().min(1).max(MAX_AMOUNT).describe('Integer amount in minor units (e.g. cents), at least 1');
+export const PositiveMinorUnits = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_AMOUNT)
+  .describe('Integer amount in minor units (e.g. cents), at least 1');
 
 export const CHECKOUT_ITEM_TYPES = ['goods', 'digital_service', 'shipping', 'tax', 'discount'] as const;
 

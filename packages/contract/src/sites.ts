@@ -93,7 +93,7 @@ export const sitesContract = c.router(
       pathParams: params,
       body: c.noBody(),
       responses: { 204: c.noBody(), ...errors },
-      summary: "Delete a site (its open checkouts are cancelled; its transactions stay)",
+      summary: 'Delete a site (its open checkouts are cancelled; its transactions stay)',
       metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'site:delete', organization: 'context' }),
     },
   },

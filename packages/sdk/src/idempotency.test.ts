@@ -10,8 +10,18 @@ const noJitter = () => vi.spyOn(Math, 'random').mockReturnValue(0);
 const url = (path: string) => `${BASE_URL}/api/v1${path}`;
 const SITE = 'site_0123456789abcdefABCD';
 const TXN = 'txn_0123456789abcdefABCD';
-const created = { id: 'chk_0123456789abcdefABCD', sessionPublicId: 'cs_x', shortCode: 'abc', paymentUrl: 'http://gateway.test/checkout/abc' };
-const body = { amount: 100, currency: 'EUR', email: 'a@example.com', items: [{ name: 'A', quantity: 1, unitPrice: 100, itemType: 'goods' as const }] };
+const created = {
+  id: 'chk_0123456789abcdefABCD',
+  sessionPublicId: 'cs_x',
+  shortCode: 'abc',
+  paymentUrl: 'http://gateway.test/checkout/abc',
+};
+const body = {
+  amount: 100,
+  currency: 'EUR',
+  email: 'a@example.com',
+  items: [{ name: 'A', quantity: 1, unitPrice: 100, itemType: 'goods' as const }],
+};
 const keysSeen = () => seen.map((r) => r.headers.get('idempotency-key'));
 
 function failThen(times: number, fail: () => Response, ok: () => Response) {
@@ -69,7 +79,9 @@ describe('Idempotency-Key on money-moving calls', () => {
     );
     expect(keysSeen()).toEqual(['order-42']);
     seen.length = 0;
-    await expect(gw.transactions.createManual({ amount: 1, currency: 'EUR' }, { headers: { 'Idempotency-Key': 'order-43' } })).rejects.toThrow();
+    await expect(
+      gw.transactions.createManual({ amount: 1, currency: 'EUR' }, { headers: { 'Idempotency-Key': 'order-43' } }),
+    ).rejects.toThrow();
     expect(keysSeen()).toEqual(['order-43']);
 
     seen.length = 0;
@@ -92,7 +104,9 @@ describe('Idempotency-Key on money-moving calls', () => {
     noJitter();
     server.use(http.post(url('/sites'), () => HttpResponse.error()));
     const gw = new PaymentGateway({ apiKey: KEY, baseUrl: BASE_URL, maxRetries: 3 });
-    await expect(gw.sites.create({ name: 'S', url: 'https://s.example.com', defaultCurrency: 'EUR' })).rejects.toBeInstanceOf(ConnectionError);
+    await expect(gw.sites.create({ name: 'S', url: 'https://s.example.com', defaultCurrency: 'EUR' })).rejects.toBeInstanceOf(
+      ConnectionError,
+    );
     expect(seen).toHaveLength(1);
     expect(keysSeen()).toEqual([null]);
   });

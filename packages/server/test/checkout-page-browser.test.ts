@@ -10,7 +10,9 @@ import { startTestServer, type TestServer } from './harness.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HAS_CHROMIUM = existsSync(CHROMIUM) || Boolean(process.env.CI);
 if (!HAS_CHROMIUM)
-  console.log(`[checkout] no Chromium at ${CHROMIUM}: the payment page browser test skips (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+  console.log(
+    `[checkout] no Chromium at ${CHROMIUM}: the payment page browser test skips (apt-get install -y chromium, or set CHROMIUM_PATH)`,
+  );
 
 /** CSP violations and page errors on the gateway's page. */
 function watchPage(page: Page): string[] {
@@ -41,7 +43,14 @@ describe.skipIf(!HAS_CHROMIUM)('the hosted payment page in Chromium (SQLite)', (
     merchantUrl = `http://127.0.0.1:${(merchant.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 60_000);
   afterAll(async () => {

@@ -44,7 +44,8 @@ describe.each(DIALECTS)('hosted payment page /checkout/{shortCode} (%s)', (diale
 
   it('escapes everything it renders', async () => {
     const evil = '<script>alert(1)</script>"\'&';
-    const site = (await acme.call('POST', '/api/v1/sites', { name: evil, url: 'https://x.example.com/?a="><b>', defaultCurrency: 'EUR' })).body;
+    const site = (await acme.call('POST', '/api/v1/sites', { name: evil, url: 'https://x.example.com/?a="><b>', defaultCurrency: 'EUR' }))
+      .body;
     const chk = (
       await acme.call('POST', `/api/v1/checkouts/${site.id}/create`, {
         ...checkoutBody(100),

@@ -20,7 +20,12 @@ describe.each(DIALECTS)('sites and checkouts (%s)', (dialect) => {
     it('creates, gets, lists and deletes a site; deleted sites are gone and take no checkouts', async () => {
       const created = await acme.call('POST', '/api/v1/sites', { name: 'Blog', url: 'https://blog.example.com/', defaultCurrency: 'USD' });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ name: 'Blog', url: 'https://blog.example.com/', defaultCurrency: 'USD', organizationId: acme.organizationId });
+      expect(created.body).toMatchObject({
+        name: 'Blog',
+        url: 'https://blog.example.com/',
+        defaultCurrency: 'USD',
+        organizationId: acme.organizationId,
+      });
       expect(created.body.id).toMatch(/^site_/);
       const id = created.body.id;
       expect((await acme.call('GET', `/api/v1/sites/${id}`)).body).toEqual(created.body);
@@ -200,13 +205,19 @@ describe.each(DIALECTS)('sites and checkouts (%s)', (dialect) => {
       const pay = await pressOnPage(server.url, chk.shortCode, 'pay');
       expect(pay.status).toBe(200);
       expect(await pay.text()).toContain('Checkout expired');
-      expect((await acme.call('GET', `/api/v1/transactions?limit=100`)).body.items.filter((t: { checkoutId: string }) => t.checkoutId === chk.id)).toEqual(
-        [],
-      );
+      expect(
+        (await acme.call('GET', `/api/v1/transactions?limit=100`)).body.items.filter(
+          (t: { checkoutId: string }) => t.checkoutId === chk.id,
+        ),
+      ).toEqual([]);
     });
 
     it('honours CHECKOUT_TTL_MINUTES and PUBLIC_BASE_URL', async () => {
-      const other = await startTestServer({ dialect, now: clock.now, env: { CHECKOUT_TTL_MINUTES: '30', PUBLIC_BASE_URL: 'https://pay.example.com/' } });
+      const other = await startTestServer({
+        dialect,
+        now: clock.now,
+        env: { CHECKOUT_TTL_MINUTES: '30', PUBLIC_BASE_URL: 'https://pay.example.com/' },
+      });
       try {
         const org = await createCommerceOrg(other, 'Initech');
         const chk = await org.createCheckout();

@@ -33,7 +33,12 @@ export interface CommerceOrg {
   organizationId: string;
   token: string;
   siteId: string;
-  call<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T; headers: Headers }>;
+  call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T; headers: Headers }>;
   /** Creates a checkout on the org's site; answers the 201 body. */
   createCheckout(body?: unknown): Promise<{ id: string; sessionPublicId: string; shortCode: string; paymentUrl: string }>;
   /** Records a manual transaction of `amount`; answers its id. */
@@ -57,7 +62,8 @@ export async function createCommerceOrg(server: TestServer, name = 'Acme'): Prom
     siteId: site.id,
     call,
     createCheckout: async (body = checkoutBody()) => ok('POST', `/api/v1/checkouts/${site.id}/create`, body),
-    manualTransaction: async (amount, extra = {}) => (await ok('POST', '/api/v1/transactions/manual', { amount, currency: 'EUR', ...extra })).id,
+    manualTransaction: async (amount, extra = {}) =>
+      (await ok('POST', '/api/v1/transactions/manual', { amount, currency: 'EUR', ...extra })).id,
   };
 }
 

@@ -55,8 +55,12 @@ describe.each(DIALECTS)('transactions, refunds and credit notes (%s)', (dialect)
       expect(bad.body.code).toBe('VALIDATION_FAILED');
     }
     const theirClient = (await globex.call('POST', '/api/v1/clients', { email: 'g@example.com', name: 'G' })).body.id;
-    expect((await acme.call('POST', '/api/v1/transactions/manual', { amount: 1, currency: 'EUR', clientId: theirClient })).status).toBe(404);
-    expect((await acme.call('POST', '/api/v1/transactions/manual', { amount: 1, currency: 'EUR', siteId: globex.siteId })).status).toBe(404);
+    expect((await acme.call('POST', '/api/v1/transactions/manual', { amount: 1, currency: 'EUR', clientId: theirClient })).status).toBe(
+      404,
+    );
+    expect((await acme.call('POST', '/api/v1/transactions/manual', { amount: 1, currency: 'EUR', siteId: globex.siteId })).status).toBe(
+      404,
+    );
   });
 
   it('refunds partly then fully: succeeded → partially_refunded → refunded, one credit note each, never above captured', async () => {
@@ -141,7 +145,9 @@ describe.each(DIALECTS)('transactions, refunds and credit notes (%s)', (dialect)
     expect(await ids(`from=${encodeURIComponent(t1)}`)).toEqual([b, c].sort());
     expect(await ids(`to=${encodeURIComponent(t1)}`)).toEqual([a]);
     // A timestamp without milliseconds compares as the same instant.
-    expect(await ids(`from=${encodeURIComponent(t0.replace('.000Z', 'Z'))}&to=${encodeURIComponent(t1.replace('.000Z', 'Z'))}`)).toEqual([a]);
+    expect(await ids(`from=${encodeURIComponent(t0.replace('.000Z', 'Z'))}&to=${encodeURIComponent(t1.replace('.000Z', 'Z'))}`)).toEqual([
+      a,
+    ]);
     for (const q of ['status=failed', 'currency=usd', 'from=yesterday', 'siteId=nope', 'limit=101']) {
       const res = await org.call('GET', `/api/v1/transactions?${q}`);
       expect(res.status, q).toBe(400);

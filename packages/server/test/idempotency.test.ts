@@ -116,7 +116,9 @@ describe.each(DIALECTS)('Idempotency-Key on money-moving POSTs (%s)', (dialect) 
   it('concurrent duplicate refunds refund once', async () => {
     const id = await acme.manualTransaction(500);
     const key = freshKey();
-    await Promise.all(Array.from({ length: 8 }, () => acme.call('POST', `/api/v1/transactions/${id}/refund`, { amount: 100 }, { 'Idempotency-Key': key })));
+    await Promise.all(
+      Array.from({ length: 8 }, () => acme.call('POST', `/api/v1/transactions/${id}/refund`, { amount: 100 }, { 'Idempotency-Key': key })),
+    );
     expect((await acme.call('GET', `/api/v1/transactions/${id}`)).body.refundedAmount).toBe(100);
   });
 
@@ -124,7 +126,9 @@ describe.each(DIALECTS)('Idempotency-Key on money-moving POSTs (%s)', (dialect) 
     const key = freshKey();
     const first = await acme.call('POST', '/api/v1/transactions/manual', { amount: 5, currency: 'EUR' }, { 'Idempotency-Key': key });
     clock.advanceMinutes(24 * 60 - 1);
-    expect((await acme.call('POST', '/api/v1/transactions/manual', { amount: 6, currency: 'EUR' }, { 'Idempotency-Key': key })).status).toBe(422);
+    expect(
+      (await acme.call('POST', '/api/v1/transactions/manual', { amount: 6, currency: 'EUR' }, { 'Idempotency-Key': key })).status,
+    ).toBe(422);
     const replay = await acme.call('POST', '/api/v1/transactions/manual', { amount: 5, currency: 'EUR' }, { 'Idempotency-Key': key });
     expect(replay.body.id).toBe(first.body.id);
     clock.advanceMinutes(1);
@@ -144,7 +148,11 @@ describe.each(DIALECTS)('Idempotency-Key on money-moving POSTs (%s)', (dialect) 
     const s1 = await acme.call('POST', '/api/v1/sites', site, { 'Idempotency-Key': key });
     const s2 = await acme.call('POST', '/api/v1/sites', site, { 'Idempotency-Key': key });
     expect(s1.body.id).not.toBe(s2.body.id);
-    const stored = await server.gateway.database.db.selectFrom('idempotency_keys').select('idempotency_key').where('idempotency_key', '=', key).execute();
+    const stored = await server.gateway.database.db
+      .selectFrom('idempotency_keys')
+      .select('idempotency_key')
+      .where('idempotency_key', '=', key)
+      .execute();
     expect(stored).toEqual([]);
 
     for (const bad of ['', 'x'.repeat(256), 'has space', 'ünïcode']) {

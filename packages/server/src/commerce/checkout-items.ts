@@ -33,7 +33,10 @@ export function assertItemsMatch(amount: number, items: readonly CheckoutItem[])
     throw new AppError(
       'CHECKOUT_AMOUNT_MISMATCH',
       `The items add up to ${total} minor units but amount is ${amount}: they must be equal (discount items are subtracted).`,
-      { amount, itemsTotal: total >= BigInt(Number.MIN_SAFE_INTEGER) && total <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(total) : String(total) },
+      {
+        amount,
+        itemsTotal: total >= BigInt(Number.MIN_SAFE_INTEGER) && total <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(total) : String(total),
+      },
     );
   }
 }

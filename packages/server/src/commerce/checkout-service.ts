@@ -112,7 +112,8 @@ export class CheckoutService {
     if (q.siteId) base = base.where('site_id', '=', q.siteId);
     // Expiry is evaluated on read: `open` means open and not yet expired; `expired` includes open rows past expiry.
     if (q.status === 'open') base = base.where('status', '=', 'open').where('expires_at', '>', at);
-    else if (q.status === 'expired') base = base.where((eb) => eb.or([eb('status', '=', 'expired'), eb.and([eb('status', '=', 'open'), eb('expires_at', '<=', at)])]));
+    else if (q.status === 'expired')
+      base = base.where((eb) => eb.or([eb('status', '=', 'expired'), eb.and([eb('status', '=', 'open'), eb('expires_at', '<=', at)])]));
     else if (q.status) base = base.where('status', '=', q.status);
     const baseUrl = this.#baseUrl();
     return paginate(base.selectAll().orderBy('created_at', 'desc').orderBy('id'), q, (r) => toCheckout(r, baseUrl, now));
@@ -132,7 +133,8 @@ export class CheckoutService {
       const current = await findOwned(trx, 'checkouts', organizationId, id, 'checkout');
       const now = this.#now();
       const status = effectiveCheckoutStatus(current, now);
-      if (status !== 'open') throw new AppError('INVALID_STATE', `This checkout is ${status}; only open checkouts can be updated.`, { status });
+      if (status !== 'open')
+        throw new AppError('INVALID_STATE', `This checkout is ${status}; only open checkouts can be updated.`, { status });
       const changes: Partial<CheckoutsTable> = { updated_at: now.toISOString() };
       if (input.externalReference !== undefined) changes.external_reference = input.externalReference;
       if (input.metadata !== undefined) changes.metadata = JSON.stringify(input.metadata);

@@ -88,72 +88,75 @@ export class PaymentService {
    * A decline rolls the claim back, so the checkout stays open. Null for an unknown short code.
    */
   async pay(shortCode: string, submitted: Readonly<Record<string, string>>, origin: RequestOrigin): Promise<PaymentResult | null> {
-    return this.#db.transaction().execute(async (trx): Promise<PaymentResult | null> => {
-      const view = await this.view(shortCode, trx);
-      if (!view) return null;
-      if (view.status !== 'open') return closedOrPaid(view);
-      const checkout = await trx.selectFrom('checkouts').selectAll().where('short_code', '=', shortCode).executeTakeFirstOrThrow();
-      const now = this.#now();
-      const at = now.toISOString();
-      const transactionId = newId('txn');
-      const claimed = await trx
-        .updateTable('checkouts')
-        .set({ status: 'completed', transaction_id: transactionId, completed_at: at, updated_at: at })
-        .where('id', '=', checkout.id)
-        .where('status', '=', 'open')
-        .where('expires_at', '>', at)
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) {
-        const again = await this.view(shortCode, trx);
-        return again ? closedOrPaid(again) : null;
-      }
-      const charged = await this.#provider.charge(
-        {
-          organizationId: checkout.organization_id,
-          checkoutId: checkout.id,
+    return this.#db
+      .transaction()
+      .execute(async (trx): Promise<PaymentResult | null> => {
+        const view = await this.view(shortCode, trx);
+        if (!view) return null;
+        if (view.status !== 'open') return closedOrPaid(view);
+        const checkout = await trx.selectFrom('checkouts').selectAll().where('short_code', '=', shortCode).executeTakeFirstOrThrow();
+        const now = this.#now();
+        const at = now.toISOString();
+        const transactionId = newId('txn');
+        const claimed = await trx
+          .updateTable('checkouts')
+          .set({ status: 'completed', transaction_id: transactionId, completed_at: at, updated_at: at })
+          .where('id', '=', checkout.id)
+          .where('status', '=', 'open')
+          .where('expires_at', '>', at)
+          .executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) !== 1) {
+          const again = await this.view(shortCode, trx);
+          return again ? closedOrPaid(again) : null;
+        }
+        const charged = await this.#provider.charge(
+          {
+            organizationId: checkout.organization_id,
+            checkoutId: checkout.id,
+            amount: Number(checkout.amount),
+            currency: checkout.currency,
+            email: checkout.email,
+          },
+          submitted,
+        );
+        // Thrown, so the claim rolls back and the checkout stays open.
+        if (charged.status === 'declined') throw new Declined({ kind: 'declined', view, reason: charged.reason });
+        const row: TransactionsTable = {
+          id: transactionId,
+          organization_id: checkout.organization_id,
+          status: 'succeeded',
+          source: 'checkout',
           amount: Number(checkout.amount),
+          refunded_amount: 0,
           currency: checkout.currency,
-          email: checkout.email,
-        },
-        submitted,
-      );
-      // Thrown, so the claim rolls back and the checkout stays open.
-      if (charged.status === 'declined') throw new Declined({ kind: 'declined', view, reason: charged.reason });
-      const row: TransactionsTable = {
-        id: transactionId,
-        organization_id: checkout.organization_id,
-        status: 'succeeded',
-        source: 'checkout',
-        amount: Number(checkout.amount),
-        refunded_amount: 0,
-        currency: checkout.currency,
-        site_id: checkout.site_id,
-        checkout_id: checkout.id,
-        client_id: checkout.client_id,
-        provider: this.#provider.name,
-        provider_reference: charged.providerReference,
-        description: checkout.invoice_number ? `Invoice ${checkout.invoice_number}` : null,
-        external_reference: checkout.external_reference,
-        created_at: at,
-        updated_at: at,
-      };
-      await trx.insertInto('transactions').values(row).execute();
-      await recordAudit(
-        trx,
-        origin,
-        {
-          action: 'checkout.completed',
-          organizationId: checkout.organization_id,
-          target: { type: 'checkout', id: checkout.id },
-          metadata: { transactionId, amount: row.amount, currency: row.currency, provider: row.provider },
-        },
-        now,
-      );
-      return { kind: 'paid', transactionId, view: { ...view, status: 'completed', transactionId } };
-    }).catch((err: unknown) => {
-      if (err instanceof Declined) return err.result;
-      throw err;
-    });
+          site_id: checkout.site_id,
+          checkout_id: checkout.id,
+          client_id: checkout.client_id,
+          provider: this.#provider.name,
+          provider_reference: charged.providerReference,
+          description: checkout.invoice_number ? `Invoice ${checkout.invoice_number}` : null,
+          external_reference: checkout.external_reference,
+          created_at: at,
+          updated_at: at,
+        };
+        await trx.insertInto('transactions').values(row).execute();
+        await recordAudit(
+          trx,
+          origin,
+          {
+            action: 'checkout.completed',
+            organizationId: checkout.organization_id,
+            target: { type: 'checkout', id: checkout.id },
+            metadata: { transactionId, amount: row.amount, currency: row.currency, provider: row.provider },
+          },
+          now,
+        );
+        return { kind: 'paid', transactionId, view: { ...view, status: 'completed', transactionId } };
+      })
+      .catch((err: unknown) => {
+        if (err instanceof Declined) return err.result;
+        throw err;
+      });
   }
 
   /** The customer cancels an open checkout. Null for an unknown short code. */

@@ -105,7 +105,9 @@ export class TransactionService {
         .updateTable('transactions')
         .set({
           refunded_amount: sql<number>`refunded_amount + ${requested}`,
-          status: sql<TransactionsTable['status']>`case when refunded_amount + ${requested} >= amount then 'refunded' else 'partially_refunded' end`,
+          status: sql<
+            TransactionsTable['status']
+          >`case when refunded_amount + ${requested} >= amount then 'refunded' else 'partially_refunded' end`,
           updated_at: at,
         })
         .where('id', '=', id)

@@ -121,7 +121,8 @@ export function registerCheckoutPage(app: Express, options: CheckoutPageOptions)
     };
   const action = (run: (code: string, req: Request) => Promise<PaymentResult | null>) =>
     guarded(async (req, res, code) => {
-      if (options.isCrossSite(req)) throw new AppError('CROSS_SITE_REQUEST', 'This payment action was sent from another site and was refused.');
+      if (options.isCrossSite(req))
+        throw new AppError('CROSS_SITE_REQUEST', 'This payment action was sent from another site and was refused.');
       const result = await run(code, req);
       if (!result) throw unknownLink();
       answer(res, result);
@@ -144,7 +145,16 @@ export function registerCheckoutPage(app: Express, options: CheckoutPageOptions)
       }
     }),
   );
-  app.post(`${CHECKOUT_PAGE_PATH}/:code/pay`, action((code, req) => payments.pay(code, { decision: 'pay' }, origin(req))));
-  app.post(`${CHECKOUT_PAGE_PATH}/:code/decline`, action((code, req) => payments.pay(code, { decision: 'decline' }, origin(req))));
-  app.post(`${CHECKOUT_PAGE_PATH}/:code/cancel`, action((code, req) => payments.cancel(code, origin(req))));
+  app.post(
+    `${CHECKOUT_PAGE_PATH}/:code/pay`,
+    action((code, req) => payments.pay(code, { decision: 'pay' }, origin(req))),
+  );
+  app.post(
+    `${CHECKOUT_PAGE_PATH}/:code/decline`,
+    action((code, req) => payments.pay(code, { decision: 'decline' }, origin(req))),
+  );
+  app.post(
+    `${CHECKOUT_PAGE_PATH}/:code/cancel`,
+    action((code, req) => payments.cancel(code, origin(req))),
+  );
 }
