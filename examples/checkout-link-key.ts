@@ -1,21 +1,26 @@
 // Checkout links (SPEC §2 bundle `checkoutLinks` = checkout:create): a storefront backend key that
 // can create checkout links and nothing else — it cannot read checkouts, refund, or manage keys.
 //
-// The checkout routes themselves (`POST /api/v1/checkouts/{siteId}/create` → { paymentUrl, … })
-// belong to a later slice of the API; until they land, this example provisions the key, proves
-// what it is with whoami, and revokes it. The call it will make is shown below, commented out.
-import { PaymentGateway, SCOPE_BUNDLES } from '@payment-gateway/sdk';
-import { connect, describeKey, runIfMain, whoamiKey, type ExampleEnv, type KeyIdentity, type Log } from './shared.js';
+// The storefront creates a checkout for the operator's site and sends the customer to its
+// `paymentUrl`: the gateway's hosted payment page (with the built-in test provider, Pay / Decline /
+// Cancel). After paying, the customer lands on `returnUrl` with `{transactionId}` filled in.
+import { PaymentGateway, PermissionDeniedError, SCOPE_BUNDLES, type CreatedCheckout } from '@payment-gateway/sdk';
+import { connect, describeKey, runIfMain, storefrontSite, whoamiKey, type ExampleEnv, type KeyIdentity, type Log } from './shared.js';
 
 export interface CheckoutLinkKeyResult {
   keyId: string;
   /** Returned so tests can prove the clean-up; the example never prints it. */
   token: string;
   whoami: KeyIdentity;
+  siteId: string;
+  checkout: CreatedCheckout;
+  /** The key's attempt to read the checkout back was refused (it holds checkout:create only). */
+  readRefused: boolean;
 }
 
 export async function main(env: ExampleEnv, log: Log = console.log): Promise<CheckoutLinkKeyResult> {
   const { admin, baseUrl } = connect(env);
+  const site = await storefrontSite(admin);
   const key = await admin.apiKeys.create({
     name: 'storefront checkout links',
     description: 'Creates checkout links from the storefront backend',
@@ -26,9 +31,35 @@ export async function main(env: ExampleEnv, log: Log = console.log): Promise<Che
     const storefront = new PaymentGateway({ apiKey: key.token, baseUrl });
     const me = await whoamiKey(storefront);
     log(`the storefront key is ${me.keyId} in ${me.organizationId}, scopes: ${me.scopes.join(', ')}`);
-    // When the checkout slice ships:
-    //   const { paymentUrl } = await storefront.checkouts.create(siteId, { amount: 4900, currency: 'EUR' });
-    return { keyId: key.id, token: key.token, whoami: me };
+
+    // The SDK sends an Idempotency-Key and reuses it if it retries, so a flaky network never
+    // creates two checkouts; pass your order id as the key to be safe across restarts too.
+    const orderId = `order-${Date.now()}`;
+    const checkout = await storefront.checkouts.create(
+      site.id,
+      {
+        amount: 4900 + 500,
+        currency: 'EUR',
+        email: env.CUSTOMER_EMAIL ?? 'ada@example.com',
+        externalReference: orderId,
+        returnUrl: 'https://storefront.example.com/thanks?transaction={transactionId}',
+        cancelUrl: 'https://storefront.example.com/cart',
+        items: [
+          { name: 'Analytical Engine manual', quantity: 1, unitPrice: 4900, itemType: 'goods', vatRate: 21 },
+          { name: 'Shipping', quantity: 1, unitPrice: 500, itemType: 'shipping' },
+        ],
+      },
+      { idempotencyKey: orderId },
+    );
+    log(`checkout ${checkout.id} created; send the customer to ${checkout.paymentUrl}`);
+
+    // Least privilege: the same key cannot read checkouts back.
+    const readRefused = await storefront.checkouts.get(checkout.id).then(
+      () => false,
+      (error: unknown) => error instanceof PermissionDeniedError,
+    );
+    log(`reading the checkout back with this key: ${readRefused ? 'refused (403), as intended' : 'allowed?!'}`);
+    return { keyId: key.id, token: key.token, whoami: me, siteId: site.id, checkout, readRefused };
   } finally {
     await admin.apiKeys.revoke(key.id, { reason: 'example finished' });
     log(`revoked ${key.id}`);

@@ -11,6 +11,7 @@ import * as billingBridge from './billing-bridge.js';
 import * as checkoutLinkKey from './checkout-link-key.js';
 import * as keyRotation from './key-rotation.js';
 import * as portalLinks from './portal-links.js';
+import * as refunds from './refunds.js';
 import * as recurringSchedules from './recurring-schedules.js';
 import * as revokeOnLeak from './revoke-on-leak.js';
 import { cachedKey, keyFromEnv, keyFromFile, keyFromVault } from './key-sources.js';
@@ -63,11 +64,34 @@ describe('examples', () => {
     for (const scopes of commands) expect(scopes).toEqual([...OPERATOR_SCOPES].sort());
   });
 
-  it('checkout-link-key: a key with exactly checkout:create, proven by whoami', async () => {
+  it('checkout-link-key: a checkout:create-only key creates a checkout whose paymentUrl opens the payment page', async () => {
     const { result, output } = await run(checkoutLinkKey.main);
     expect(result.whoami).toMatchObject({ type: 'api_key', keyId: result.keyId, tier: 'organization' });
     expect(result.whoami.scopes).toEqual([...SCOPE_BUNDLES.checkoutLinks]);
     expect((await admin.apiKeys.get(result.keyId)).scopes).toEqual([...SCOPE_BUNDLES.checkoutLinks]);
+    expect(result.readRefused).toBe(true);
+    expect(result.checkout.paymentUrl).toBe(`${server.url}/checkout/${result.checkout.shortCode}`);
+    expect(output).toContain(result.checkout.paymentUrl);
+    const page = await fetch(result.checkout.paymentUrl);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    for (const text of ['Storefront', 'Analytical Engine manual', '€54.00', 'Pay €54.00']) expect(html).toContain(text);
+    // Running it again reuses the storefront site.
+    const again = await run(checkoutLinkKey.main);
+    expect(again.result.siteId).toBe(result.siteId);
+    expectNoSecret(output, result.token);
+    await expectCleanedUp(result.keyId, result.token);
+    await expectCleanedUp(again.result.keyId, again.result.token);
+  });
+
+  it('refunds: a transaction:read + transaction:execute key refunds partly, then the rest, never more', async () => {
+    const { result, output } = await run(refunds.main);
+    expect((await admin.apiKeys.get(result.keyId)).scopes).toEqual([...refunds.REFUND_SCOPES]);
+    expect(result.partial.transaction).toMatchObject({ status: 'partially_refunded', refundedAmount: 2000 });
+    expect(result.rest.transaction).toMatchObject({ status: 'refunded', refundedAmount: 12000 });
+    expect(result.rest.creditNote.amount).toBe(10000);
+    expect(result.refusedCode).toBe('REFUND_EXCEEDS_CAPTURED');
+    expect(await admin.transactions.get(result.transaction.id)).toMatchObject({ status: 'refunded', refundedAmount: 12000 });
     expectNoSecret(output, result.token);
     await expectCleanedUp(result.keyId, result.token);
   });

@@ -17,6 +17,11 @@ export const OPERATOR_SCOPES = [
   'invoice:create',
   'invoice:execute',
   'portal:create',
+  'site:read',
+  'site:create',
+  'transaction:create',
+  'transaction:read',
+  'transaction:execute',
 ] as const satisfies readonly Scope[];
 
 /** The environment an example reads (`process.env` when run as a script). */
@@ -78,4 +83,13 @@ export function runIfMain(meta: ImportMeta, main: (env: ExampleEnv, log: Log) =>
     console.error(known ? `${error.name}: ${error.message}` : error);
     process.exitCode = 1;
   });
+}
+
+/**
+ * The operator's storefront site (found by name, created once): checkouts are taken for a site.
+ * Set-up data the narrow checkout key may not create itself.
+ */
+export async function storefrontSite(admin: PaymentGateway, name = 'Storefront'): Promise<{ id: string; name: string }> {
+  for await (const site of admin.sites.iterate()) if (site.name === name) return site;
+  return admin.sites.create({ name, url: 'https://storefront.example.com', defaultCurrency: 'EUR' });
 }

@@ -33,6 +33,14 @@ export const AUDIT_ACTIONS = {
   'portal.magic_link.refused':
     'An expired magic link, or one for a closed portal, was presented (metadata: reason; 401 MAGIC_LINK_INVALID).',
   'portal.session.ended': 'A customer signed out of the portal.',
+  'site.created': 'A site was created.',
+  'site.deleted': 'A site was deleted (its open checkouts were cancelled).',
+  'checkout.created': 'A checkout and its payment link were created.',
+  'checkout.updated': "An open checkout's externalReference or metadata changed.",
+  'checkout.completed': 'A checkout was paid on its payment page (metadata: transactionId).',
+  'checkout.cancelled': 'The customer cancelled a checkout on its payment page.',
+  'transaction.created': 'A manual transaction was recorded.',
+  'transaction.refunded': 'A transaction was refunded, fully or partly (metadata: amount, creditNoteId).',
 } as const satisfies Record<string, string>;
 
 /** The name of an audit action, e.g. `api_key.created`. */

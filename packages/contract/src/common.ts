@@ -45,6 +45,12 @@ export interface RouteMetadata {
   tag: string;
   /** The session cookies the route reads or sets (SPEC §3, §4.4); the OpenAPI document declares them. */
   cookies: RouteCookies;
+  /**
+   * The route honours an `Idempotency-Key` header (SPEC §5): the server replays the first
+   * response for the same key and body, and the SDK sends a key (and reuses it on its retries).
+   * @default undefined (the header is ignored and no response is stored)
+   */
+  idempotent?: true;
 }
 
 /**
@@ -58,6 +64,20 @@ export function meta(tag: string, auth: RouteAuth, cookies: RouteCookies = {}): 
   if (readsSelected && !reads.some((r) => r.cookie === 'selectedOrganization'))
     reads.push({ cookie: 'selectedOrganization', required: false });
   return { tag, auth, cookies: { ...cookies, ...(reads.length > 0 ? { reads } : {}) } };
+}
+
+/** The header a money-moving POST reads to make retries safe (SPEC §5). */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
+/** An Idempotency-Key value: 1–255 visible ASCII characters (a UUID is a good choice). */
+export const IdempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 visible ASCII characters')
+  .describe('Client-chosen key that makes retries of this request safe for 24 hours, e.g. a UUID');
+
+/** Marks a route's metadata as honouring `Idempotency-Key` (SPEC §5); see RouteMetadata.idempotent. */
+export function idempotent(metadata: RouteMetadata): RouteMetadata {
+  return { ...metadata, idempotent: true };
 }
 
 export const ORG_KEY_OR_SESSION: readonly CredentialKind[] = ['organizationKey', 'session'];

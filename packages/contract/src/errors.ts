@@ -22,6 +22,11 @@ export const ERROR_CODES = {
   },
   UNKNOWN_SCOPE: { status: 400, message: 'One or more scopes are not in the catalogue; see details.validScopes.' },
   INVALID_GRACE_PERIOD: { status: 400, message: 'gracePeriodSeconds is outside the allowed range.' },
+  /** SPEC §5: a checkout's items (quantity × unitPrice, discounts subtracted) do not add up to its amount. */
+  CHECKOUT_AMOUNT_MISMATCH: {
+    status: 400,
+    message: 'The checkout items do not add up to amount; see details.itemsTotal and details.amount.',
+  },
   MALFORMED_REQUEST: {
     status: 400,
     message: 'The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.',
@@ -74,6 +79,16 @@ export const ERROR_CODES = {
   REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time.' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state of the resource.' },
   INVALID_STATE: { status: 409, message: 'The resource is not in a state that allows this action.' },
+  /** SPEC §5: this refund would take the refunds of a transaction above its captured amount. */
+  REFUND_EXCEEDS_CAPTURED: {
+    status: 409,
+    message: 'Refunds cannot add up to more than the captured amount; see details.refundable.',
+  },
+  /** SPEC §5: a request with this Idempotency-Key is still being processed (a concurrent duplicate). */
+  IDEMPOTENCY_KEY_IN_PROGRESS: {
+    status: 409,
+    message: 'A request with this Idempotency-Key is still in progress; retry shortly to get its response.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Request bodies must be application/json.' },
   PORTAL_DISABLED: { status: 422, message: 'The customer portal is disabled by system policy.' },
@@ -82,6 +97,11 @@ export const ERROR_CODES = {
   PORTAL_NOTHING_TO_SHOW: {
     status: 422,
     message: 'This email has no issued invoice or active recurring schedule in this organization.',
+  },
+  /** SPEC §5: an Idempotency-Key was reused with another request (method, path or body). */
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    message: 'This Idempotency-Key was already used with a different request; use a new key for a new request.',
   },
   RATE_LIMITED: { status: 429, message: 'Too many requests; retry after the number of seconds in Retry-After.' },
   HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },

@@ -1,13 +1,17 @@
 import { isAppRoute, type AppRoute, type AppRouter } from '@ts-rest/core';
 import { authContract } from './auth.js';
+import { checkoutsContract } from './checkouts.js';
 import { clientsContract } from './clients.js';
+import { creditNotesContract } from './credit-notes.js';
 import type { RouteMetadata } from './common.js';
 import { invoicesContract } from './invoices.js';
 import { orgKeysContract } from './org-keys.js';
 import { organizationContract } from './organizations.js';
 import { portalContract, portalLinksContract } from './portal.js';
 import { systemKeysContract } from './system-keys.js';
+import { sitesContract } from './sites.js';
 import { healthContract, systemContract } from './system.js';
+import { transactionsContract } from './transactions.js';
 
 /** Every Admin API and portal route, under /api/v1 (each router applies the prefix itself). */
 export type ApiContract = {
@@ -20,6 +24,10 @@ export type ApiContract = {
   portal: typeof portalContract;
   clients: typeof clientsContract;
   invoices: typeof invoicesContract;
+  sites: typeof sitesContract;
+  checkouts: typeof checkoutsContract;
+  transactions: typeof transactionsContract;
+  creditNotes: typeof creditNotesContract;
 };
 export const apiContract: ApiContract = {
   auth: authContract,
@@ -31,6 +39,10 @@ export const apiContract: ApiContract = {
   portal: portalContract,
   clients: clientsContract,
   invoices: invoicesContract,
+  sites: sitesContract,
+  checkouts: checkoutsContract,
+  transactions: transactionsContract,
+  creditNotes: creditNotesContract,
 };
 
 /** The whole contract: the API plus the unauthenticated `/health` probe. */
@@ -76,3 +88,8 @@ export * from './scopes.js';
 export * from './system-keys.js';
 export * from './system.js';
 export * from './users.js';
+export * from './sites.js';
+export * from './checkouts.js';
+export * from './transactions.js';
+export * from './credit-notes.js';
+export * from './currencies.js';

@@ -27,9 +27,13 @@ interface RouteFacts {
   readsCookie(name: string): boolean;
   /** A 503 with its own body (deep health) is the route's answer, not the error body. */
   route503IsBody: boolean;
+  /** The route honours Idempotency-Key (metadata.idempotent). */
+  idempotent: boolean;
 }
 
 const STATE_ACTIONS = /\/(issue|pause|resume|cancel)$/;
+/** PATCH /checkouts/:id: allowed only while the checkout is open (409 INVALID_STATE). */
+const isCheckoutUpdate = (r: RouteFacts) => r.method === 'PATCH' && r.path.endsWith('/checkouts/:id');
 
 /**
  * When a code can be answered, for the codes whose cause the route's metadata and shape tell
@@ -80,11 +84,16 @@ const APPLIES: Partial<Record<ErrorCode, (r: RouteFacts) => boolean>> = {
   // Answered for paths outside the contract only.
   ROUTE_NOT_FOUND: () => false,
   METHOD_NOT_ALLOWED: () => false,
-  CONFLICT: (r) => r.declares(409) && !STATE_ACTIONS.test(r.path),
-  INVALID_STATE: (r) => STATE_ACTIONS.test(r.path) || r.path.endsWith('/rotate'),
+  CONFLICT: (r) => r.declares(409) && !STATE_ACTIONS.test(r.path) && !r.idempotent && !isCheckoutUpdate(r),
+  INVALID_STATE: (r) => STATE_ACTIONS.test(r.path) || r.path.endsWith('/rotate') || isCheckoutUpdate(r),
   RATE_LIMITED: (r) => r.authenticated || r.declares(429),
   INTERNAL_ERROR: () => true,
   // Every Admin API and portal route needs the database; /health does not.
+  // SPEC §5 commerce rules.
+  CHECKOUT_AMOUNT_MISMATCH: (r) => r.method === 'POST' && r.path.endsWith('/checkouts/:siteId/create'),
+  REFUND_EXCEEDS_CAPTURED: (r) => r.method === 'POST' && r.path.endsWith('/refund'),
+  IDEMPOTENCY_KEY_REUSED: (r) => r.idempotent,
+  IDEMPOTENCY_KEY_IN_PROGRESS: (r) => r.idempotent,
   SERVICE_UNAVAILABLE: (r) => r.path.startsWith(`${API_PREFIX}/`) && !r.route503IsBody,
 };
 
@@ -116,6 +125,7 @@ function factsOf({ route, metadata }: RouteForErrors): RouteFacts {
     declares: (status) => responses[String(status)] === ErrorBody,
     readsCookie: (name) => (metadata.cookies?.reads ?? []).some((r) => r.cookie === name),
     route503IsBody: responses['503'] !== undefined && responses['503'] !== ErrorBody,
+    idempotent: metadata.idempotent === true,
   };
 }
 

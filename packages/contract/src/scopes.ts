@@ -28,6 +28,7 @@ export const SCOPE_CATALOGUE = {
   transaction: {
     description: 'Payment transactions',
     actions: {
+      create: 'Record manual transactions (payments taken outside the gateway)',
       read: 'Read transactions',
       execute: 'Refund or capture transactions',
     },
@@ -43,7 +44,7 @@ export const SCOPE_CATALOGUE = {
     },
   },
   credit_note: {
-    description: 'Credit notes against issued invoices',
+    description: 'Credit notes (each refund of a transaction creates one)',
     actions: {
       create: 'Create credit notes',
       read: 'Read credit notes',

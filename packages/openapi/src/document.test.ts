@@ -132,7 +132,10 @@ describe('document-level', () => {
     );
     for (const { path, method, body } of with404) {
       expect(
-        path.includes('{') || body.includes('CreateInvoiceBody') || body.includes('CreateRecurringScheduleBody'),
+        path.includes('{') ||
+          body.includes('CreateInvoiceBody') ||
+          body.includes('CreateRecurringScheduleBody') ||
+          body.includes('CreateManualTransactionBody'),
         `${method} ${path}`,
       ).toBe(true);
     }

@@ -1,4 +1,13 @@
-import { API_PREFIX, ErrorBody, OrganizationId, SESSION_COOKIES, type ContractRoute, type ErrorCode } from '@payment-gateway/contract';
+import {
+  API_PREFIX,
+  ErrorBody,
+  IDEMPOTENCY_KEY_HEADER,
+  IdempotencyKey,
+  OrganizationId,
+  SESSION_COOKIES,
+  type ContractRoute,
+  type ErrorCode,
+} from '@payment-gateway/contract';
 import type { OperationObject, ParameterObject, ResponseObject, ResponsesObject } from 'openapi3-ts/oas31';
 import type { ZodTypeAny } from 'zod';
 import { errorResponsesFor, headerRef, statusText, successCookieHeader } from './responses.js';
@@ -93,6 +102,21 @@ function cookieParametersOf(route: ContractRoute, convert: SchemaConverter): Par
   }));
 }
 
+/** The optional `Idempotency-Key` header of routes whose metadata says `idempotent` (SPEC §5). */
+function idempotencyParametersOf(route: ContractRoute, convert: SchemaConverter): ParameterObject[] {
+  if (route.metadata.idempotent !== true) return [];
+  return [
+    {
+      name: IDEMPOTENCY_KEY_HEADER,
+      in: 'header',
+      required: false,
+      description:
+        'Makes retries safe for 24 hours, per organization: the same key with the same request answers the first response again (with `Idempotent-Replayed: true`); with another request 422 IDEMPOTENCY_KEY_REUSED; while the first is still running 409 IDEMPOTENCY_KEY_IN_PROGRESS. The SDK sends one automatically.',
+      schema: withoutDescription(convert.toSchema(IdempotencyKey)),
+    },
+  ];
+}
+
 function withoutDescription<T extends { description?: string }>(schema: T): T {
   const { description: _dropped, ...rest } = schema;
   return rest as T;
@@ -106,6 +130,7 @@ export function operationFor(route: ContractRoute, convert: SchemaConverter, use
     ...parametersOf(r.pathParams, 'path', convert),
     ...parametersOf('query' in r ? r.query : undefined, 'query', convert),
     ...cookieParametersOf(route, convert),
+    ...idempotencyParametersOf(route, convert),
   ];
   const operation: OperationObject = {
     operationId: operationIdFor(route.name),

@@ -32,6 +32,18 @@ import {
   UpdateSystemSettingsBody,
   User,
   Whoami,
+  Site,
+  CreateSiteBody,
+  Checkout,
+  CheckoutItem,
+  CreateCheckoutBody,
+  CreatedCheckout,
+  UpdateCheckoutBody,
+  Transaction,
+  CreateManualTransactionBody,
+  RefundBody,
+  Refund,
+  CreditNote,
 } from '@payment-gateway/contract';
 import type { SchemaObject } from 'openapi3-ts/oas31';
 import type { ZodTypeAny } from 'zod';
@@ -73,6 +85,18 @@ export const NAMED_SCHEMAS: Readonly<Record<string, ZodTypeAny>> = {
   CreateInvoiceBody,
   RecurringSchedule,
   CreateRecurringScheduleBody,
+  Site,
+  CreateSiteBody,
+  Checkout,
+  CheckoutItem,
+  CreateCheckoutBody,
+  CreatedCheckout,
+  UpdateCheckoutBody,
+  Transaction,
+  CreateManualTransactionBody,
+  RefundBody,
+  Refund,
+  CreditNote,
 };
 
 /** `Scope` is a plain string in the contract (the server answers UNKNOWN_SCOPE itself); documented as the catalogue enum. */

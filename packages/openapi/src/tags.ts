@@ -12,6 +12,12 @@ export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   Clients: "The merchant's billing clients.",
   Invoices: 'Invoices: drafts, and issuing them (issued invoices are visible in the customer portal).',
   'Recurring schedules': 'Recurring invoice schedules; governed by the `invoice` scopes (there is no `recurring:*` scope).',
+  Sites: 'The merchant sites checkouts are taken for.',
+  Checkouts:
+    'Checkouts and their hosted payment page (`paymentUrl`). Creating one needs `checkout:create` only and honours `Idempotency-Key`.',
+  Transactions:
+    'Payments captured through checkouts or recorded manually, and their refunds (never more than captured; each creates a credit note). The money-moving POSTs honour `Idempotency-Key`.',
+  'Credit notes': 'The credit notes refunds create.',
   'System: organizations': 'Provisioning and offboarding organizations (system keys and global administrators).',
   'System: users': 'Dashboard users and their roles per organization (system keys and global administrators).',
   System: 'Gateway-wide settings, deep health and the audit log of every organization.',

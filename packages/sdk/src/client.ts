@@ -8,6 +8,10 @@ import { resolveOptions, type ApiKeySource, type PaymentGatewayOptions, type Req
 import { ApiKeys } from './resources/api-keys.js';
 import { Clients } from './resources/clients.js';
 import { Invoices } from './resources/invoices.js';
+import { Checkouts } from './resources/checkouts.js';
+import { CreditNotes } from './resources/credit-notes.js';
+import { Sites } from './resources/sites.js';
+import { Transactions } from './resources/transactions.js';
 import { OrganizationResource } from './resources/organization.js';
 import { Portal } from './resources/portal.js';
 import { RecurringSchedules } from './resources/recurring-schedules.js';
@@ -58,6 +62,14 @@ export class PaymentGateway {
   readonly invoices: Invoices;
   /** Recurring invoice schedules. */
   readonly recurringSchedules: RecurringSchedules;
+  /** Merchant sites. */
+  readonly sites: Sites;
+  /** Checkouts and their payment links (creation is idempotent, see RequestOptions.idempotencyKey). */
+  readonly checkouts: Checkouts;
+  /** Transactions and refunds. */
+  readonly transactions: Transactions;
+  /** Credit notes created by refunds. */
+  readonly creditNotes: CreditNotes;
 
   readonly #apiKey: ApiKeySource;
   readonly #ctx: ResourceContext;
@@ -92,6 +104,10 @@ export class PaymentGateway {
     this.clients = new Clients(this.#ctx);
     this.invoices = new Invoices(this.#ctx);
     this.recurringSchedules = new RecurringSchedules(this.#ctx);
+    this.sites = new Sites(this.#ctx);
+    this.checkouts = new Checkouts(this.#ctx);
+    this.transactions = new Transactions(this.#ctx);
+    this.creditNotes = new CreditNotes(this.#ctx);
   }
 
   async #currentKey(): Promise<string> {

@@ -71,6 +71,14 @@ export interface RequestOptions {
   maxRetries?: number;
   /** Aborts the call (and its retries). */
   signal?: AbortSignal;
+  /**
+   * `Idempotency-Key` of a money-moving call (checkout create, manual transaction, refund; SPEC §5).
+   * The SDK sends one on those calls anyway (a random UUID) and reuses it on its retries, which
+   * makes them safe to retry; pass your own (e.g. your order id) to make retries across process
+   * restarts safe too. Ignored by other calls.
+   * @default a new random UUID per call
+   */
+  idempotencyKey?: string;
 }
 
 export interface ResolvedOptions {

@@ -7,6 +7,13 @@ type Body<T> = T extends { body: infer B } ? B : never;
 type Query<T> = T extends { query?: infer Q } ? NonNullable<Q> : T extends { query: infer Q } ? NonNullable<Q> : never;
 
 export type {
+  Checkout,
+  CheckoutItem,
+  CreatedCheckout,
+  CreditNote,
+  Refund,
+  Site,
+  Transaction,
   ApiKey,
   ApiKeyWithToken,
   AuditEvent,
@@ -52,3 +59,16 @@ export type ListInvoicesParams = Query<ClientInferRequest<A['invoices']['list']>
 export type CreateInvoiceParams = Body<ClientInferRequest<A['invoices']['create']>>;
 export type ListRecurringSchedulesParams = Query<ClientInferRequest<A['invoices']['listRecurring']>>;
 export type CreateRecurringScheduleParams = Body<ClientInferRequest<A['invoices']['createRecurring']>>;
+
+export type ListSitesParams = Query<ClientInferRequest<A['sites']['list']>>;
+export type CreateSiteParams = Body<ClientInferRequest<A['sites']['create']>>;
+
+export type CreateCheckoutParams = Body<ClientInferRequest<A['checkouts']['create']>>;
+export type ListCheckoutsParams = Query<ClientInferRequest<A['checkouts']['list']>>;
+export type UpdateCheckoutParams = Body<ClientInferRequest<A['checkouts']['update']>>;
+
+export type ListTransactionsParams = Query<ClientInferRequest<A['transactions']['list']>>;
+export type CreateManualTransactionParams = Body<ClientInferRequest<A['transactions']['createManual']>>;
+export type RefundParams = NonNullable<Body<ClientInferRequest<A['transactions']['refund']>>>;
+
+export type ListCreditNotesParams = Query<ClientInferRequest<A['creditNotes']['list']>>;

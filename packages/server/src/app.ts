@@ -19,6 +19,11 @@ import { requestId } from './http/request-id.js';
 import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
 import { registerAuthRoutes } from './http/routes/auth.js';
 import { registerBillingRoutes } from './http/routes/billing.js';
+import { registerCommerceRoutes } from './http/routes/commerce.js';
+import { registerCheckoutPage } from './commerce/page/checkout-page.js';
+import { isCrossSite } from './http/cross-site.js';
+import { clientIpOf } from './http/request-context.js';
+import { createIdempotencyMiddleware } from './http/idempotency.js';
 import { registerDocsRoutes } from './http/routes/docs.js';
 import { endpointOptions } from './http/routes/endpoints.js';
 import { registerOrganizationRoutes } from './http/routes/organization.js';
@@ -107,7 +112,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(noNulCharacters);
 
   const s = initServer();
-  const endpoints = endpointOptions(auth);
+  const endpoints = endpointOptions(auth, createIdempotencyMiddleware(services.commerce.idempotency, logger));
   const health = s.router(contract.health, {
     health: async () => ({ status: 200, body: { status: 'ok' as const } }),
     ready: readyHandler({ database, feed, limits: services.limits }),
@@ -120,8 +125,10 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   registerOrganizationRoutes(app, services, endpoints);
   registerBillingRoutes(app, services.billing, endpoints);
   registerPortalRoutes(app, services.portal, endpoints);
+  registerCommerceRoutes(app, services.commerce, endpoints);
 
   registerPortalPage(app);
+  registerCheckoutPage(app, { payments: services.commerce.payments, isCrossSite, clientIp: clientIpOf });
   registerAdminPanel(app);
   registerDocsRoutes(app);
   app.use(notFoundHandler);

@@ -163,6 +163,7 @@ const EnvSchema = z.object({
     .min(50, 'REDIS_TIMEOUT_MS must be at least 50')
     .max(10_000, 'REDIS_TIMEOUT_MS must be at most 10000')
     .default(500),
+  CHECKOUT_TTL_MINUTES: z.coerce.number().int().min(1).max(525_600).default(1_440),
 });
 
 export interface ServerConfig {
@@ -219,6 +220,8 @@ export interface ServerConfig {
   redisKeyPrefix: string;
   /** Longest wait for connecting to Redis and for one command; past it limits count in memory. Milliseconds. */
   redisTimeoutMs: number;
+  /** Minutes a checkout stays payable before it reads as expired (SPEC §5, `CHECKOUT_TTL_MINUTES`). @default 1440 */
+  checkoutTtlMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -297,5 +300,6 @@ export function loadConfig(
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
+    checkoutTtlMinutes: e.CHECKOUT_TTL_MINUTES,
   };
 }

@@ -7,7 +7,14 @@ import { AuditService } from './audit/audit-service.js';
 import { ClientService } from './billing/client-service.js';
 import { InvoiceService } from './billing/invoice-service.js';
 import { ScheduleService } from './billing/schedule-service.js';
+import { CheckoutService } from './commerce/checkout-service.js';
+import { CreditNoteService } from './commerce/credit-note-service.js';
+import { testProvider } from './commerce/payment-provider.js';
+import { PaymentService } from './commerce/payment-service.js';
+import { SiteService } from './commerce/site-service.js';
+import { TransactionService } from './commerce/transaction-service.js';
 import type { ServerConfig } from './config.js';
+import { IdempotencyStore } from './idempotency/idempotency-store.js';
 import { SecretHasher } from './keys/hashing.js';
 import { KeyCache } from './keys/key-cache.js';
 import { findKey } from './keys/key-repository.js';
@@ -51,6 +58,17 @@ export interface BillingServices {
   schedules: ScheduleService;
 }
 
+/** Commerce (SPEC §5, §12): sites, checkouts and their payment page, transactions, credit notes. */
+export interface CommerceServices {
+  sites: SiteService;
+  checkouts: CheckoutService;
+  payments: PaymentService;
+  transactions: TransactionService;
+  creditNotes: CreditNoteService;
+  /** Stored responses of Idempotency-Key requests. */
+  idempotency: IdempotencyStore;
+}
+
 /** The customer portal (SPEC §6). */
 export interface PortalServices {
   magicLinks: MagicLinkService;
@@ -76,6 +94,7 @@ export interface Services {
   users: UserService;
   sessions: SessionService;
   billing: BillingServices;
+  commerce: CommerceServices;
   /** Reads the audit log. */
   audit: AuditService;
   portal: PortalServices;
@@ -197,6 +216,21 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     sessions: new PortalSessionService({ db, settings, organizations, now }),
   };
   authenticators.push(new PortalSessionAuthenticator(portal.sessions));
+  const sites = new SiteService({ db, now });
+  const commerce: CommerceServices = {
+    sites,
+    checkouts: new CheckoutService({
+      db,
+      sites,
+      now,
+      ttlMinutes: config.checkoutTtlMinutes,
+      publicBaseUrl: () => config.publicBaseUrl ?? links.boundUrl ?? ownUrl(config.host, config.port),
+    }),
+    payments: new PaymentService({ db, now, provider: testProvider }),
+    transactions: new TransactionService({ db, sites, now }),
+    creditNotes: new CreditNoteService({ db, now }),
+    idempotency: new IdempotencyStore({ db, now }),
+  };
 
   return {
     config,
@@ -212,6 +246,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     users,
     sessions,
     billing,
+    commerce,
     audit: new AuditService({ db }),
     portal,
     limits,

@@ -2,9 +2,6 @@
  * SPEC §2 least-privilege bundles: a key holding exactly one bundle does its job end to end,
  * and every other route of the contract refuses it (403 INSUFFICIENT_SCOPE naming the scope,
  * or the credential-kind refusal where organization keys are not accepted at all).
- *
- * The checkout bundle (`checkout:create`) exists in the contract, but checkout routes are a
- * later slice (SPEC §5): today this suite can only show that it opens nothing that exists.
  */
 import { hasScope, listRoutes, SCOPE_BUNDLES, type ContractRoute } from '@payment-gateway/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +12,17 @@ import { DIALECTS, startTestServer, type TestServer } from './harness.js';
 type BundleName = keyof typeof SCOPE_BUNDLES;
 const BUNDLES = Object.keys(SCOPE_BUNDLES) as BundleName[];
 /** Areas this server must serve: a ROUTE_NOT_FOUND there is a failure, not "later slice". */
-const SERVED_AREAS = ['api.clients.', 'api.invoices.', 'api.portalLinks.', 'api.portal.', 'api.orgApiKeys.'];
+const SERVED_AREAS = [
+  'api.clients.',
+  'api.invoices.',
+  'api.portalLinks.',
+  'api.portal.',
+  'api.orgApiKeys.',
+  'api.sites.',
+  'api.checkouts.',
+  'api.transactions.',
+  'api.creditNotes.',
+];
 
 describe.each(DIALECTS)('least-privilege bundles (%s)', (dialect) => {
   let server: TestServer;
@@ -111,8 +118,17 @@ describe.each(DIALECTS)('least-privilege bundles (%s)', (dialect) => {
     expect((await server.request('GET', '/api/v1/portal/invoices', { token: session.body.token })).body.total).toBe(1);
   });
 
-  it('checkoutLinks: holds checkout:create, which no served route accepts yet (checkout routes are a later slice)', async () => {
-    const checkoutRoutes = listRoutes().filter((r) => r.metadata.auth.scope?.startsWith('checkout:'));
-    expect(checkoutRoutes).toEqual([]);
+  it('checkoutLinks: creates a checkout with checkout:create alone, whose paymentUrl opens the payment page', async () => {
+    const { token: siteAdmin } = await server.createOrgKey(acme.organizationId, ['site:create']);
+    const site = await server.request('POST', '/api/v1/sites', {
+      token: siteAdmin,
+      body: { name: 'Shop', url: 'https://shop.example.com', defaultCurrency: 'EUR' },
+    });
+    const res = await server.request('POST', `/api/v1/checkouts/${site.body.id}/create`, {
+      token: tokens.checkoutLinks,
+      body: { amount: 500, email: 'buyer@example.com', items: [{ name: 'Tea', quantity: 1, unitPrice: 500, itemType: 'goods' }] },
+    });
+    expect(res.status).toBe(201);
+    expect((await fetch(res.body.paymentUrl)).status).toBe(200);
   });
 });

@@ -14,6 +14,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['errors'], // AppError and the one error body (SPEC §7.1)
   ['version', 'config', 'limits', 'logging'], // limits: in-memory rate limits (SPEC §7.3)
   ['storage'], // kysely, dialects, migrations, change feed
+  ['idempotency'], // stored responses of Idempotency-Key requests (SPEC §5)
   ['audit'],
   ['settings'],
   ['keys'], // token format, hashing, key lifecycle
@@ -21,6 +22,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['users'],
   ['sessions'],
   ['billing'],
+  ['commerce'], // sites, checkouts, payment page, transactions, credit notes (SPEC §5, §12)
   ['system'], // organizations, health
   ['portal'],
   ['auth'], // credential parsing and authenticators

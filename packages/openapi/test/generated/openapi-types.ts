@@ -1031,6 +1031,300 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List sites
+         * @description **Required scope:** `site:read`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        get: operations["sitesList"];
+        put?: never;
+        /**
+         * Create a site
+         * @description **Required scope:** `site:create`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        post: operations["sitesCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sites/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a site
+         * @description **Required scope:** `site:read`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        get: operations["sitesGet"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a site (its open checkouts are cancelled; its transactions stay)
+         * @description **Required scope:** `site:delete`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        delete: operations["sitesDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checkouts/{siteId}/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a checkout and its payment link
+         * @description The items must add up to amount (400 CHECKOUT_AMOUNT_MISMATCH). Honours Idempotency-Key.
+         *
+         *     **Required scope:** `checkout:create`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        post: operations["checkoutsCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checkouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List checkouts
+         * @description **Required scope:** `checkout:read`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        get: operations["checkoutsList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checkouts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a checkout
+         * @description **Required scope:** `checkout:read`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        get: operations["checkoutsGet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update an open checkout (externalReference, metadata)
+         * @description **Required scope:** `checkout:update`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        patch: operations["checkoutsUpdate"];
+        trace?: never;
+    };
+    "/transactions/manual": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a payment taken outside the gateway
+         * @description Honours Idempotency-Key.
+         *
+         *     **Required scope:** `transaction:create`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        post: operations["transactionsCreateManual"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List transactions (filters: status, currency, from, to, siteId, clientId)
+         * @description **Required scope:** `transaction:read`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        get: operations["transactionsList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transactions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a transaction
+         * @description **Required scope:** `transaction:read`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        get: operations["transactionsGet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transactions/{id}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a transaction, fully or partly; creates a credit note
+         * @description Refunds never add up to more than the captured amount (409 REFUND_EXCEEDS_CAPTURED). Status: succeeded → partially_refunded → refunded. Honours Idempotency-Key.
+         *
+         *     **Required scope:** `transaction:execute`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        post: operations["transactionsRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List credit notes
+         * @description **Required scope:** `credit_note:read`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        get: operations["creditNotesList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credit-notes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a credit note
+         * @description **Required scope:** `credit_note:read`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        get: operations["creditNotesGet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -1104,6 +1398,21 @@ export interface components {
              * @enum {string}
              */
             code: "API_KEY_REVOKED";
+            /** @description Echoed in the X-Request-ID header; quote it to support */
+            requestId: string;
+        };
+        /**
+         * CheckoutAmountMismatchError
+         * @description The checkout items do not add up to amount; see details.itemsTotal and details.amount. (HTTP 400)
+         */
+        CheckoutAmountMismatchError: {
+            /** @description Human-readable message; safe to show, never contains secrets */
+            error: string;
+            /**
+             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            code: "CHECKOUT_AMOUNT_MISMATCH";
             /** @description Echoed in the X-Request-ID header; quote it to support */
             requestId: string;
         };
@@ -1183,6 +1492,36 @@ export interface components {
              * @enum {string}
              */
             code: "GLOBAL_ADMIN_SESSION_REQUIRED";
+            /** @description Echoed in the X-Request-ID header; quote it to support */
+            requestId: string;
+        };
+        /**
+         * IdempotencyKeyInProgressError
+         * @description A request with this Idempotency-Key is still in progress; retry shortly to get its response. (HTTP 409)
+         */
+        IdempotencyKeyInProgressError: {
+            /** @description Human-readable message; safe to show, never contains secrets */
+            error: string;
+            /**
+             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            code: "IDEMPOTENCY_KEY_IN_PROGRESS";
+            /** @description Echoed in the X-Request-ID header; quote it to support */
+            requestId: string;
+        };
+        /**
+         * IdempotencyKeyReusedError
+         * @description This Idempotency-Key was already used with a different request; use a new key for a new request. (HTTP 422)
+         */
+        IdempotencyKeyReusedError: {
+            /** @description Human-readable message; safe to show, never contains secrets */
+            error: string;
+            /**
+             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            code: "IDEMPOTENCY_KEY_REUSED";
             /** @description Echoed in the X-Request-ID header; quote it to support */
             requestId: string;
         };
@@ -1563,6 +1902,21 @@ export interface components {
             requestId: string;
         };
         /**
+         * RefundExceedsCapturedError
+         * @description Refunds cannot add up to more than the captured amount; see details.refundable. (HTTP 409)
+         */
+        RefundExceedsCapturedError: {
+            /** @description Human-readable message; safe to show, never contains secrets */
+            error: string;
+            /**
+             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            code: "REFUND_EXCEEDS_CAPTURED";
+            /** @description Echoed in the X-Request-ID header; quote it to support */
+            requestId: string;
+        };
+        /**
          * ScopeEscalationError
          * @description A credential can only grant scopes it holds itself. (HTTP 403)
          */
@@ -1692,7 +2046,7 @@ export interface components {
          * @description A scope from the catalogue (see `x-scopes`): `resource:action`, or `resource:*` for every action of a resource.
          * @enum {string}
          */
-        Scope: "checkout:create" | "checkout:read" | "checkout:update" | "checkout:execute" | "checkout:*" | "transaction:read" | "transaction:execute" | "transaction:*" | "invoice:create" | "invoice:read" | "invoice:update" | "invoice:delete" | "invoice:execute" | "invoice:*" | "credit_note:create" | "credit_note:read" | "credit_note:update" | "credit_note:execute" | "credit_note:*" | "client:create" | "client:read" | "client:update" | "client:delete" | "client:*" | "site:create" | "site:read" | "site:update" | "site:delete" | "site:*" | "provider:create" | "provider:read" | "provider:update" | "provider:delete" | "provider:*" | "domain:create" | "domain:read" | "domain:update" | "domain:delete" | "domain:execute" | "domain:*" | "api_key:create" | "api_key:read" | "api_key:update" | "api_key:delete" | "api_key:execute" | "api_key:*" | "organization:create" | "organization:read" | "organization:update" | "organization:delete" | "organization:*" | "tax_rule:create" | "tax_rule:read" | "tax_rule:update" | "tax_rule:delete" | "tax_rule:*" | "tax_rate:create" | "tax_rate:read" | "tax_rate:update" | "tax_rate:delete" | "tax_rate:*" | "tax_report:read" | "tax_report:execute" | "tax_report:*" | "tax_record:read" | "tax_record:*" | "data_io:read" | "data_io:execute" | "data_io:*" | "export:create" | "export:read" | "export:*" | "system:read" | "system:update" | "system:*" | "portal:create" | "portal:*" | "vies:execute" | "vies:*" | "userprofile:read" | "userprofile:update" | "userprofile:*";
+        Scope: "checkout:create" | "checkout:read" | "checkout:update" | "checkout:execute" | "checkout:*" | "transaction:create" | "transaction:read" | "transaction:execute" | "transaction:*" | "invoice:create" | "invoice:read" | "invoice:update" | "invoice:delete" | "invoice:execute" | "invoice:*" | "credit_note:create" | "credit_note:read" | "credit_note:update" | "credit_note:execute" | "credit_note:*" | "client:create" | "client:read" | "client:update" | "client:delete" | "client:*" | "site:create" | "site:read" | "site:update" | "site:delete" | "site:*" | "provider:create" | "provider:read" | "provider:update" | "provider:delete" | "provider:*" | "domain:create" | "domain:read" | "domain:update" | "domain:delete" | "domain:execute" | "domain:*" | "api_key:create" | "api_key:read" | "api_key:update" | "api_key:delete" | "api_key:execute" | "api_key:*" | "organization:create" | "organization:read" | "organization:update" | "organization:delete" | "organization:*" | "tax_rule:create" | "tax_rule:read" | "tax_rule:update" | "tax_rule:delete" | "tax_rule:*" | "tax_rate:create" | "tax_rate:read" | "tax_rate:update" | "tax_rate:delete" | "tax_rate:*" | "tax_report:read" | "tax_report:execute" | "tax_report:*" | "tax_record:read" | "tax_record:*" | "data_io:read" | "data_io:execute" | "data_io:*" | "export:create" | "export:read" | "export:*" | "system:read" | "system:update" | "system:*" | "portal:create" | "portal:*" | "vies:execute" | "vies:*" | "userprofile:read" | "userprofile:update" | "userprofile:*";
         /** Actor */
         Actor: {
             /** @enum {string} */
@@ -2167,6 +2521,202 @@ export interface components {
              * @description First run date (YYYY-MM-DD), today or later
              */
             startDate: string;
+        };
+        /** Site */
+        Site: {
+            id: string;
+            organizationId: string;
+            name: string;
+            /** @description The merchant site's address */
+            url: string;
+            /** @description ISO 4217 currency code, e.g. EUR */
+            defaultCurrency: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            createdAt: string;
+        };
+        /** CreateSiteBody */
+        CreateSiteBody: {
+            name: string;
+            /** @description Absolute http(s) URL */
+            url: string;
+            /** @description ISO 4217 currency code, e.g. EUR */
+            defaultCurrency: string;
+        };
+        /** Checkout */
+        Checkout: {
+            id: string;
+            organizationId: string;
+            siteId: string;
+            /** @enum {string} */
+            status: "open" | "completed" | "cancelled" | "expired";
+            amount: number;
+            currency: string;
+            email: string;
+            externalReference: string | null;
+            invoiceNumber: string | null;
+            clientId: string | null;
+            returnUrl: string | null;
+            cancelUrl: string | null;
+            items: components["schemas"]["CheckoutItem"][];
+            metadata: {
+                [key: string]: string;
+            };
+            sessionPublicId: string;
+            shortCode: string;
+            paymentUrl: string;
+            /** @description The transaction that paid it, once completed */
+            transactionId: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            expiresAt: string;
+            /** @description ISO 8601 UTC timestamp */
+            completedAt: string | null;
+            /** @description ISO 8601 UTC timestamp */
+            cancelledAt: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            updatedAt: string;
+        };
+        /** CheckoutItem */
+        CheckoutItem: {
+            name: string;
+            quantity: number;
+            /** @description Price of one unit in minor units, VAT included; discounts are positive and subtracted */
+            unitPrice: number;
+            /** @description VAT rate in percent, e.g. 21 */
+            vatRate?: number;
+            /** @enum {string} */
+            itemType: "goods" | "digital_service" | "shipping" | "tax" | "discount";
+        };
+        /** CreateCheckoutBody */
+        CreateCheckoutBody: {
+            /** @description Integer amount in minor units (e.g. cents), at least 1 */
+            amount: number;
+            /** @description ISO 4217 code; defaults to the site's defaultCurrency */
+            currency?: string;
+            /** Format: email */
+            email: string;
+            externalReference?: string;
+            invoiceNumber?: string;
+            clientId?: string;
+            /** @description Absolute http(s) URL; {transactionId} is replaced by the transaction id (empty on cancel) */
+            returnUrl?: string;
+            /** @description Absolute http(s) URL; {transactionId} is replaced by the transaction id (empty on cancel) */
+            cancelUrl?: string;
+            /** @description Must add up to amount (discounts subtract) */
+            items: components["schemas"]["CheckoutItem"][];
+            /** @description Up to 20 string values of your own (keys 1-40 characters, values up to 500) */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        /** CreatedCheckout */
+        CreatedCheckout: {
+            id: string;
+            /** @description Public id of the payment session, safe to show the customer */
+            sessionPublicId: string;
+            /** @description The code in paymentUrl */
+            shortCode: string;
+            /** @description {PUBLIC_BASE_URL}/checkout/{shortCode}: the hosted payment page */
+            paymentUrl: string;
+        };
+        /** UpdateCheckoutBody */
+        UpdateCheckoutBody: {
+            externalReference?: string | null;
+            /** @description Replaces the metadata */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        /** Transaction */
+        Transaction: {
+            id: string;
+            organizationId: string;
+            /** @enum {string} */
+            status: "succeeded" | "partially_refunded" | "refunded";
+            /**
+             * @description Paid through a checkout, or recorded with POST /transactions/manual
+             * @enum {string}
+             */
+            source: "checkout" | "manual";
+            /** @description Captured amount in minor units */
+            amount: number;
+            /** @description Sum of every refund so far, in minor units; never more than amount */
+            refundedAmount: number;
+            currency: string;
+            siteId: string | null;
+            checkoutId: string | null;
+            clientId: string | null;
+            /** @description The payment provider that captured it (`test` for the built-in test provider, `manual`) */
+            provider: string;
+            providerReference: string | null;
+            description: string | null;
+            externalReference: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            updatedAt: string;
+        };
+        /** CreateManualTransactionBody */
+        CreateManualTransactionBody: {
+            /** @description Integer amount in minor units (e.g. cents), at least 1 */
+            amount: number;
+            /** @description ISO 4217 currency code, e.g. EUR */
+            currency: string;
+            clientId?: string;
+            siteId?: string;
+            description?: string;
+            externalReference?: string;
+        };
+        /** RefundBody */
+        RefundBody: {
+            /** @description Minor units to refund; absent refunds everything not yet refunded */
+            amount?: number;
+            reason?: string;
+        };
+        /**
+         * Refund
+         * @description Refund: the transaction after the refund and the credit note it created
+         */
+        Refund: {
+            transaction: components["schemas"]["Transaction"];
+            creditNote: components["schemas"]["CreditNote"];
+        };
+        /** CreditNote */
+        CreditNote: {
+            id: string;
+            organizationId: string;
+            /** @description Per-organization sequence, e.g. CN-000001 */
+            number: string;
+            transactionId: string;
+            clientId: string | null;
+            /** @description Refunded amount in minor units */
+            amount: number;
+            currency: string;
+            reason: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            createdAt: string;
         };
     };
     responses: never;
@@ -10210,6 +10760,2173 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvalidStateError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    sitesList: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (at most 1000000) */
+                page?: number;
+                /** @description Items per page (at most 100) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Site"][];
+                        total: number;
+                        page: number;
+                        limit: number;
+                    };
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    sitesCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSiteBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Site"];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Payload Too Large. The body's `code` is one of:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
+             */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /**
+             * @description Unsupported Media Type. The body's `code` is one of:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: Request bodies must be application/json.
+             */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    sitesGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Site"];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    sitesDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    checkoutsCreate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe for 24 hours, per organization: the same key with the same request answers the first response again (with `Idempotent-Replayed: true`); with another request 422 IDEMPOTENCY_KEY_REUSED; while the first is still running 409 IDEMPOTENCY_KEY_IN_PROGRESS. The SDK sends one automatically. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                siteId: string;
+            };
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCheckoutBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCheckout"];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `CHECKOUT_AMOUNT_MISMATCH`: The checkout items do not add up to amount; see details.itemsTotal and details.amount.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["CheckoutAmountMismatchError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Conflict. The body's `code` is one of:
+             *
+             *     - `IDEMPOTENCY_KEY_IN_PROGRESS`: A request with this Idempotency-Key is still in progress; retry shortly to get its response.
+             */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdempotencyKeyInProgressError"];
+                };
+            };
+            /**
+             * @description Payload Too Large. The body's `code` is one of:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
+             */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /**
+             * @description Unsupported Media Type. The body's `code` is one of:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: Request bodies must be application/json.
+             */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /**
+             * @description Unprocessable Content. The body's `code` is one of:
+             *
+             *     - `PORTAL_DISABLED`: The customer portal is disabled by system policy.
+             *     - `MAGIC_LINKS_DISABLED`: Portal magic links are disabled by system policy.
+             *     - `ORGANIZATION_PORTAL_DISABLED`: This organization's customer portal is disabled.
+             *     - `PORTAL_NOTHING_TO_SHOW`: This email has no issued invoice or active recurring schedule in this organization.
+             *     - `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was already used with a different request; use a new key for a new request.
+             */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalDisabledError"] | components["schemas"]["MagicLinksDisabledError"] | components["schemas"]["OrganizationPortalDisabledError"] | components["schemas"]["PortalNothingToShowError"] | components["schemas"]["IdempotencyKeyReusedError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    checkoutsList: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (at most 1000000) */
+                page?: number;
+                /** @description Items per page (at most 100) */
+                limit?: number;
+                status?: "open" | "completed" | "cancelled" | "expired";
+                siteId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Checkout"][];
+                        total: number;
+                        page: number;
+                        limit: number;
+                    };
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    checkoutsGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkout"];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    checkoutsUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCheckoutBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkout"];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Conflict. The body's `code` is one of:
+             *
+             *     - `INVALID_STATE`: The resource is not in a state that allows this action.
+             */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidStateError"];
+                };
+            };
+            /**
+             * @description Payload Too Large. The body's `code` is one of:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
+             */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /**
+             * @description Unsupported Media Type. The body's `code` is one of:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: Request bodies must be application/json.
+             */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    transactionsCreateManual: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe for 24 hours, per organization: the same key with the same request answers the first response again (with `Idempotent-Replayed: true`); with another request 422 IDEMPOTENCY_KEY_REUSED; while the first is still running 409 IDEMPOTENCY_KEY_IN_PROGRESS. The SDK sends one automatically. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateManualTransactionBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transaction"];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Conflict. The body's `code` is one of:
+             *
+             *     - `IDEMPOTENCY_KEY_IN_PROGRESS`: A request with this Idempotency-Key is still in progress; retry shortly to get its response.
+             */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdempotencyKeyInProgressError"];
+                };
+            };
+            /**
+             * @description Payload Too Large. The body's `code` is one of:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
+             */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /**
+             * @description Unsupported Media Type. The body's `code` is one of:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: Request bodies must be application/json.
+             */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /**
+             * @description Unprocessable Content. The body's `code` is one of:
+             *
+             *     - `PORTAL_DISABLED`: The customer portal is disabled by system policy.
+             *     - `MAGIC_LINKS_DISABLED`: Portal magic links are disabled by system policy.
+             *     - `ORGANIZATION_PORTAL_DISABLED`: This organization's customer portal is disabled.
+             *     - `PORTAL_NOTHING_TO_SHOW`: This email has no issued invoice or active recurring schedule in this organization.
+             *     - `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was already used with a different request; use a new key for a new request.
+             */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalDisabledError"] | components["schemas"]["MagicLinksDisabledError"] | components["schemas"]["OrganizationPortalDisabledError"] | components["schemas"]["PortalNothingToShowError"] | components["schemas"]["IdempotencyKeyReusedError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    transactionsList: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (at most 1000000) */
+                page?: number;
+                /** @description Items per page (at most 100) */
+                limit?: number;
+                status?: "succeeded" | "partially_refunded" | "refunded";
+                /** @description ISO 4217 currency code, e.g. EUR */
+                currency?: string;
+                /** @description Created at or after (ISO 8601 UTC) */
+                from?: string;
+                /** @description Created before (ISO 8601 UTC) */
+                to?: string;
+                siteId?: string;
+                clientId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Transaction"][];
+                        total: number;
+                        page: number;
+                        limit: number;
+                    };
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    transactionsGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transaction"];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    transactionsRefund: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe for 24 hours, per organization: the same key with the same request answers the first response again (with `Idempotent-Replayed: true`); with another request 422 IDEMPOTENCY_KEY_REUSED; while the first is still running 409 IDEMPOTENCY_KEY_IN_PROGRESS. The SDK sends one automatically. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refund"];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Conflict. The body's `code` is one of:
+             *
+             *     - `REFUND_EXCEEDS_CAPTURED`: Refunds cannot add up to more than the captured amount; see details.refundable.
+             *     - `IDEMPOTENCY_KEY_IN_PROGRESS`: A request with this Idempotency-Key is still in progress; retry shortly to get its response.
+             */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundExceedsCapturedError"] | components["schemas"]["IdempotencyKeyInProgressError"];
+                };
+            };
+            /**
+             * @description Payload Too Large. The body's `code` is one of:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
+             */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /**
+             * @description Unsupported Media Type. The body's `code` is one of:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: Request bodies must be application/json.
+             */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /**
+             * @description Unprocessable Content. The body's `code` is one of:
+             *
+             *     - `PORTAL_DISABLED`: The customer portal is disabled by system policy.
+             *     - `MAGIC_LINKS_DISABLED`: Portal magic links are disabled by system policy.
+             *     - `ORGANIZATION_PORTAL_DISABLED`: This organization's customer portal is disabled.
+             *     - `PORTAL_NOTHING_TO_SHOW`: This email has no issued invoice or active recurring schedule in this organization.
+             *     - `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was already used with a different request; use a new key for a new request.
+             */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalDisabledError"] | components["schemas"]["MagicLinksDisabledError"] | components["schemas"]["OrganizationPortalDisabledError"] | components["schemas"]["PortalNothingToShowError"] | components["schemas"]["IdempotencyKeyReusedError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    creditNotesList: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (at most 1000000) */
+                page?: number;
+                /** @description Items per page (at most 100) */
+                limit?: number;
+                transactionId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CreditNote"][];
+                        total: number;
+                        page: number;
+                        limit: number;
+                    };
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    creditNotesGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
                 };
             };
             /**

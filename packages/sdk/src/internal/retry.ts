@@ -13,6 +13,17 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
+/**
+ * A call that carries an Idempotency-Key may also be retried when the server says its first
+ * attempt is still running (409 IDEMPOTENCY_KEY_IN_PROGRESS): the retry gets that attempt's answer.
+ */
+export function isRetryableIdempotentAnswer(status: number, body: unknown): boolean {
+  return (
+    isRetryableStatus(status) ||
+    (status === 409 && typeof body === 'object' && body !== null && (body as { code?: unknown }).code === 'IDEMPOTENCY_KEY_IN_PROGRESS')
+  );
+}
+
 /** Exponential backoff with full jitter: a random delay in [0, min(max, initial · 2^attempt)). */
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {
   const ceiling = Math.min(MAX_RETRY_DELAY_MS, INITIAL_RETRY_DELAY_MS * 2 ** attempt);

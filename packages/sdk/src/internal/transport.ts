@@ -3,7 +3,8 @@ import ky, { TimeoutError as KyTimeoutError } from 'ky';
 import { ApiError, connectionErrorFor, PaymentGatewayConfigError, PaymentGatewayError, redactUrl, TimeoutError } from '../errors.js';
 import { checkMaxRetries, checkTimeout, type RequestOptions, type ResolvedOptions } from '../options.js';
 import { assertNoForbiddenHeaders, ORGANIZATION_HEADER, toHeaderRecord } from './headers.js';
-import { backoffDelay, isIdempotent, isRetryableStatus, responseRetryDelay, sleep } from './retry.js';
+import { idempotencyHeaderFor } from './idempotency.js';
+import { backoffDelay, isIdempotent, isRetryableIdempotentAnswer, isRetryableStatus, responseRetryDelay, sleep } from './retry.js';
 
 /** Per-call options as the transport sees them. */
 export interface CallOptions extends RequestOptions {
@@ -68,7 +69,9 @@ export function createTransport(config: TransportConfig): (args: SdkFetcherArgs)
     const callHeaders = toHeaderRecord(options.headers);
     const timeout = options.timeout === undefined ? config.timeout : checkTimeout(options.timeout, 'timeout');
     const maxRetries = options.maxRetries === undefined ? config.maxRetries : checkMaxRetries(options.maxRetries, 'maxRetries');
-    const retryable = isIdempotent(args.method);
+    // Money-moving POSTs carry one Idempotency-Key for every attempt, which makes them retryable.
+    const idempotency = idempotencyHeaderFor(args.route, options.idempotencyKey, callHeaders);
+    const retryable = isIdempotent(args.method) || idempotency !== undefined;
     const signal = options.signal ?? args.fetchOptions?.signal ?? undefined;
 
     for (let attempt = 0; ; attempt++) {
@@ -77,7 +80,7 @@ export function createTransport(config: TransportConfig): (args: SdkFetcherArgs)
         const authorization = await config.authorization();
         response = await http(args.path, {
           method: args.method,
-          headers: { ...baseHeaders, ...args.headers, ...callHeaders, accept: 'application/json', authorization },
+          headers: { ...baseHeaders, ...args.headers, ...callHeaders, ...idempotency, accept: 'application/json', authorization },
           body: args.body ?? undefined,
           timeout,
           signal,
@@ -97,8 +100,8 @@ export function createTransport(config: TransportConfig): (args: SdkFetcherArgs)
       if (response.ok || options.acceptStatuses?.includes(response.status)) {
         return { status: response.status, body, headers: response.headers };
       }
-      const delay =
-        retryable && attempt < maxRetries && isRetryableStatus(response.status) ? responseRetryDelay(attempt, response.headers) : undefined;
+      const again = idempotency ? isRetryableIdempotentAnswer(response.status, body) : isRetryableStatus(response.status);
+      const delay = retryable && attempt < maxRetries && again ? responseRetryDelay(attempt, response.headers) : undefined;
       if (delay === undefined) throw ApiError.from(response.status, body, response.headers);
       await sleep(delay, signal);
     }

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { CommerceTables } from './commerce-schema.js';
 
 /**
  * Table types shared by both dialects. Portable on purpose: timestamps are ISO 8601 UTC
@@ -188,7 +189,7 @@ export interface RefreshTokensTable {
   used_at: string | null;
 }
 
-export interface Database {
+export interface Database extends CommerceTables {
   organizations: OrganizationsTable;
   users: UsersTable;
   memberships: MembershipsTable;

@@ -8,12 +8,15 @@ import type { NextFunction, RequestHandler } from 'express';
 // biome-ignore lint/suspicious/noExplicitAny: ts-rest types req and res per route (see above)
 export type RouterMiddleware = (req: any, res: any, next: NextFunction) => void;
 
-/** Options every ts-rest router is mounted with: validation errors go to the error handler; auth runs first. */
+/**
+ * Options every ts-rest router is mounted with: validation errors go to the error handler; auth
+ * runs first, then whatever `after` adds (Idempotency-Key, which needs the caller's organization).
+ */
 export interface EndpointOptions {
   requestValidationErrorHandler: (err: unknown, req: unknown, res: unknown, next: (e: unknown) => void) => void;
   globalMiddleware: RouterMiddleware[];
 }
 
-export function endpointOptions(auth: RequestHandler): EndpointOptions {
-  return { requestValidationErrorHandler: (err, _req, _res, next) => next(err), globalMiddleware: [auth as RouterMiddleware] };
+export function endpointOptions(auth: RequestHandler, ...after: RouterMiddleware[]): EndpointOptions {
+  return { requestValidationErrorHandler: (err, _req, _res, next) => next(err), globalMiddleware: [auth as RouterMiddleware, ...after] };
 }

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import {
+  API_PREFIX,
+  authErrorResponses,
+  bodyErrorResponses,
+  c,
+  ErrorBody,
+  meta,
+  ORG_KEY_OR_SESSION,
+  OrganizationId,
+  PageQuery,
+  pageOf,
+  ResourceId,
+  Timestamp,
+} from './common.js';
+import { IsoCurrencyCode } from './currencies.js';
+
+export const SiteId = ResourceId('site');
+
+/** An absolute http(s) URL (no other scheme: these URLs end up in links and redirects). */
+export const WebUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be an absolute http:// or https:// URL' },
+  )
+  .describe('Absolute http(s) URL');
+
+export const Site = z
+  .object({
+    id: SiteId,
+    organizationId: OrganizationId,
+    name: z.string(),
+    url: z.string().describe("The merchant site's address"),
+    defaultCurrency: IsoCurrencyCode,
+    createdAt: Timestamp,
+  })
+  .describe('Site');
+export type Site = z.infer<typeof Site>;
+
+export const CreateSiteBody = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    url: WebUrl,
+    defaultCurrency: IsoCurrencyCode,
+  })
+  .strict();
+export type CreateSiteBody = z.infer<typeof CreateSiteBody>;
+
+const tag = 'Sites';
+const errors = { ...authErrorResponses, 404: ErrorBody };
+const params = z.object({ id: SiteId });
+
+/** SPEC §5: the merchant sites checkouts are taken for. */
+export const sitesContract = c.router(
+  {
+    list: {
+      method: 'GET',
+      path: '/sites',
+      query: PageQuery,
+      responses: { 200: pageOf(Site), ...errors },
+      summary: 'List sites',
+      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'site:read', organization: 'context' }),
+    },
+    create: {
+      method: 'POST',
+      path: '/sites',
+      body: CreateSiteBody,
+      responses: { 201: Site, ...errors, ...bodyErrorResponses },
+      summary: 'Create a site',
+      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'site:create', organization: 'context' }),
+    },
+    get: {
+      method: 'GET',
+      path: '/sites/:id',
+      pathParams: params,
+      responses: { 200: Site, ...errors },
+      summary: 'Get a site',
+      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'site:read', organization: 'context' }),
+    },
+    delete: {
+      method: 'DELETE',
+      path: '/sites/:id',
+      pathParams: params,
+      body: c.noBody(),
+      responses: { 204: c.noBody(), ...errors },
+      summary: 'Delete a site (its open checkouts are cancelled; its transactions stay)',
+      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'site:delete', organization: 'context' }),
+    },
+  },
+  { pathPrefix: API_PREFIX },
+);

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { CheckoutId, PositiveMinorUnits, TransactionId } from './checkouts.js';
+import { ClientId } from './clients.js';
+import {
+  API_PREFIX,
+  authErrorResponses,
+  bodyErrorResponses,
+  c,
+  ErrorBody,
+  idempotent,
+  meta,
+  ORG_KEY_OR_SESSION,
+  OrganizationId,
+  PageQuery,
+  pageOf,
+  Timestamp,
+} from './common.js';
+import { CreditNote } from './credit-notes.js';
+import { IsoCurrencyCode } from './currencies.js';
+import { SiteId } from './sites.js';
+
+export const TRANSACTION_STATUSES = ['succeeded', 'partially_refunded', 'refunded'] as const;
+export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
+
+export const Transaction = z
+  .object({
+    id: TransactionId,
+    organizationId: OrganizationId,
+    status: z.enum(TRANSACTION_STATUSES),
+    source: z.enum(['checkout', 'manual']).describe('Paid through a checkout, or recorded with POST /transactions/manual'),
+    amount: z.number().int().describe('Captured amount in minor units'),
+    refundedAmount: z.number().int().describe('Sum of every refund so far, in minor units; never more than amount'),
+    currency: z.string(),
+    siteId: SiteId.nullable(),
+    checkoutId: CheckoutId.nullable(),
+    clientId: ClientId.nullable(),
+    provider: z.string().describe('The payment provider that captured it (`test` for the built-in test provider, `manual`)'),
+    providerReference: z.string().nullable(),
+    description: z.string().nullable(),
+    externalReference: z.string().nullable(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .describe('Transaction');
+export type Transaction = z.infer<typeof Transaction>;
+
+export const CreateManualTransactionBody = z
+  .object({
+    amount: PositiveMinorUnits,
+    currency: IsoCurrencyCode,
+    clientId: ClientId.optional(),
+    siteId: SiteId.optional(),
+    description: z.string().trim().min(1).max(500).optional(),
+    externalReference: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+export type CreateManualTransactionBody = z.infer<typeof CreateManualTransactionBody>;
+
+export const RefundBody = z
+  .object({
+    amount: PositiveMinorUnits.optional().describe('Minor units to refund; absent refunds everything not yet refunded'),
+    reason: z.string().trim().min(1).max(500).optional(),
+  })
+  .strict();
+export type RefundBody = z.infer<typeof RefundBody>;
+
+export const Refund = z
+  .object({ transaction: Transaction, creditNote: CreditNote })
+  .describe('Refund: the transaction after the refund and the credit note it created');
+export type Refund = z.infer<typeof Refund>;
+
+/** `from`/`to` filters: createdAt ≥ from and createdAt < to. */
+export const TransactionQuery = PageQuery.extend({
+  status: z.enum(TRANSACTION_STATUSES).optional(),
+  currency: IsoCurrencyCode.optional(),
+  from: Timestamp.optional().describe('Created at or after (ISO 8601 UTC)'),
+  to: Timestamp.optional().describe('Created before (ISO 8601 UTC)'),
+  siteId: SiteId.optional(),
+  clientId: ClientId.optional(),
+}).strict();
+export type TransactionQuery = z.infer<typeof TransactionQuery>;
+
+const tag = 'Transactions';
+const errors = { ...authErrorResponses, 404: ErrorBody };
+const cred = ORG_KEY_OR_SESSION;
+
+/** SPEC §5: transactions (from paid checkouts or recorded manually) and their refunds. */
+export const transactionsContract = c.router(
+  {
+    createManual: {
+      method: 'POST',
+      path: '/transactions/manual',
+      body: CreateManualTransactionBody,
+      responses: { 201: Transaction, ...errors, 409: ErrorBody, 422: ErrorBody, ...bodyErrorResponses },
+      summary: 'Record a payment taken outside the gateway',
+      description: 'Honours Idempotency-Key.',
+      metadata: idempotent(meta(tag, { credentials: cred, scope: 'transaction:create', organization: 'context' })),
+    },
+    list: {
+      method: 'GET',
+      path: '/transactions',
+      query: TransactionQuery,
+      responses: { 200: pageOf(Transaction), ...errors },
+      summary: 'List transactions (filters: status, currency, from, to, siteId, clientId)',
+      metadata: meta(tag, { credentials: cred, scope: 'transaction:read', organization: 'context' }),
+    },
+    get: {
+      method: 'GET',
+      path: '/transactions/:id',
+      pathParams: z.object({ id: TransactionId }),
+      responses: { 200: Transaction, ...errors },
+      summary: 'Get a transaction',
+      metadata: meta(tag, { credentials: cred, scope: 'transaction:read', organization: 'context' }),
+    },
+    refund: {
+      method: 'POST',
+      path: '/transactions/:id/refund',
+      pathParams: z.object({ id: TransactionId }),
+      body: RefundBody,
+      responses: { 201: Refund, ...errors, 409: ErrorBody, 422: ErrorBody, ...bodyErrorResponses },
+      summary: 'Refund a transaction, fully or partly; creates a credit note',
+      description:
+        'Refunds never add up to more than the captured amount (409 REFUND_EXCEEDS_CAPTURED). Status: succeeded → partially_refunded → refunded. Honours Idempotency-Key.',
+      metadata: idempotent(meta(tag, { credentials: cred, scope: 'transaction:execute', organization: 'context' })),
+    },
+  },
+  { pathPrefix: API_PREFIX },
+);
