@@ -14,6 +14,7 @@ import { findKey } from './keys/key-repository.js';
 import { KeyService } from './keys/key-service.js';
 import { KeyVerifier } from './keys/key-verifier.js';
 import { LastUsedRecorder, writeKeyActivity } from './keys/last-used.js';
+import { RotationDueNotifier } from './keys/rotation-notifier.js';
 import { ownUrl } from './util/own-url.js';
 import { loadOrCreateSecretFile } from './keys/pepper.js';
 import { RateLimits } from './limits/rate-limit.js';
@@ -84,11 +85,19 @@ export interface Services {
   usage: LastUsedRecorder;
   /** Where this instance listens, once it does: the default base of minted links (SPEC §12, PUBLIC_BASE_URL). */
   links: LinkBase;
+  /** Which pepper hashes new secrets and whether a previous one is still accepted (GET /system/health). */
+  pepper: PepperInfo;
   /** Credential authenticators, tried in order by the auth middleware. */
   authenticators: readonly CredentialAuthenticator[];
   startedAt: Date;
   /** Stops background work and closes the change feed and the database. */
   close(): Promise<void>;
+}
+
+/** The peppers this instance holds (API_KEY_PEPPER_VERSION, API_KEY_PEPPER_PREVIOUS); never the secrets. */
+export interface PepperInfo {
+  currentVersion: number;
+  previousConfigured: boolean;
 }
 
 /** The URL this instance was bound to, set by listen(). */
@@ -175,7 +184,11 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     now,
   });
   const authenticators: CredentialAuthenticator[] = [
-    new KeyAuthenticator(verifier),
+    new KeyAuthenticator(verifier, {
+      policy: async () => (await settings.get()).keyPolicy,
+      notifier: new RotationDueNotifier({ db, now, onError: (err) => logger.warn({ err }, 'rotation-due audit event failed') }),
+      now,
+    }),
     new SessionAuthenticator({ tokens: accessTokens, sessions, users, now }),
   ];
   // The listen URL, recorded by the gateway's listen(): the default base of minted links (PORT=0 is known only then).
@@ -215,6 +228,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     limits,
     usage: lastUsed,
     links,
+    pepper: { currentVersion: config.pepperVersion, previousConfigured: config.previousPepper !== undefined },
     authenticators,
     // Wall time, as uptime (GET /system/health) is measured against Date.now().
     startedAt: new Date(),

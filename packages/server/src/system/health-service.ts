@@ -2,6 +2,7 @@ import type { DeepHealth } from '@payment-gateway/contract';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { KeyCache } from '../keys/key-cache.js';
+import { countKeysOnOlderPepper, type PepperUsage } from '../keys/pepper-usage.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
 import type { DatabaseHandle } from '../storage/database.js';
 import { VERSION } from '../version.js';
@@ -11,6 +12,10 @@ export interface DeepHealthDeps {
   feed: ChangeFeed;
   keyCache: KeyCache;
   startedAt: Date;
+  /** The pepper versions this instance holds (API_KEY_PEPPER_VERSION, API_KEY_PEPPER_PREVIOUS). */
+  pepper: { currentVersion: number; previousConfigured: boolean };
+  /** The services' clock (which grace periods and expiries have ended). @default () => new Date() */
+  now?: () => Date;
 }
 
 /**
@@ -23,6 +28,7 @@ export async function deepHealth(d: DeepHealthDeps): Promise<z.infer<typeof Deep
   const dbOk = await pingDatabase(d.database);
   const latencyMs = Math.round((performance.now() - started) * 100) / 100;
   const feedStatus = d.feed.status();
+  const usage = dbOk ? await pepperUsage(d) : null;
   return {
     status: dbOk && feedStatus !== 'disconnected' ? 'ok' : 'degraded',
     version: VERSION,
@@ -30,7 +36,28 @@ export async function deepHealth(d: DeepHealthDeps): Promise<z.infer<typeof Deep
     database: { status: dbOk ? 'ok' : 'error', dialect: d.database.dialect, latencyMs },
     changeFeed: { status: feedStatus, lastEventAt: d.feed.lastEventAt()?.toISOString() ?? null },
     cache: { entries: d.keyCache.size, maxAgeMs: d.keyCache.maxAgeMs, readThrough: d.keyCache.readThrough },
+    apiKeyPepper: {
+      currentVersion: d.pepper.currentVersion,
+      previousConfigured: d.pepper.previousConfigured,
+      keysOnOlderPepper: usage?.keysOnOlderPepper ?? null,
+      graceSecretsOnOlderPepper: usage?.graceSecretsOnOlderPepper ?? null,
+    },
   };
+}
+
+/** The pepper counts, or null when the database fails or takes longer than its timeout. */
+async function pepperUsage(d: DeepHealthDeps): Promise<PepperUsage | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), d.database.timeoutMs);
+  });
+  const now = (d.now ?? (() => new Date()))().toISOString();
+  const count = countKeysOnOlderPepper(d.database.db, d.pepper.currentVersion, now).catch(() => null);
+  try {
+    return await Promise.race([count, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
