@@ -3,6 +3,7 @@ import ky, { TimeoutError as KyTimeoutError } from 'ky';
 import { ApiError, connectionErrorFor, PaymentGatewayConfigError, PaymentGatewayError, redactUrl, TimeoutError } from '../errors.js';
 import { checkMaxRetries, checkTimeout, type RequestOptions, type ResolvedOptions } from '../options.js';
 import { assertNoForbiddenHeaders, ORGANIZATION_HEADER, toHeaderRecord } from './headers.js';
+import { createRotationWarner } from './rotation-warning.js';
 import { backoffDelay, isIdempotent, isRetryableStatus, responseRetryDelay, sleep } from './retry.js';
 
 /** Per-call options as the transport sees them. */
@@ -61,6 +62,7 @@ export function createTransport(config: TransportConfig): (args: SdkFetcherArgs)
     hooks: { beforeRequest: [(request) => refuseOrganizationHeader(request)] },
   });
   const baseHeaders = toHeaderRecord(config.headers);
+  const warnIfRotationDue = createRotationWarner(config.onWarning);
 
   return async (args) => {
     const options = args.requestOptions ?? {};
@@ -73,8 +75,9 @@ export function createTransport(config: TransportConfig): (args: SdkFetcherArgs)
 
     for (let attempt = 0; ; attempt++) {
       let response: Response;
+      let authorization: string;
       try {
-        const authorization = await config.authorization();
+        authorization = await config.authorization();
         response = await http(args.path, {
           method: args.method,
           headers: { ...baseHeaders, ...args.headers, ...callHeaders, accept: 'application/json', authorization },
@@ -93,6 +96,7 @@ export function createTransport(config: TransportConfig): (args: SdkFetcherArgs)
         await sleep(backoffDelay(attempt), signal);
         continue;
       }
+      warnIfRotationDue(response.headers, authorization);
       const body = await readBody(response);
       if (response.ok || options.acceptStatuses?.includes(response.status)) {
         return { status: response.status, body, headers: response.headers };
