@@ -1108,6 +1108,27 @@ export interface components {
             requestId: string;
         };
         /**
+         * ApiKeyRotationRequiredError
+         * @description This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key). (HTTP 401)
+         */
+        ApiKeyRotationRequiredError: {
+            /** @description Human-readable message; safe to show, never contains secrets */
+            error: string;
+            /**
+             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            code: "API_KEY_ROTATION_REQUIRED";
+            /** @description Echoed in the X-Request-ID header; quote it to support */
+            requestId: string;
+            details?: {
+                /** @description When the key fell due for rotation (ISO 8601) */
+                rotationDueAt: string;
+                /** @description When its rotationGraceDays ended and the key began to be refused (ISO 8601) */
+                refusedFrom: string;
+            };
+        };
+        /**
          * ConflictError
          * @description The request conflicts with the current state of the resource. (HTTP 409)
          */
@@ -1735,6 +1756,8 @@ export interface components {
             lastRotatedAt: string | null;
             /** @description ISO 8601 UTC timestamp */
             previousSecretExpiresAt: string | null;
+            /** @description When the current secret falls (or fell) due for rotation under keyPolicy.maxKeyAgeDays: creation or last rotation plus that many days; null when no maximum age is set or the key is revoked */
+            rotationDueAt: string | null;
             /** @description ISO 8601 UTC timestamp */
             revokedAt: string | null;
             revokedReason: string | null;
@@ -1774,6 +1797,8 @@ export interface components {
             lastRotatedAt: string | null;
             /** @description ISO 8601 UTC timestamp */
             previousSecretExpiresAt: string | null;
+            /** @description When the current secret falls (or fell) due for rotation under keyPolicy.maxKeyAgeDays: creation or last rotation plus that many days; null when no maximum age is set or the key is revoked */
+            rotationDueAt: string | null;
             /** @description ISO 8601 UTC timestamp */
             revokedAt: string | null;
             revokedReason: string | null;
@@ -1832,6 +1857,8 @@ export interface components {
             scopes: components["schemas"]["Scope"][];
             /** @description ISO 8601 UTC timestamp */
             expiresAt: string | null;
+            /** @description When the key's current secret falls (or fell) due for rotation (keyPolicy.maxKeyAgeDays); null when no maximum age is set */
+            rotationDueAt: string | null;
         } | {
             /** @constant */
             type: "session";
@@ -1958,6 +1985,12 @@ export interface components {
                 defaultGracePeriodSeconds: number;
                 /** @description Longest grace a rotation may ask for (default 604800) */
                 maxGracePeriodSeconds: number;
+                /** @description Days a key secret may live (since creation or its last rotation) before its rotation is due; null = no maximum age (default null) */
+                maxKeyAgeDays: number | null;
+                /** @description Refuse a key with 401 API_KEY_ROTATION_REQUIRED once rotationGraceDays have passed since it fell due (default false) */
+                enforceMaxKeyAge: boolean;
+                /** @description Days a due key keeps working under enforceMaxKeyAge before it is refused (default 14) */
+                rotationGraceDays: number;
             };
             organizationDefaults: {
                 /** @description Whether new organizations start with their portal enabled */
@@ -1980,6 +2013,12 @@ export interface components {
                 defaultGracePeriodSeconds?: number;
                 /** @description Longest grace a rotation may ask for (default 604800) */
                 maxGracePeriodSeconds?: number;
+                /** @description Days a key secret may live (since creation or its last rotation) before its rotation is due; null = no maximum age (default null) */
+                maxKeyAgeDays?: number | null;
+                /** @description Refuse a key with 401 API_KEY_ROTATION_REQUIRED once rotationGraceDays have passed since it fell due (default false) */
+                enforceMaxKeyAge?: boolean;
+                /** @description Days a due key keeps working under enforceMaxKeyAge before it is refused (default 14) */
+                rotationGraceDays?: number;
             };
             organizationDefaults?: {
                 /** @description Whether new organizations start with their portal enabled */
@@ -2009,6 +2048,17 @@ export interface components {
                 entries: number;
                 maxAgeMs: number;
                 readThrough: boolean;
+            };
+            /** @description Pepper rotation: keys are never re-hashed on use, only a rotation moves a key to the current pepper */
+            apiKeyPepper: {
+                /** @description API_KEY_PEPPER_VERSION: the pepper new and rotated secrets are hashed with */
+                currentVersion: number;
+                /** @description Whether API_KEY_PEPPER_PREVIOUS is set (accepted for verification only) */
+                previousConfigured: boolean;
+                /** @description Active, unexpired keys whose current secret is hashed with an older pepper: rotate them before removing API_KEY_PEPPER_PREVIOUS (null if the database did not answer) */
+                keysOnOlderPepper: number | null;
+                /** @description Previous secrets still in their rotation grace period that are hashed with an older pepper; they stop working early if the previous pepper is removed */
+                graceSecretsOnOlderPepper: number | null;
             };
         };
         /** CreateUserBody */
@@ -2164,6 +2214,8 @@ export interface components {
         "X-Request-ID": string;
         /** @description Seconds to wait before retrying. */
         "Retry-After": number;
+        /** @description Sent on every request an API key authenticates once the key's secret is older than the system's keyPolicy.maxKeyAgeDays: when it fell due for rotation (ISO 8601). With keyPolicy.enforceMaxKeyAge the key is refused with 401 API_KEY_ROTATION_REQUIRED after keyPolicy.rotationGraceDays. */
+        "Payment-Gateway-Key-Rotation-Due": string;
     };
     pathItems: never;
 }
@@ -2470,6 +2522,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -2478,7 +2531,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -2592,6 +2645,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -2600,7 +2654,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -2680,6 +2734,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2708,6 +2763,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -2716,7 +2772,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -2800,6 +2856,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2834,6 +2891,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -2842,7 +2900,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -2942,6 +3000,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2973,6 +3032,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -2981,7 +3041,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3122,6 +3182,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3151,6 +3212,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3159,7 +3221,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3260,6 +3322,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3291,6 +3354,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3299,7 +3363,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3440,6 +3504,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3467,6 +3532,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3475,7 +3541,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3578,6 +3644,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3607,6 +3674,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3615,7 +3683,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3747,6 +3815,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3777,6 +3846,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3785,7 +3855,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3927,6 +3997,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3984,6 +4055,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3992,7 +4064,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4126,6 +4198,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4134,7 +4207,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4247,6 +4320,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4255,7 +4329,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4409,6 +4483,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4417,7 +4492,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4546,6 +4621,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4554,7 +4630,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4720,6 +4796,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4728,7 +4805,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4858,6 +4935,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4866,7 +4944,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5026,6 +5104,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5034,7 +5113,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5231,6 +5310,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5239,7 +5319,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5335,6 +5415,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5364,6 +5445,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5372,7 +5454,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5459,6 +5541,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5489,6 +5572,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5497,7 +5581,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5618,6 +5702,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5652,6 +5737,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5660,7 +5746,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5761,6 +5847,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5795,6 +5882,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5803,7 +5891,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5886,6 +5974,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5915,6 +6004,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5923,7 +6013,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6032,6 +6122,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6061,6 +6152,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6069,7 +6161,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6164,6 +6256,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6193,6 +6286,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6201,7 +6295,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6300,6 +6394,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6329,6 +6424,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6337,7 +6433,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6477,6 +6573,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6511,6 +6608,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6519,7 +6617,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6602,6 +6700,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6631,6 +6730,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6639,7 +6739,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6770,6 +6870,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6799,6 +6900,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6807,7 +6909,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6931,6 +7033,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6958,6 +7061,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6966,7 +7070,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7059,6 +7163,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7087,6 +7192,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7095,7 +7201,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7178,6 +7284,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7207,6 +7314,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7215,7 +7323,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7322,6 +7430,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7350,6 +7459,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7358,7 +7468,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7444,6 +7554,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7478,6 +7589,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7486,7 +7598,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7572,6 +7684,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7602,6 +7715,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7610,7 +7724,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7902,6 +8016,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7910,7 +8025,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8013,6 +8128,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8021,7 +8137,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8136,6 +8252,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8144,7 +8261,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8259,6 +8376,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8267,7 +8385,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8353,6 +8471,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8388,6 +8507,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8396,7 +8516,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8483,6 +8603,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8513,6 +8634,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8521,7 +8643,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8648,6 +8770,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8678,6 +8801,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8686,7 +8810,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8790,6 +8914,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8825,6 +8950,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8833,7 +8959,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8920,6 +9046,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8950,6 +9077,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8958,7 +9086,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9090,6 +9218,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9125,6 +9254,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9133,7 +9263,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9220,6 +9350,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9250,6 +9381,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9258,7 +9390,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9385,6 +9517,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9415,6 +9548,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9423,7 +9557,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9522,6 +9656,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9552,6 +9687,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9560,7 +9696,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9673,6 +9809,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9703,6 +9840,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9711,7 +9849,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9824,6 +9962,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9854,6 +9993,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9862,7 +10002,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9975,6 +10115,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10005,6 +10146,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10013,7 +10155,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10112,6 +10254,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10142,6 +10285,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10150,7 +10294,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
