@@ -1,4 +1,12 @@
-import { API_PREFIX, ErrorBody, KEY_ROTATION_DUE_HEADER, OrganizationId, SESSION_COOKIES, type ContractRoute, type ErrorCode } from '@payment-gateway/contract';
+import {
+  API_PREFIX,
+  ErrorBody,
+  KEY_ROTATION_DUE_HEADER,
+  OrganizationId,
+  SESSION_COOKIES,
+  type ContractRoute,
+  type ErrorCode,
+} from '@payment-gateway/contract';
 import type { OperationObject, ParameterObject, ResponseObject, ResponsesObject } from 'openapi3-ts/oas31';
 import type { ZodTypeAny } from 'zod';
 import { errorResponsesFor, headerRef, statusText, successCookieHeader } from './responses.js';

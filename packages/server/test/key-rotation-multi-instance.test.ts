@@ -62,9 +62,9 @@ describe.each(DIALECTS)('key rotation policy across instances (%s)', (dialect) =
 
     await putPolicy(a, { maxKeyAgeDays: 30 });
     const dueAt = new Date(Date.parse(key.createdAt) + 30 * DAY).toISOString();
-    expect(await eventually(async () => (await b.request('GET', WHOAMI, { token: key.token })).headers.get(KEY_ROTATION_DUE_HEADER) === dueAt)).toBe(
-      true,
-    );
+    expect(
+      await eventually(async () => (await b.request('GET', WHOAMI, { token: key.token })).headers.get(KEY_ROTATION_DUE_HEADER) === dueAt),
+    ).toBe(true);
     // Both instances report it, several times each: one audit event.
     await Promise.all([a, b, a, b].map((s) => s.request('GET', WHOAMI, { token: key.token })));
     const events = () =>
@@ -80,7 +80,9 @@ describe.each(DIALECTS)('key rotation policy across instances (%s)', (dialect) =
 
     // Enforcement switched on at A refuses the key on B too (grace 0: 10 days past due).
     await putPolicy(a, { enforceMaxKeyAge: true, rotationGraceDays: 0 });
-    expect(await eventually(async () => (await b.request('GET', WHOAMI, { token: key.token })).body?.code === 'API_KEY_ROTATION_REQUIRED')).toBe(true);
+    expect(
+      await eventually(async () => (await b.request('GET', WHOAMI, { token: key.token })).body?.code === 'API_KEY_ROTATION_REQUIRED'),
+    ).toBe(true);
     // A rotation on A resets the age on B.
     const rotated = await a.gateway.keys.rotate({ tier: 'organization', organizationId: org }, key.id, 0, {
       scopes: ['invoice:read'],

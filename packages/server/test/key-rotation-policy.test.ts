@@ -86,12 +86,26 @@ describe.each(DIALECTS)('key rotation policy (%s)', (dialect) => {
       { enforceMaxKeyAge: true },
       { maxKeyAgeDays: null, enforceMaxKeyAge: true },
     ]) {
-      expectError(await server.request('PUT', SETTINGS, { token: sysKey, body: { keyPolicy } }), 400, 'VALIDATION_FAILED', JSON.stringify(keyPolicy));
+      expectError(
+        await server.request('PUT', SETTINGS, { token: sysKey, body: { keyPolicy } }),
+        400,
+        'VALIDATION_FAILED',
+        JSON.stringify(keyPolicy),
+      );
     }
     const put = await putPolicy({ maxKeyAgeDays: 90, enforceMaxKeyAge: true, rotationGraceDays: 7 });
-    expect(put.body.keyPolicy).toMatchObject({ maxKeyAgeDays: 90, enforceMaxKeyAge: true, rotationGraceDays: 7, defaultGracePeriodSeconds: 86400 });
+    expect(put.body.keyPolicy).toMatchObject({
+      maxKeyAgeDays: 90,
+      enforceMaxKeyAge: true,
+      rotationGraceDays: 7,
+      defaultGracePeriodSeconds: 86400,
+    });
     // Switching the maximum off while enforcing is refused; switching both off is fine.
-    expectError(await server.request('PUT', SETTINGS, { token: sysKey, body: { keyPolicy: { maxKeyAgeDays: null } } }), 400, 'VALIDATION_FAILED');
+    expectError(
+      await server.request('PUT', SETTINGS, { token: sysKey, body: { keyPolicy: { maxKeyAgeDays: null } } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     await putPolicy({ maxKeyAgeDays: null, enforceMaxKeyAge: false });
     const audit = await server.request('GET', '/api/v1/system/audit-events?action=settings.updated&limit=5', { token: sysKey });
     expect(audit.body.items.map((e: { metadata: unknown }) => e.metadata)).toContainEqual({

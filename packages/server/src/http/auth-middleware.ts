@@ -37,7 +37,12 @@ export interface KeyUsageCounter {
 }
 
 /** Refusals that come only after the key's secret was proven, so they are the key's own. */
-const PROVEN_KEY_REFUSALS: ReadonlySet<string> = new Set(['API_KEY_REVOKED', 'API_KEY_EXPIRED', 'IP_NOT_ALLOWED', 'API_KEY_ROTATION_REQUIRED']);
+const PROVEN_KEY_REFUSALS: ReadonlySet<string> = new Set([
+  'API_KEY_REVOKED',
+  'API_KEY_EXPIRED',
+  'IP_NOT_ALLOWED',
+  'API_KEY_ROTATION_REQUIRED',
+]);
 
 /**
  * The one authentication middleware: reads the route's contract metadata and enforces it

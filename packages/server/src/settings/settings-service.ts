@@ -78,9 +78,13 @@ export class SettingsService {
         });
       }
       if (value.keyPolicy.enforceMaxKeyAge && value.keyPolicy.maxKeyAgeDays === null) {
-        throw new AppError('VALIDATION_FAILED', 'keyPolicy.enforceMaxKeyAge needs keyPolicy.maxKeyAgeDays (a maximum key age to enforce).', {
-          issues: [{ path: 'keyPolicy.enforceMaxKeyAge', message: 'requires keyPolicy.maxKeyAgeDays to be set' }],
-        });
+        throw new AppError(
+          'VALIDATION_FAILED',
+          'keyPolicy.enforceMaxKeyAge needs keyPolicy.maxKeyAgeDays (a maximum key age to enforce).',
+          {
+            issues: [{ path: 'keyPolicy.enforceMaxKeyAge', message: 'requires keyPolicy.maxKeyAgeDays to be set' }],
+          },
+        );
       }
       const now = this.#now().toISOString();
       const json = JSON.stringify(value);
