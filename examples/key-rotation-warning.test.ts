@@ -23,7 +23,8 @@ describe.each(DIALECTS)('SDK rotation-due warning against a real server (%s)', (
     const gw = new PaymentGateway({ apiKey: key.token, baseUrl: server.url, maxRetries: 0, onWarning: (w) => warnings.push(w) });
 
     await server.gateway.settings.update({ keyPolicy: { maxKeyAgeDays: 90 } }, OPERATOR);
-    expect((await gw.whoami()).rotationDueAt).toBe(new Date(Date.parse(key.createdAt) + 90 * DAY).toISOString());
+    const me = await gw.whoami();
+    expect(me.type === 'api_key' && me.rotationDueAt).toBe(new Date(Date.parse(key.createdAt) + 90 * DAY).toISOString());
     expect(warnings).toHaveLength(0);
 
     clock.advance(91 * DAY);
