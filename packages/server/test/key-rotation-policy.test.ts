@@ -254,3 +254,25 @@ describe.each(DIALECTS)('key rotation policy (%s)', (dialect) => {
     expect(await dueEvents(key.id)).toHaveLength(1);
   });
 });
+
+describe('key rotation policy: the header through CORS (sqlite)', () => {
+  it('browsers on an allowed origin may read Payment-Gateway-Key-Rotation-Due (Access-Control-Expose-Headers)', async () => {
+    const clock = createTestClock();
+    const origin = 'https://shop.example';
+    const server = await startTestServer({ now: clock.now, env: { CORS_ORIGINS: origin, CORS_ADMIN_API: 'true' } });
+    try {
+      const org = await server.createOrganization('CORS');
+      const key = await server.createOrgKey(org, ['invoice:read']);
+      await server.gateway.settings.update({ keyPolicy: { maxKeyAgeDays: 1 } }, OPERATOR);
+      clock.advance(2 * DAY);
+      const res = await server.request('GET', WHOAMI, { token: key.token, headers: { origin } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(res.headers.get(KEY_ROTATION_DUE_HEADER)).toBe(plusDays(key.createdAt, 1));
+      const exposed = (res.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/,\s*/);
+      expect(exposed).toContain(KEY_ROTATION_DUE_HEADER.toLowerCase());
+    } finally {
+      await server.close();
+    }
+  });
+});
