@@ -239,6 +239,32 @@ describe.each(DIALECTS)('key rotation policy (%s)', (dialect) => {
     expect(events.map((e) => JSON.parse(e.metadata).rotationDueAt)).toEqual([dueAt, newDue]);
   });
 
+  it('a key nobody uses is audited by the hourly sweep, once; a rotated or revoked key is not', async () => {
+    const idle = await newKey();
+    const rotated = await newKey();
+    const revoked = await newKey();
+    const owner = { tier: 'organization' as const, organizationId: org };
+    await putPolicy({ maxKeyAgeDays: 5 });
+    clock.advance(4 * DAY);
+    await server.gateway.keys.rotate(owner, rotated.id, 0, { scopes: ALL_SCOPES, origin: OPERATOR });
+    await server.gateway.keys.revoke(owner, revoked.id, undefined, OPERATOR);
+    await server.gateway.rotationDue.sweep();
+    expect(await dueEvents(idle.id)).toHaveLength(0);
+    clock.advance(2 * DAY);
+    expect(await server.gateway.rotationDue.sweep()).toBeGreaterThanOrEqual(1);
+    await server.gateway.rotationDue.sweep();
+    const events = await dueEvents(idle.id);
+    expect(events).toHaveLength(1);
+    expect(JSON.parse(events[0]!.metadata)).toMatchObject({ rotationDueAt: plusDays(idle.createdAt, 5) });
+    expect(await dueEvents(rotated.id)).toHaveLength(0);
+    expect(await dueEvents(revoked.id)).toHaveLength(0);
+    // Its first use afterwards reports it (header) but writes no second event.
+    const res = await server.request('GET', WHOAMI, { token: idle.token });
+    expect(res.headers.get(KEY_ROTATION_DUE_HEADER)).toBe(plusDays(idle.createdAt, 5));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await dueEvents(idle.id)).toHaveLength(1);
+  });
+
   it('the rotation-due event is written once when several instances see the key due at once', async () => {
     const key = await newKey();
     const record = (await server.gateway.verifier.verify(key.token)) as { ok: true; key: Parameters<RotationDueNotifier['notify']>[0] };
