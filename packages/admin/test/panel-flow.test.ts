@@ -203,6 +203,25 @@ describe.skipIf(!HAS_CHROMIUM)('Admin panel in Chromium (SQLite)', () => {
     await checkA11y('system-settings');
   });
 
+  it('the system settings page sets the maximum key age and its enforcement (issue 17)', async () => {
+    await page.getByRole('link', { name: 'System settings', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Maximum key age (days; empty = no maximum)' }).fill('90');
+    await page.getByRole('checkbox', { name: 'Refuse keys past the maximum age (after the grace below)' }).check();
+    await page.getByRole('textbox', { name: 'Grace after a key falls due (days)' }).fill('7');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved.').waitFor();
+    expect((await server.gateway.settings.get()).keyPolicy).toMatchObject({
+      maxKeyAgeDays: 90,
+      enforceMaxKeyAge: true,
+      rotationGraceDays: 7,
+    });
+    await page.getByRole('checkbox', { name: 'Refuse keys past the maximum age (after the grace below)' }).uncheck();
+    await page.getByRole('textbox', { name: 'Maximum key age (days; empty = no maximum)' }).fill('');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved.').waitFor();
+    expect((await server.gateway.settings.get()).keyPolicy).toMatchObject({ maxKeyAgeDays: null, enforceMaxKeyAge: false });
+  });
+
   it('a viewer sees keys read-only and no system pages; an editor cannot rotate', async () => {
     await server.createOrgKey(orgId, ['client:read'], { name: 'existing key' });
     for (const role of ['viewer', 'editor'] as const) {

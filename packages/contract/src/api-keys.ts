@@ -4,6 +4,12 @@ import { KeyId, OrganizationId, PageQuery, ScopeSchema, Timestamp } from './comm
 /** `sk_<22 base62 keyId>.<43 base62 secret><6 base62 CRC32 checksum>` (SPEC §1.1). */
 export const API_KEY_TOKEN_REGEX = /^sk_([0-9A-Za-z]{22})\.([0-9A-Za-z]{43})([0-9A-Za-z]{6})$/;
 
+/**
+ * Response header on every request a key authenticates once its secret is due for rotation
+ * (keyPolicy.maxKeyAgeDays): the ISO 8601 time it fell due, so integrators' logs show it.
+ */
+export const KEY_ROTATION_DUE_HEADER = 'Payment-Gateway-Key-Rotation-Due';
+
 /** Who did something: an API key or a dashboard user. */
 export const Actor = z.object({
   type: z.enum(['api_key', 'user', 'system', 'portal']),
@@ -32,6 +38,9 @@ export const ApiKey = z
     lastUsedAt: Timestamp.nullable(),
     lastRotatedAt: Timestamp.nullable(),
     previousSecretExpiresAt: Timestamp.nullable(),
+    rotationDueAt: Timestamp.nullable().describe(
+      'When the current secret falls (or fell) due for rotation under keyPolicy.maxKeyAgeDays: creation or last rotation plus that many days; null when no maximum age is set or the key is revoked',
+    ),
     revokedAt: Timestamp.nullable(),
     revokedReason: z.string().nullable(),
   })

@@ -20,6 +20,8 @@ export const AUDIT_ACTIONS = {
   'api_key.rotated': "An API key's secret was rotated (the old one lasts for the grace period).",
   'api_key.revoked': 'An API key was revoked.',
   'api_key.deleted': 'An API key was deleted.',
+  'api_key.rotation_due':
+    "An API key's secret became older than keyPolicy.maxKeyAgeDays (recorded once per secret, on its first use once due; metadata: rotationDueAt).",
   'client.created': 'A billing client was created.',
   'invoice.created': 'A draft invoice was created.',
   'invoice.issued': 'An invoice was issued and numbered.',

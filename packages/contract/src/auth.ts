@@ -37,6 +37,9 @@ export const Whoami = z
       organizationId: OrganizationId.nullable(),
       scopes: z.array(ScopeSchema),
       expiresAt: Timestamp.nullable(),
+      rotationDueAt: Timestamp.nullable().describe(
+        "When the key's current secret falls (or fell) due for rotation (keyPolicy.maxKeyAgeDays); null when no maximum age is set",
+      ),
     }),
     z.object({
       type: z.literal('session'),

@@ -30,6 +30,10 @@ export const ERROR_DETAILS = {
   }),
   INVALID_STATE: z.object({ status: z.string().describe("The resource's current status") }),
   CONFLICT: z.object({ externalId: z.string().nullable().describe('The externalId that is already taken (client create)') }).partial(),
+  API_KEY_ROTATION_REQUIRED: z.object({
+    rotationDueAt: z.string().describe('When the key fell due for rotation (ISO 8601)'),
+    refusedFrom: z.string().describe('When its rotationGraceDays ended and the key began to be refused (ISO 8601)'),
+  }),
   RATE_LIMITED: z.object({ retryAfterSeconds: z.number().int().min(0).describe('Seconds to wait; also in the Retry-After header') }),
 } as const satisfies Partial<Record<ErrorCode, z.ZodTypeAny>>;
 

@@ -35,6 +35,12 @@ export const ERROR_CODES = {
   INVALID_CREDENTIALS: { status: 401, message: 'The credential is missing or invalid.' },
   API_KEY_REVOKED: { status: 401, message: 'This API key has been revoked.' },
   API_KEY_EXPIRED: { status: 401, message: 'This API key has expired.' },
+  /** Key hygiene: the key's secret is older than keyPolicy.maxKeyAgeDays plus rotationGraceDays and enforceMaxKeyAge is on. */
+  API_KEY_ROTATION_REQUIRED: {
+    status: 401,
+    message:
+      "This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).",
+  },
   SESSION_EXPIRED: { status: 401, message: 'The session has expired; sign in again.' },
   REFRESH_TOKEN_INVALID: { status: 401, message: 'The refresh token is missing, expired or already used.' },
   MAGIC_LINK_INVALID: { status: 401, message: 'This link is invalid, expired or already used.' },

@@ -54,6 +54,7 @@ const APPLIES: Partial<Record<ErrorCode, (r: RouteFacts) => boolean>> = {
   INVALID_CREDENTIALS: (r) => r.authenticated || (r.declares(401) && r.bodyFields.includes('password')),
   API_KEY_REVOKED: (r) => r.authenticated,
   API_KEY_EXPIRED: (r) => r.authenticated,
+  API_KEY_ROTATION_REQUIRED: (r) => r.authenticated,
   SESSION_EXPIRED: (r) => r.authenticated,
   IP_NOT_ALLOWED: (r) => r.authenticated,
   REFRESH_TOKEN_INVALID: (r) => r.readsCookie('refresh'),

@@ -29,6 +29,24 @@ export const SystemSettings = z
     keyPolicy: z.object({
       defaultGracePeriodSeconds: z.number().int().min(0).max(604800).describe('Rotation grace when none is given (default 86400)'),
       maxGracePeriodSeconds: z.number().int().min(0).max(604800).describe('Longest grace a rotation may ask for (default 604800)'),
+      maxKeyAgeDays: z
+        .number()
+        .int()
+        .min(1)
+        .max(3650)
+        .nullable()
+        .describe(
+          'Days a key secret may live (since creation or its last rotation) before its rotation is due; null = no maximum age (default null)',
+        ),
+      enforceMaxKeyAge: z
+        .boolean()
+        .describe('Refuse a key with 401 API_KEY_ROTATION_REQUIRED once rotationGraceDays have passed since it fell due (default false)'),
+      rotationGraceDays: z
+        .number()
+        .int()
+        .min(0)
+        .max(365)
+        .describe('Days a due key keeps working under enforceMaxKeyAge before it is refused (default 14)'),
     }),
     organizationDefaults: z.object({
       portalEnabled: z.boolean().describe('Whether new organizations start with their portal enabled'),
@@ -68,6 +86,26 @@ export const DeepHealth = z
     }),
     cache: z.object({ entries: z.number().int(), maxAgeMs: z.number().int(), readThrough: z.boolean() }),
     rateLimits: RateLimitsHealth,
+    apiKeyPepper: z
+      .object({
+        currentVersion: z.number().int().describe('API_KEY_PEPPER_VERSION: the pepper new and rotated secrets are hashed with'),
+        previousConfigured: z.boolean().describe('Whether API_KEY_PEPPER_PREVIOUS is set (accepted for verification only)'),
+        keysOnOlderPepper: z
+          .number()
+          .int()
+          .nullable()
+          .describe(
+            'Active, unexpired keys whose current secret is hashed with an older pepper: rotate them before removing API_KEY_PEPPER_PREVIOUS (null if the database did not answer)',
+          ),
+        graceSecretsOnOlderPepper: z
+          .number()
+          .int()
+          .nullable()
+          .describe(
+            'Previous secrets still in their rotation grace period that are hashed with an older pepper; they stop working early if the previous pepper is removed',
+          ),
+      })
+      .describe('Pepper rotation: keys are never re-hashed on use, only a rotation moves a key to the current pepper'),
   })
   .describe('DeepHealth');
 

@@ -3,6 +3,7 @@ import {
   ErrorBody,
   IDEMPOTENCY_KEY_HEADER,
   IdempotencyKey,
+  KEY_ROTATION_DUE_HEADER,
   OrganizationId,
   SESSION_COOKIES,
   type ContractRoute,
@@ -73,6 +74,10 @@ function parametersOf(schema: unknown, location: 'path' | 'query', convert: Sche
   });
 }
 
+/** Routes an API key may call answer with the key's rotation-due header (issue 17). */
+const acceptsApiKey = (route: ContractRoute): boolean =>
+  route.metadata.auth.credentials.some((k) => k === 'organizationKey' || k === 'systemKey');
+
 function responsesOf(route: ContractRoute, convert: SchemaConverter, usedCodes: Set<ErrorCode>): ResponsesObject {
   const out: ResponsesObject = {};
   let first = true;
@@ -81,7 +86,11 @@ function responsesOf(route: ContractRoute, convert: SchemaConverter, usedCodes: 
     if (body === ErrorBody) continue;
     const response: ResponseObject = {
       description: status === 503 ? 'Service Unavailable: the instance is degraded; the body says which part.' : statusText(status),
-      headers: { 'X-Request-ID': headerRef('X-Request-ID'), ...(first && status < 300 ? successCookieHeader(route) : {}) },
+      headers: {
+        'X-Request-ID': headerRef('X-Request-ID'),
+        ...(first && status < 300 ? successCookieHeader(route) : {}),
+        ...(status < 300 && acceptsApiKey(route) ? { [KEY_ROTATION_DUE_HEADER]: headerRef(KEY_ROTATION_DUE_HEADER) } : {}),
+      },
     };
     first = false;
     if (isZod(body)) response.content = { 'application/json': { schema: convert.toSchema(body) } };

@@ -42,6 +42,11 @@ export const HEADERS: Readonly<Record<string, HeaderObject>> = {
     description: 'Seconds to wait before retrying.',
     schema: { type: 'integer', minimum: 0 },
   },
+  'Payment-Gateway-Key-Rotation-Due': {
+    description:
+      "Sent on every request an API key authenticates once the key's secret is older than the system's keyPolicy.maxKeyAgeDays: when it fell due for rotation (ISO 8601). With keyPolicy.enforceMaxKeyAge the key is refused with 401 API_KEY_ROTATION_REQUIRED after keyPolicy.rotationGraceDays.",
+    schema: { type: 'string', format: 'date-time' },
+  },
 };
 
 /** `INSUFFICIENT_SCOPE` → `InsufficientScopeError`; `INTERNAL_ERROR` → `InternalError`. */

@@ -23,6 +23,7 @@ export {
   type ConnectionErrorInfo,
 } from './errors.js';
 export type { Page } from './pagination.js';
+export { emitWarning, type PaymentGatewayWarning, type PaymentGatewayWarningCode, type WarningHandler } from './warnings.js';
 export { ApiKeys, type OrganizationRequestOptions } from './resources/api-keys.js';
 export { SystemApiKeys } from './resources/system-api-keys.js';
 export { Portal } from './resources/portal.js';

@@ -1,5 +1,6 @@
 import { PaymentGatewayConfigError } from './errors.js';
 import { assertNoForbiddenHeaders, type HeadersLike } from './internal/headers.js';
+import { emitWarning, type WarningHandler } from './warnings.js';
 
 /** An API key, or a function that returns the current one (called before every request). */
 export type ApiKeySource = string | (() => string | Promise<string>);
@@ -59,6 +60,15 @@ export interface PaymentGatewayOptions {
    * @example dangerouslyAllowBrowser: true
    */
   dangerouslyAllowBrowser?: boolean;
+  /**
+   * Receives the client's warnings. Today one kind: `API_KEY_ROTATION_DUE`, raised once per
+   * client, key id and due date when the gateway answers with `Payment-Gateway-Key-Rotation-Due`
+   * (the key's secret is older than the system's `keyPolicy.maxKeyAgeDays`). Pass your logger,
+   * or `() => {}` to silence it.
+   * @default Node's process.emitWarning (type 'PaymentGatewayWarning'), else console.warn
+   * @example onWarning: (w) => logger.warn({ keyId: w.keyId, rotationDueAt: w.rotationDueAt }, w.message)
+   */
+  onWarning?: WarningHandler;
 }
 
 /** Options for a single call. */
@@ -87,6 +97,7 @@ export interface ResolvedOptions {
   maxRetries: number;
   fetch: Fetch | undefined;
   headers: Record<string, string>;
+  onWarning: WarningHandler;
 }
 
 export const DEFAULT_BASE_URL = 'http://localhost:3000';
@@ -124,6 +135,9 @@ export function resolveOptions(options: PaymentGatewayOptions): ResolvedOptions 
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new PaymentGatewayConfigError('INVALID_OPTION', 'fetch must be a function.');
   }
+  if (options.onWarning !== undefined && typeof options.onWarning !== 'function') {
+    throw new PaymentGatewayConfigError('INVALID_OPTION', 'onWarning must be a function.');
+  }
   const headers = { ...(options.headers ?? {}) };
   assertNoForbiddenHeaders(headers, 'the client options');
   return {
@@ -132,5 +146,6 @@ export function resolveOptions(options: PaymentGatewayOptions): ResolvedOptions 
     maxRetries: checkMaxRetries(options.maxRetries ?? DEFAULT_MAX_RETRIES, 'maxRetries'),
     fetch: options.fetch,
     headers,
+    onWarning: options.onWarning ?? emitWarning,
   };
 }

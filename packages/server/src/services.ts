@@ -21,6 +21,8 @@ import { findKey } from './keys/key-repository.js';
 import { KeyService } from './keys/key-service.js';
 import { KeyVerifier } from './keys/key-verifier.js';
 import { LastUsedRecorder, writeKeyActivity } from './keys/last-used.js';
+import { RotationDueNotifier } from './keys/rotation-notifier.js';
+import { sweepRotationDue } from './keys/rotation-due-sweep.js';
 import { ownUrl } from './util/own-url.js';
 import { loadOrCreateSecretFile } from './keys/pepper.js';
 import { openLimitStore } from './limits/open-limit-store.js';
@@ -104,11 +106,27 @@ export interface Services {
   usage: LastUsedRecorder;
   /** Where this instance listens, once it does: the default base of minted links (SPEC §12, PUBLIC_BASE_URL). */
   links: LinkBase;
+  /**
+   * The `api_key.rotation_due` audit events of keys nobody uses (used keys get theirs on first
+   * use once due): `sweep()` runs hourly on every instance; the event is still written once.
+   */
+  rotationDue: { sweep(): Promise<number> };
+  /** Which pepper hashes new secrets and whether a previous one is still accepted (GET /system/health). */
+  pepper: PepperInfo;
   /** Credential authenticators, tried in order by the auth middleware. */
   authenticators: readonly CredentialAuthenticator[];
   startedAt: Date;
   /** Stops background work and closes the change feed and the database. */
   close(): Promise<void>;
+}
+
+/** How often each instance looks for keys that fell due unused (issue 17). */
+const ROTATION_SWEEP_INTERVAL_MS = 3_600_000;
+
+/** The peppers this instance holds (API_KEY_PEPPER_VERSION, API_KEY_PEPPER_PREVIOUS); never the secrets. */
+export interface PepperInfo {
+  currentVersion: number;
+  previousConfigured: boolean;
 }
 
 /** The URL this instance was bound to, set by listen(). */
@@ -166,6 +184,12 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     now,
   });
   const keys = new KeyService({ db, feed, hasher, settings, now });
+  const rotationNotifier = new RotationDueNotifier({ db, now, onError: (err) => logger.warn({ err }, 'rotation-due audit event failed') });
+  const rotationDue = { sweep: async () => sweepRotationDue(db, rotationNotifier, (await settings.get()).keyPolicy, now()) };
+  const rotationSweep = setInterval(() => {
+    rotationDue.sweep().catch((err: unknown) => logger.warn({ err }, 'rotation-due sweep failed'));
+  }, ROTATION_SWEEP_INTERVAL_MS);
+  rotationSweep.unref();
   const limits = new RateLimits({
     perMinute: config.rateLimitPerMinute,
     per5Minutes: config.rateLimitPer5Minutes,
@@ -196,7 +220,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     now,
   });
   const authenticators: CredentialAuthenticator[] = [
-    new KeyAuthenticator(verifier),
+    new KeyAuthenticator(verifier, { policy: async () => (await settings.get()).keyPolicy, notifier: rotationNotifier, now }),
     new SessionAuthenticator({ tokens: accessTokens, sessions, users, now }),
   ];
   // The listen URL, recorded by the gateway's listen(): the default base of minted links (PORT=0 is known only then).
@@ -252,10 +276,13 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     limits,
     usage: lastUsed,
     links,
+    rotationDue,
+    pepper: { currentVersion: config.pepperVersion, previousConfigured: config.previousPepper !== undefined },
     authenticators,
     // Wall time, as uptime (GET /system/health) is measured against Date.now().
     startedAt: new Date(),
     close: async () => {
+      clearInterval(rotationSweep);
       await lastUsed.stop().catch(() => {});
       await feed.close();
       await limits.close();

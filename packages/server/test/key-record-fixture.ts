@@ -26,6 +26,7 @@ export function keyRecord(overrides: Partial<KeyRecord> = {}): KeyRecord {
     previousSecretExpiresAt: null,
     revokedAt: null,
     revokedReason: null,
+    rotationDueNotifiedAt: null,
     version: 1,
     ...overrides,
   };

@@ -4,7 +4,7 @@ import { expectStatus } from '../api/api-error.js';
 import type { Api } from '../api/client.js';
 import { ErrorMessage } from '../components/error-message.js';
 
-/** System settings (global admins): portal TTLs and switches, key grace policy, organization defaults. */
+/** System settings (global admins): portal TTLs and switches, key grace and key-age policy, organization defaults. */
 export function SystemSettingsPage({ api }: { api: Api }) {
   const [settings, setSettings] = useState<SystemSettings | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -82,6 +82,32 @@ export function SystemSettingsPage({ api }: { api: Api }) {
               inputMode="numeric"
               value={String(settings.keyPolicy.maxGracePeriodSeconds)}
               onChange={(e) => set((s) => ({ ...s, keyPolicy: { ...s.keyPolicy, maxGracePeriodSeconds: num(e.target.value) } }))}
+            />
+          </label>
+          <label className="field">
+            <span>Maximum key age (days; empty = no maximum)</span>
+            <input
+              inputMode="numeric"
+              value={settings.keyPolicy.maxKeyAgeDays === null ? '' : String(settings.keyPolicy.maxKeyAgeDays)}
+              onChange={(e) =>
+                set((s) => ({ ...s, keyPolicy: { ...s.keyPolicy, maxKeyAgeDays: e.target.value.trim() === '' ? null : num(e.target.value) } }))
+              }
+            />
+          </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={settings.keyPolicy.enforceMaxKeyAge}
+              onChange={(e) => set((s) => ({ ...s, keyPolicy: { ...s.keyPolicy, enforceMaxKeyAge: e.target.checked } }))}
+            />
+            Refuse keys past the maximum age (after the grace below)
+          </label>
+          <label className="field">
+            <span>Grace after a key falls due (days)</span>
+            <input
+              inputMode="numeric"
+              value={String(settings.keyPolicy.rotationGraceDays)}
+              onChange={(e) => set((s) => ({ ...s, keyPolicy: { ...s.keyPolicy, rotationGraceDays: num(e.target.value) } }))}
             />
           </label>
         </fieldset>

@@ -1402,6 +1402,27 @@ export interface components {
             requestId: string;
         };
         /**
+         * ApiKeyRotationRequiredError
+         * @description This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key). (HTTP 401)
+         */
+        ApiKeyRotationRequiredError: {
+            /** @description Human-readable message; safe to show, never contains secrets */
+            error: string;
+            /**
+             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            code: "API_KEY_ROTATION_REQUIRED";
+            /** @description Echoed in the X-Request-ID header; quote it to support */
+            requestId: string;
+            details?: {
+                /** @description When the key fell due for rotation (ISO 8601) */
+                rotationDueAt: string;
+                /** @description When its rotationGraceDays ended and the key began to be refused (ISO 8601) */
+                refusedFrom: string;
+            };
+        };
+        /**
          * CheckoutAmountMismatchError
          * @description The checkout items do not add up to amount; see details.itemsTotal and details.amount. (HTTP 400)
          */
@@ -2089,6 +2110,8 @@ export interface components {
             lastRotatedAt: string | null;
             /** @description ISO 8601 UTC timestamp */
             previousSecretExpiresAt: string | null;
+            /** @description When the current secret falls (or fell) due for rotation under keyPolicy.maxKeyAgeDays: creation or last rotation plus that many days; null when no maximum age is set or the key is revoked */
+            rotationDueAt: string | null;
             /** @description ISO 8601 UTC timestamp */
             revokedAt: string | null;
             revokedReason: string | null;
@@ -2128,6 +2151,8 @@ export interface components {
             lastRotatedAt: string | null;
             /** @description ISO 8601 UTC timestamp */
             previousSecretExpiresAt: string | null;
+            /** @description When the current secret falls (or fell) due for rotation under keyPolicy.maxKeyAgeDays: creation or last rotation plus that many days; null when no maximum age is set or the key is revoked */
+            rotationDueAt: string | null;
             /** @description ISO 8601 UTC timestamp */
             revokedAt: string | null;
             revokedReason: string | null;
@@ -2186,6 +2211,8 @@ export interface components {
             scopes: components["schemas"]["Scope"][];
             /** @description ISO 8601 UTC timestamp */
             expiresAt: string | null;
+            /** @description When the key's current secret falls (or fell) due for rotation (keyPolicy.maxKeyAgeDays); null when no maximum age is set */
+            rotationDueAt: string | null;
         } | {
             /** @constant */
             type: "session";
@@ -2312,6 +2339,12 @@ export interface components {
                 defaultGracePeriodSeconds: number;
                 /** @description Longest grace a rotation may ask for (default 604800) */
                 maxGracePeriodSeconds: number;
+                /** @description Days a key secret may live (since creation or its last rotation) before its rotation is due; null = no maximum age (default null) */
+                maxKeyAgeDays: number | null;
+                /** @description Refuse a key with 401 API_KEY_ROTATION_REQUIRED once rotationGraceDays have passed since it fell due (default false) */
+                enforceMaxKeyAge: boolean;
+                /** @description Days a due key keeps working under enforceMaxKeyAge before it is refused (default 14) */
+                rotationGraceDays: number;
             };
             organizationDefaults: {
                 /** @description Whether new organizations start with their portal enabled */
@@ -2334,6 +2367,12 @@ export interface components {
                 defaultGracePeriodSeconds?: number;
                 /** @description Longest grace a rotation may ask for (default 604800) */
                 maxGracePeriodSeconds?: number;
+                /** @description Days a key secret may live (since creation or its last rotation) before its rotation is due; null = no maximum age (default null) */
+                maxKeyAgeDays?: number | null;
+                /** @description Refuse a key with 401 API_KEY_ROTATION_REQUIRED once rotationGraceDays have passed since it fell due (default false) */
+                enforceMaxKeyAge?: boolean;
+                /** @description Days a due key keeps working under enforceMaxKeyAge before it is refused (default 14) */
+                rotationGraceDays?: number;
             };
             organizationDefaults?: {
                 /** @description Whether new organizations start with their portal enabled */
@@ -2376,6 +2415,17 @@ export interface components {
                  * @enum {string}
                  */
                 status: "ok" | "unreachable";
+            };
+            /** @description Pepper rotation: keys are never re-hashed on use, only a rotation moves a key to the current pepper */
+            apiKeyPepper: {
+                /** @description API_KEY_PEPPER_VERSION: the pepper new and rotated secrets are hashed with */
+                currentVersion: number;
+                /** @description Whether API_KEY_PEPPER_PREVIOUS is set (accepted for verification only) */
+                previousConfigured: boolean;
+                /** @description Active, unexpired keys whose current secret is hashed with an older pepper: rotate them before removing API_KEY_PEPPER_PREVIOUS (null if the database did not answer) */
+                keysOnOlderPepper: number | null;
+                /** @description Previous secrets still in their rotation grace period that are hashed with an older pepper; they stop working early if the previous pepper is removed */
+                graceSecretsOnOlderPepper: number | null;
             };
         };
         /** CreateUserBody */
@@ -2727,6 +2777,8 @@ export interface components {
         "X-Request-ID": string;
         /** @description Seconds to wait before retrying. */
         "Retry-After": number;
+        /** @description Sent on every request an API key authenticates once the key's secret is older than the system's keyPolicy.maxKeyAgeDays: when it fell due for rotation (ISO 8601). With keyPolicy.enforceMaxKeyAge the key is refused with 401 API_KEY_ROTATION_REQUIRED after keyPolicy.rotationGraceDays. */
+        "Payment-Gateway-Key-Rotation-Due": string;
     };
     pathItems: never;
 }
@@ -3033,6 +3085,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3041,7 +3094,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3155,6 +3208,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3163,7 +3217,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3243,6 +3297,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3271,6 +3326,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3279,7 +3335,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3363,6 +3419,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3397,6 +3454,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3405,7 +3463,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3505,6 +3563,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3536,6 +3595,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3544,7 +3604,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3685,6 +3745,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3714,6 +3775,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3722,7 +3784,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3823,6 +3885,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3854,6 +3917,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3862,7 +3926,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4003,6 +4067,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4030,6 +4095,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4038,7 +4104,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4141,6 +4207,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4170,6 +4237,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4178,7 +4246,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4310,6 +4378,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4340,6 +4409,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4348,7 +4418,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4490,6 +4560,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4547,6 +4618,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4555,7 +4627,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4689,6 +4761,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4697,7 +4770,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4810,6 +4883,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4818,7 +4892,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4972,6 +5046,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4980,7 +5055,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5109,6 +5184,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5117,7 +5193,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5283,6 +5359,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5291,7 +5368,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5421,6 +5498,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5429,7 +5507,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5589,6 +5667,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5597,7 +5676,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5794,6 +5873,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5802,7 +5882,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5898,6 +5978,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5927,6 +6008,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5935,7 +6017,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6022,6 +6104,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6052,6 +6135,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6060,7 +6144,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6181,6 +6265,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6215,6 +6300,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6223,7 +6309,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6324,6 +6410,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6358,6 +6445,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6366,7 +6454,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6449,6 +6537,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6478,6 +6567,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6486,7 +6576,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6595,6 +6685,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6624,6 +6715,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6632,7 +6724,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6727,6 +6819,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6756,6 +6849,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6764,7 +6858,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6863,6 +6957,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6892,6 +6987,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6900,7 +6996,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7040,6 +7136,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7074,6 +7171,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7082,7 +7180,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7165,6 +7263,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7194,6 +7293,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7202,7 +7302,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7333,6 +7433,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7362,6 +7463,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7370,7 +7472,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7494,6 +7596,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7521,6 +7624,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7529,7 +7633,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7622,6 +7726,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7650,6 +7755,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7658,7 +7764,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7741,6 +7847,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7770,6 +7877,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7778,7 +7886,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7885,6 +7993,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7913,6 +8022,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7921,7 +8031,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8007,6 +8117,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8041,6 +8152,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8049,7 +8161,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8135,6 +8247,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8165,6 +8278,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8173,7 +8287,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8465,6 +8579,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8473,7 +8588,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8576,6 +8691,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8584,7 +8700,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8699,6 +8815,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8707,7 +8824,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8822,6 +8939,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8830,7 +8948,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8916,6 +9034,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8951,6 +9070,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8959,7 +9079,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9046,6 +9166,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9076,6 +9197,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9084,7 +9206,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9211,6 +9333,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9241,6 +9364,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9249,7 +9373,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9353,6 +9477,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9388,6 +9513,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9396,7 +9522,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9483,6 +9609,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9513,6 +9640,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9521,7 +9649,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9653,6 +9781,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9688,6 +9817,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9696,7 +9826,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9783,6 +9913,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9813,6 +9944,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9821,7 +9953,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9948,6 +10080,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9978,6 +10111,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9986,7 +10120,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10085,6 +10219,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10115,6 +10250,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10123,7 +10259,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10236,6 +10372,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10266,6 +10403,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10274,7 +10412,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10387,6 +10525,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10417,6 +10556,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10425,7 +10565,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10538,6 +10678,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10568,6 +10709,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10576,7 +10718,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10675,6 +10817,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10705,6 +10848,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10713,7 +10857,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10829,6 +10973,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10864,6 +11009,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10872,7 +11018,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10959,6 +11105,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10989,6 +11136,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10997,7 +11145,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -11110,6 +11258,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11140,6 +11289,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -11148,7 +11298,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -11247,6 +11397,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -11275,6 +11426,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -11283,7 +11435,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -11389,6 +11541,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11420,6 +11573,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -11428,7 +11582,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -11592,6 +11746,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11627,6 +11782,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -11635,7 +11791,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -11720,6 +11876,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11750,6 +11907,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -11758,7 +11916,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -11861,6 +12019,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11891,6 +12050,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -11899,7 +12059,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -12045,6 +12205,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12075,6 +12236,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -12083,7 +12245,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -12254,6 +12416,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12289,6 +12452,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -12297,7 +12461,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -12382,6 +12546,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12412,6 +12577,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -12420,7 +12586,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -12526,6 +12692,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12556,6 +12723,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -12564,7 +12732,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -12728,6 +12896,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12763,6 +12932,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -12771,7 +12941,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -12856,6 +13026,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12886,6 +13057,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -12894,7 +13066,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**

@@ -5,6 +5,7 @@ import { checkMaxRetries, checkTimeout, type RequestOptions, type ResolvedOption
 import { assertNoForbiddenHeaders, ORGANIZATION_HEADER, toHeaderRecord } from './headers.js';
 import { idempotencyHeaderFor } from './idempotency.js';
 import { backoffDelay, isIdempotent, isRetryableIdempotentAnswer, isRetryableStatus, responseRetryDelay, sleep } from './retry.js';
+import { createRotationWarner } from './rotation-warning.js';
 
 /** Per-call options as the transport sees them. */
 export interface CallOptions extends RequestOptions {
@@ -62,6 +63,7 @@ export function createTransport(config: TransportConfig): (args: SdkFetcherArgs)
     hooks: { beforeRequest: [(request) => refuseOrganizationHeader(request)] },
   });
   const baseHeaders = toHeaderRecord(config.headers);
+  const warnIfRotationDue = createRotationWarner(config.onWarning);
 
   return async (args) => {
     const options = args.requestOptions ?? {};
@@ -76,8 +78,9 @@ export function createTransport(config: TransportConfig): (args: SdkFetcherArgs)
 
     for (let attempt = 0; ; attempt++) {
       let response: Response;
+      let authorization: string;
       try {
-        const authorization = await config.authorization();
+        authorization = await config.authorization();
         response = await http(args.path, {
           method: args.method,
           headers: { ...baseHeaders, ...args.headers, ...callHeaders, ...idempotency, accept: 'application/json', authorization },
@@ -96,6 +99,7 @@ export function createTransport(config: TransportConfig): (args: SdkFetcherArgs)
         await sleep(backoffDelay(attempt), signal);
         continue;
       }
+      warnIfRotationDue(response.headers, authorization);
       const body = await readBody(response);
       if (response.ok || options.acceptStatuses?.includes(response.status)) {
         return { status: response.status, body, headers: response.headers };

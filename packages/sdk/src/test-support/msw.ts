@@ -46,6 +46,7 @@ export const whoamiHandler = (organizationId: string | null = ORG_ID) =>
       organizationId,
       scopes: ['api_key:read'],
       expiresAt: null,
+      rotationDueAt: null,
     }),
   );
 

@@ -1,11 +1,12 @@
 import type { Actor, Role, Scope } from '@payment-gateway/contract';
 import type { KeyRecord } from '../keys/key-record.js';
+import type { KeyRotationStatus } from '../keys/rotation-policy.js';
 import { assertNever } from '../util/assert-never.js';
 
 /** Who is calling, once the credential has proven itself. */
 export type Principal =
-  | { kind: 'organizationKey'; key: KeyRecord; organizationId: string }
-  | { kind: 'systemKey'; key: KeyRecord }
+  | { kind: 'organizationKey'; key: KeyRecord; organizationId: string; rotation?: KeyRotationStatus }
+  | { kind: 'systemKey'; key: KeyRecord; rotation?: KeyRotationStatus }
   | {
       kind: 'session';
       userId: string;

@@ -1,5 +1,5 @@
 import type { RouteMetadata } from '@payment-gateway/contract';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../errors/app-error.js';
 import type { RateLimits } from '../limits/rate-limit.js';
 import type { CredentialAuthenticator } from '../auth/authenticator.js';
@@ -8,6 +8,7 @@ import { readBearer } from '../auth/bearer.js';
 import { clientIpOf, cookiesOf, SELECTED_ORGANIZATION_COOKIE } from './request-context.js';
 import { actorOf, credentialId, type AuthContext, type Principal } from '../access/principal.js';
 import { parseToken } from '../keys/token.js';
+import { announceRotationDue } from './key-rotation-header.js';
 
 export interface AuthMiddlewareOptions {
   authenticators: readonly CredentialAuthenticator[];
@@ -36,15 +37,20 @@ export interface KeyUsageCounter {
 }
 
 /** Refusals that come only after the key's secret was proven, so they are the key's own. */
-const PROVEN_KEY_REFUSALS: ReadonlySet<string> = new Set(['API_KEY_REVOKED', 'API_KEY_EXPIRED', 'IP_NOT_ALLOWED']);
+const PROVEN_KEY_REFUSALS: ReadonlySet<string> = new Set([
+  'API_KEY_REVOKED',
+  'API_KEY_EXPIRED',
+  'IP_NOT_ALLOWED',
+  'API_KEY_ROTATION_REQUIRED',
+]);
 
 /**
  * The one authentication middleware: reads the route's contract metadata and enforces it
  * (credential kind, organization rules, scope), then the per-credential rate limit.
  */
 export function createAuthMiddleware(o: AuthMiddlewareOptions): RequestHandler {
-  return (req, _res, next) => {
-    authenticateRequest(req, o).then(
+  return (req, res, next) => {
+    authenticateRequest(req, res, o).then(
       (auth) => {
         if (auth) req.auth = auth;
         next();
@@ -54,7 +60,7 @@ export function createAuthMiddleware(o: AuthMiddlewareOptions): RequestHandler {
   };
 }
 
-async function authenticateRequest(req: Request, o: AuthMiddlewareOptions): Promise<AuthContext | null> {
+async function authenticateRequest(req: Request, res: Response, o: AuthMiddlewareOptions): Promise<AuthContext | null> {
   const metadata = (req as Request & { tsRestRoute?: { metadata?: RouteMetadata } }).tsRestRoute?.metadata;
   if (!metadata) throw new AppError('INTERNAL_ERROR');
   const route = metadata.auth;
@@ -67,6 +73,7 @@ async function authenticateRequest(req: Request, o: AuthMiddlewareOptions): Prom
 
   const ip = clientIpOf(req);
   const principal = o.bypassWith ?? (await proveCredential(header, ip, o));
+  announceRotationDue(res, principal);
   const keyId = !o.bypassWith && (principal.kind === 'organizationKey' || principal.kind === 'systemKey') ? principal.key.id : null;
   const params = req.params as Record<string, string | undefined>;
   try {

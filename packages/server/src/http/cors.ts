@@ -25,7 +25,7 @@ export function createCors(
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin.toLowerCase()) ? origin : false),
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['authorization', 'content-type'],
-    exposedHeaders: ['x-request-id', 'retry-after'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'payment-gateway-key-rotation-due'],
     maxAge: 600,
     optionsSuccessStatus: 204,
     preflightContinue: false,

@@ -25,6 +25,8 @@ export interface KeyRecord {
   previousSecretExpiresAt: string | null;
   revokedAt: string | null;
   revokedReason: string | null;
+  /** When the `api_key.rotation_due` event was written; for the current secret only if not before its issue (keys/rotation-policy.ts). */
+  rotationDueNotifiedAt: string | null;
   version: number;
 }
 
@@ -52,6 +54,7 @@ export function rowToKeyRecord(row: ApiKeysTable): KeyRecord {
     previousSecretExpiresAt: row.previous_secret_expires_at,
     revokedAt: row.revoked_at,
     revokedReason: row.revoked_reason,
+    rotationDueNotifiedAt: row.rotation_due_notified_at ?? null,
     version: row.version,
   };
 }
@@ -81,12 +84,16 @@ export function keyRecordToRow(k: KeyRecord): ApiKeysTable {
     previous_secret_expires_at: k.previousSecretExpiresAt,
     revoked_at: k.revokedAt,
     revoked_reason: k.revokedReason,
+    rotation_due_notified_at: k.rotationDueNotifiedAt,
     version: k.version,
   };
 }
 
-/** The public view (SPEC §1.3): metadata and a prefix hint, never a secret or a hash. */
-export function toApiKey(k: KeyRecord): ApiKey {
+/**
+ * The public view (SPEC §1.3): metadata and a prefix hint, never a secret or a hash.
+ * `rotationDueAt` comes from the key policy (keys/rotation-policy.ts `rotationDueAt`); null when none applies.
+ */
+export function toApiKey(k: KeyRecord, rotationDueAt: string | null = null): ApiKey {
   return {
     id: k.id,
     tier: k.tier,
@@ -104,6 +111,7 @@ export function toApiKey(k: KeyRecord): ApiKey {
     lastUsedAt: k.lastUsedAt,
     lastRotatedAt: k.lastRotatedAt,
     previousSecretExpiresAt: k.previousSecretExpiresAt,
+    rotationDueAt,
     revokedAt: k.revokedAt,
     revokedReason: k.revokedReason,
   };

@@ -27,7 +27,9 @@ export async function insertKey(db: Db, key: KeyRecord): Promise<void> {
  * `version`), so concurrent rotations and revocations cannot lose each other's writes.
  */
 export async function updateKeyIfVersion(db: Db, key: KeyRecord, expectedVersion: number): Promise<boolean> {
-  const { id, ...rest } = keyRecordToRow(key);
+  // The rotation-due mark is written only by its own conditional update (keys/rotation-notifier.ts):
+  // a read-modify-write that read it before it was set must not clear it (a second audit event).
+  const { id, rotation_due_notified_at: _notified, ...rest } = keyRecordToRow(key);
   const res = await db.updateTable('api_keys').set(rest).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }

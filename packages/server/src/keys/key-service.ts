@@ -26,6 +26,7 @@ import {
 import { toApiKey, type KeyRecord } from './key-record.js';
 import * as repo from './key-repository.js';
 import { readKeyUsage } from './key-usage.js';
+import { rotationDueAt } from './rotation-policy.js';
 import { newKeyId, newSecret, secretPrefix } from './token.js';
 
 /** Which keys an operation addresses: one organization's, or the system tier. */
@@ -87,7 +88,8 @@ export class KeyService {
       page: q.page,
       limit: q.limit,
     });
-    return { ...page, items: page.items.map(toApiKey) };
+    const policy = await this.#policy();
+    return { ...page, items: page.items.map((k) => toApiKey(k, rotationDueAt(k, policy))) };
   }
 
   /**
@@ -95,7 +97,7 @@ export class KeyService {
    * @throws AppError NOT_FOUND (404) when the key does not exist or belongs to another owner.
    */
   async get(owner: KeyOwner, keyId: string): Promise<ApiKey> {
-    return toApiKey(await this.#find(owner, keyId));
+    return this.#view(await this.#find(owner, keyId));
   }
 
   /**
@@ -151,6 +153,7 @@ export class KeyService {
       previousSecretExpiresAt: null,
       revokedAt: null,
       revokedReason: null,
+      rotationDueNotifiedAt: null,
       version: 1,
     };
     await commitWithChanges(this.#d.db, this.#d.feed, async (trx, announce) => {
@@ -179,7 +182,7 @@ export class KeyService {
       // A negative cache entry for this id (from a probe) must not outlive the create.
       announce({ type: 'api_key', keyId: id });
     });
-    return { ...toApiKey(key), token };
+    return { ...(await this.#view(key)), token };
   }
 
   /**
@@ -222,7 +225,7 @@ export class KeyService {
         },
       };
     });
-    return toApiKey(updated);
+    return this.#view(updated);
   }
 
   /**
@@ -272,7 +275,7 @@ export class KeyService {
       };
       return { next, audit: { action: 'api_key.rotated', metadata: { gracePeriodSeconds: grace, previousSecretExpiresAt: graceEnd } } };
     });
-    return { ...toApiKey(updated), token };
+    return { ...(await this.#view(updated)), token };
   }
 
   /**
@@ -298,7 +301,7 @@ export class KeyService {
       announce({ type: 'api_key', keyId });
       return after;
     });
-    return toApiKey(key);
+    return this.#view(key);
   }
 
   /**
@@ -350,6 +353,15 @@ export class KeyService {
       if (result) return result;
     }
     throw new AppError('CONFLICT', 'The key was changed concurrently too many times; retry.');
+  }
+
+  /** The public view, with `rotationDueAt` from the current key policy (issue 17). */
+  async #view(key: KeyRecord): Promise<ApiKey> {
+    return toApiKey(key, rotationDueAt(key, await this.#policy()));
+  }
+
+  async #policy() {
+    return (await this.#d.settings.get()).keyPolicy;
   }
 
   async #find(owner: KeyOwner, keyId: string): Promise<KeyRecord> {

@@ -10,7 +10,14 @@ import type { Database } from '../storage/schema.js';
 
 export const DEFAULT_SETTINGS: SystemSettings = {
   portal: { enabled: true, magicLinksEnabled: true, magicLinkTtlMinutes: 15, sessionTtlMinutes: 60 },
-  keyPolicy: { defaultGracePeriodSeconds: 86_400, maxGracePeriodSeconds: 604_800 },
+  keyPolicy: {
+    defaultGracePeriodSeconds: 86_400,
+    maxGracePeriodSeconds: 604_800,
+    // Key age (issue 17): off until an operator sets a maximum.
+    maxKeyAgeDays: null,
+    enforceMaxKeyAge: false,
+    rotationGraceDays: 14,
+  },
   organizationDefaults: { portalEnabled: true },
 };
 
@@ -57,7 +64,8 @@ export class SettingsService {
 
   /**
    * Merges the patch into the settings; effective on every instance at once.
-   * @throws AppError VALIDATION_FAILED (400) when the default grace period would exceed the maximum.
+   * @throws AppError VALIDATION_FAILED (400) when the default grace period would exceed the maximum,
+   *   or keyPolicy.enforceMaxKeyAge would be on without a keyPolicy.maxKeyAgeDays.
    */
   async update(patch: SettingsPatch, origin: RequestOrigin): Promise<SystemSettings> {
     const next = await commitWithChanges(this.db, this.feed, async (trx, announce) => {
@@ -68,6 +76,15 @@ export class SettingsService {
         throw new AppError('VALIDATION_FAILED', 'keyPolicy.defaultGracePeriodSeconds cannot exceed keyPolicy.maxGracePeriodSeconds.', {
           issues: [{ path: 'keyPolicy.defaultGracePeriodSeconds', message: 'must be ≤ maxGracePeriodSeconds' }],
         });
+      }
+      if (value.keyPolicy.enforceMaxKeyAge && value.keyPolicy.maxKeyAgeDays === null) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          'keyPolicy.enforceMaxKeyAge needs keyPolicy.maxKeyAgeDays (a maximum key age to enforce).',
+          {
+            issues: [{ path: 'keyPolicy.enforceMaxKeyAge', message: 'requires keyPolicy.maxKeyAgeDays to be set' }],
+          },
+        );
       }
       const now = this.#now().toISOString();
       const json = JSON.stringify(value);

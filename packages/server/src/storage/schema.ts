@@ -59,6 +59,11 @@ export interface ApiKeysTable {
   previous_secret_expires_at: string | null;
   revoked_at: string | null;
   revoked_reason: string | null;
+  /**
+   * When the `api_key.rotation_due` audit event was written (migration 007); it belongs to the
+   * current secret only when not older than coalesce(last_rotated_at, created_at).
+   */
+  rotation_due_notified_at: string | null;
   /** Bumped by every change; lets concurrent writers detect lost updates. */
   version: number;
 }

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { KeyCache } from '../keys/key-cache.js';
 import type { LimitStoreStatus } from '../limits/limit-store.js';
+import { countKeysOnOlderPepper, type PepperUsage } from '../keys/pepper-usage.js';
 import type { ChangeFeed } from '../storage/change-feed.js';
 import type { DatabaseHandle } from '../storage/database.js';
 import { VERSION } from '../version.js';
@@ -14,6 +15,10 @@ export interface DeepHealthDeps {
   startedAt: Date;
   /** Where the rate limits are counted (SPEC §7.3). */
   limits: { status(): LimitStoreStatus };
+  /** The pepper versions this instance holds (API_KEY_PEPPER_VERSION, API_KEY_PEPPER_PREVIOUS). */
+  pepper: { currentVersion: number; previousConfigured: boolean };
+  /** The services' clock (which grace periods and expiries have ended). @default () => new Date() */
+  now?: () => Date;
 }
 
 /**
@@ -28,6 +33,7 @@ export async function deepHealth(d: DeepHealthDeps): Promise<z.infer<typeof Deep
   const latencyMs = Math.round((performance.now() - started) * 100) / 100;
   const feedStatus = d.feed.status();
   const rateLimits = d.limits.status();
+  const usage = dbOk ? await pepperUsage(d) : null;
   return {
     status: dbOk && feedStatus !== 'disconnected' && rateLimits.status === 'ok' ? 'ok' : 'degraded',
     version: VERSION,
@@ -36,7 +42,28 @@ export async function deepHealth(d: DeepHealthDeps): Promise<z.infer<typeof Deep
     changeFeed: { status: feedStatus, lastEventAt: d.feed.lastEventAt()?.toISOString() ?? null },
     cache: { entries: d.keyCache.size, maxAgeMs: d.keyCache.maxAgeMs, readThrough: d.keyCache.readThrough },
     rateLimits,
+    apiKeyPepper: {
+      currentVersion: d.pepper.currentVersion,
+      previousConfigured: d.pepper.previousConfigured,
+      keysOnOlderPepper: usage?.keysOnOlderPepper ?? null,
+      graceSecretsOnOlderPepper: usage?.graceSecretsOnOlderPepper ?? null,
+    },
   };
+}
+
+/** The pepper counts, or null when the database fails or takes longer than its timeout. */
+async function pepperUsage(d: DeepHealthDeps): Promise<PepperUsage | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), d.database.timeoutMs);
+  });
+  const now = (d.now ?? (() => new Date()))().toISOString();
+  const count = countKeysOnOlderPepper(d.database.db, d.pepper.currentVersion, now).catch(() => null);
+  try {
+    return await Promise.race([count, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

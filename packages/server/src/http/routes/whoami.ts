@@ -13,5 +13,6 @@ export function whoamiForKey(auth: AuthContext): Whoami | null {
     organizationId: p.key.organizationId,
     scopes: p.key.scopes,
     expiresAt: p.key.expiresAt,
+    rotationDueAt: p.rotation?.dueAt ?? null,
   };
 }

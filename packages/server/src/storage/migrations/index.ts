@@ -5,6 +5,7 @@ import { sessionsMigration } from './002-sessions.js';
 import { billingPortalMigration } from './003-billing-portal.js';
 import { keyUsageMigration } from './004-key-usage.js';
 import { commerceMigration } from './005-commerce.js';
+import { keyRotationMigration } from './007-key-rotation.js';
 
 /**
  * Every migration, in order. Names sort lexicographically; never rename or edit a released
@@ -17,5 +18,6 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '003-billing-portal': billingPortalMigration(),
     '004-key-usage': keyUsageMigration(),
     '005-commerce': commerceMigration(),
+    '007-key-rotation': keyRotationMigration(),
   };
 }
