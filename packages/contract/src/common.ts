@@ -6,7 +6,7 @@ import { ALL_SCOPES, type Scope } from './scopes.js';
 
 type ContractBuilder = ReturnType<typeof initContract>;
 /** The ts-rest contract builder shared by every router file. */
-export const c: Pick<ContractBuilder, 'router' | 'noBody' | 'type'> = initContract();
+export const c: Pick<ContractBuilder, 'router' | 'noBody' | 'type' | 'otherResponse'> = initContract();
 
 /** Every Admin API and portal route lives under this prefix. */
 export const API_PREFIX = '/api/v1';

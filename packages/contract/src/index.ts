@@ -1,6 +1,7 @@
 import { isAppRoute, type AppRoute, type AppRouter } from '@ts-rest/core';
 import { authContract } from './auth.js';
 import { clientsContract } from './clients.js';
+import { dataIoContract } from './data-io.js';
 import type { RouteMetadata } from './common.js';
 import { invoicesContract } from './invoices.js';
 import { orgKeysContract } from './org-keys.js';
@@ -20,6 +21,7 @@ export type ApiContract = {
   portal: typeof portalContract;
   clients: typeof clientsContract;
   invoices: typeof invoicesContract;
+  dataIo: typeof dataIoContract;
 };
 export const apiContract: ApiContract = {
   auth: authContract,
@@ -31,6 +33,7 @@ export const apiContract: ApiContract = {
   portal: portalContract,
   clients: clientsContract,
   invoices: invoicesContract,
+  dataIo: dataIoContract,
 };
 
 /** The whole contract: the API plus the unauthenticated `/health` probe. */
@@ -65,6 +68,7 @@ export * from './auth.js';
 export * from './clients.js';
 export * from './common.js';
 export * from './cookies.js';
+export * from './data-io.js';
 export * from './error-details.js';
 export * from './errors.js';
 export * from './invoices.js';

@@ -19,6 +19,7 @@ import { requestId } from './http/request-id.js';
 import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
 import { registerAuthRoutes } from './http/routes/auth.js';
 import { registerBillingRoutes } from './http/routes/billing.js';
+import { IMPORT_PATHS, importBodyParser, registerDataIoRoutes } from './http/routes/data-io.js';
 import { registerDocsRoutes } from './http/routes/docs.js';
 import { endpointOptions } from './http/routes/endpoints.js';
 import { registerOrganizationRoutes } from './http/routes/organization.js';
@@ -103,6 +104,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(createCors(config));
   app.use(noConditionalRequests);
   app.use(jsonBodiesOnly);
+  app.use(IMPORT_PATHS, importBodyParser(config.importMaxBytes));
   app.use(express.json({ limit: config.bodyLimit, strict: true }));
   app.use(noNulCharacters);
 
@@ -119,6 +121,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   registerAuthRoutes(app, { sessions, users }, endpoints);
   registerOrganizationRoutes(app, services, endpoints);
   registerBillingRoutes(app, services.billing, endpoints);
+  registerDataIoRoutes(app, services.dataIo, endpoints);
   registerPortalRoutes(app, services.portal, endpoints);
 
   registerPortalPage(app);
@@ -157,6 +160,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
         server.listen(config.port, config.host, () => {
           const { port } = server!.address() as AddressInfo;
           services.links.boundUrl = ownUrl(config.host, port);
+          services.recurringTimer.start();
           resolve(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
         });
         server.once('error', reject);

@@ -147,6 +147,15 @@ const EnvSchema = z.object({
     .int()
     .min(300)
     .default(30 * 86_400),
+  RECURRING_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400_000, 'RECURRING_INTERVAL_MS must be at most 86400000 (one day)')
+    .refine((v) => v === 0 || v >= 100, 'RECURRING_INTERVAL_MS must be 0 (timer off) or at least 100')
+    .default(60_000),
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(104_857_600).default(1_048_576),
+  IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(5_000),
 });
 
 export interface ServerConfig {
@@ -197,6 +206,12 @@ export interface ServerConfig {
   bootstrapAdminPassword: string | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /** Milliseconds between this instance's recurring-processing attempts; 0 = no timer (SPEC §5). Default 60000. */
+  recurringIntervalMs: number;
+  /** Largest clients CSV one import accepts, in UTF-8 bytes (SPEC §5). Default 1048576. */
+  importMaxBytes: number;
+  /** Most data rows one clients import accepts (SPEC §5). Default 5000. */
+  importMaxRows: number;
 }
 
 export class ConfigError extends Error {
@@ -272,5 +287,8 @@ export function loadConfig(
     bootstrapAdminPassword: e.BOOTSTRAP_ADMIN_PASSWORD,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    recurringIntervalMs: e.RECURRING_INTERVAL_MS,
+    importMaxBytes: e.IMPORT_MAX_BYTES,
+    importMaxRows: e.IMPORT_MAX_ROWS,
   };
 }

@@ -23,6 +23,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['billing'],
   ['system'], // organizations, health
   ['portal'],
+  ['data-io'], // exports, CSV templates, clients import (SPEC §5)
   ['auth'], // credential parsing and authenticators
   ['services'], // createServices: builds every service, no Express
   ['http'], // Express middleware and routes: parse, call a service, map the result

@@ -4,6 +4,7 @@ import { coreMigration } from './001-core.js';
 import { sessionsMigration } from './002-sessions.js';
 import { billingPortalMigration } from './003-billing-portal.js';
 import { keyUsageMigration } from './004-key-usage.js';
+import { recurringDataMigration } from './006-recurring-data.js';
 
 /**
  * Every migration, in order. Names sort lexicographically; never rename or edit a released
@@ -15,5 +16,6 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '002-sessions': sessionsMigration(),
     '003-billing-portal': billingPortalMigration(),
     '004-key-usage': keyUsageMigration(),
+    '006-recurring-data': recurringDataMigration(),
   };
 }
