@@ -29,7 +29,7 @@ export const ExportBody = z
     entityType: DataEntityType,
     format: ExportFormat,
     from: Timestamp.optional().describe('Only records created at or after this instant'),
-    to: Timestamp.optional().describe('Only records created before this instant (default: when the export starts)'),
+    to: Timestamp.optional().describe('Only records created before this instant (default: everything created up to the start of the export)'),
   })
   .strict();
 export type ExportBody = z.infer<typeof ExportBody>;
@@ -107,7 +107,7 @@ export const dataIoContract = c.router(
       },
       summary: "Export the organization's clients, invoices or transactions (streamed CSV or JSON)",
       description:
-        'Streams every record of the calling organization, oldest first, created in [from, to) (to defaults to the start of the export). ' +
+        'Streams every record of the calling organization, oldest first, created in [from, to) (without to: up to the start of the export, so rows written meanwhile are not included). ' +
         '`format: csv` answers `text/csv` with a header row; cells that a spreadsheet would read as a formula (starting with = + - @, tab or CR) ' +
         "are prefixed with `'` (OWASP CSV injection). `format: json` answers `application/json`: one array of records (JsonExport). " +
         'The body is sent as it is read (chunked); a failure after the first byte aborts the connection instead of ending the body, so a truncated export never looks complete.',

@@ -22,7 +22,8 @@ export interface OpenedExport {
  * as text instead of running it. Numbers are never prefixed (a negative amount stays a number).
  */
 export function csvStringifier(columns: readonly string[], header = true) {
-  return stringify({ header, columns: [...columns], escape_formulas: true, record_delimiter: '\r\n', eof: true });
+  // csv-stringify leaves a lone LF or CR unquoted when the record delimiter is CRLF: quote them (RFC 4180 §2.6).
+  return stringify({ header, columns: [...columns], escape_formulas: true, quoted_match: /[\r\n]/, record_delimiter: '\r\n', eof: true });
 }
 
 /** SPEC §5 exports of one organization's records, streamed (never the whole set in memory). */
@@ -43,7 +44,8 @@ export class DataExportService {
    */
   async open(organizationId: string, input: ExportBody, origin: RequestOrigin): Promise<OpenedExport> {
     const now = this.#now();
-    const to = input.to ?? now.toISOString();
+    // Without `to`, everything created up to the start of the export (that millisecond included).
+    const to = input.to ?? new Date(now.getTime() + 1).toISOString();
     if (input.from !== undefined && input.from >= to) {
       throw new AppError('VALIDATION_FAILED', 'from must be before to.', {
         issues: [{ path: 'body.from', message: `must be before ${to}${input.to ? '' : ' (now)'}` }],
