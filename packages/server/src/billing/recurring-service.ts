@@ -5,7 +5,7 @@ import { AppError } from '../errors/app-error.js';
 import { isDatabaseUnavailable } from '../storage/database-unavailable.js';
 import type { DialectName } from '../storage/dialect.js';
 import type { Database, RecurringRunsTable } from '../storage/schema.js';
-import { newId } from '../util/ids.js';
+import { randomBase62 } from '../util/base62.js';
 import { Lease } from './recurring-lease.js';
 import { advanceSchedule } from './recurring-period.js';
 import { utcDate } from './schedule-dates.js';
@@ -67,7 +67,7 @@ export class RecurringService {
    *   is recorded as far as it got and the lease is released.
    */
   async process(trigger: RecurringTrigger): Promise<RecurringRun> {
-    const id = newId('rrun');
+    const id = runId();
     if (!(await this.#lease.acquire(id))) throw new AppError('RECURRING_RUN_IN_PROGRESS');
     const run: RecurringRunsTable = {
       id,
@@ -167,6 +167,14 @@ export class RecurringService {
       nextDueDate: (next?.d as string | null | undefined) ?? null,
     };
   }
+}
+
+/**
+ * Run ids sort by wall-clock start (base-36 milliseconds first), so the latest run is found even
+ * when the injected clock stands still (tests) and several runs share one `started_at`.
+ */
+function runId(): string {
+  return `rrun_${Date.now().toString(36).padStart(9, '0')}${randomBase62(12)}`;
 }
 
 function toRun(r: RecurringRunsTable): RecurringRun {
