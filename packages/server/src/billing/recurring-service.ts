@@ -25,6 +25,9 @@ export interface RecurringServiceDeps {
   onScheduleError?: (err: unknown, scheduleId: string) => void;
 }
 
+/** How long finished runs are kept (status reads the latest). */
+const RUN_HISTORY_MS = 7 * 86_400_000;
+
 /** Schedules read per batch; the lease is renewed between batches. */
 const BATCH = 50;
 
@@ -84,6 +87,11 @@ export class RecurringService {
       await this.#db.insertInto('recurring_runs').values(run).execute();
       await this.#sweep(id, run, errors);
       run.finished_at = this.#now().toISOString();
+      // One row per run (every RECURRING_INTERVAL_MS somewhere): keep a week of history.
+      await this.#db
+        .deleteFrom('recurring_runs')
+        .where('started_at', '<', new Date(this.#now().getTime() - RUN_HISTORY_MS).toISOString())
+        .execute();
     } finally {
       run.errors = JSON.stringify(errors);
       await this.#db
