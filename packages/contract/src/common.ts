@@ -45,6 +45,11 @@ export interface RouteMetadata {
   tag: string;
   /** The session cookies the route reads or sets (SPEC §3, §4.4); the OpenAPI document declares them. */
   cookies: RouteCookies;
+  /**
+   * Further media types of the success response, beside the one its `responses` entry declares
+   * (e.g. the JSON form of an export whose CSV form is the declared one); the OpenAPI document lists them.
+   */
+  successContent?: Readonly<Record<string, z.ZodTypeAny>>;
 }
 
 /**

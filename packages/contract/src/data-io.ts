@@ -111,7 +111,10 @@ export const dataIoContract = c.router(
         '`format: csv` answers `text/csv` with a header row; cells that a spreadsheet would read as a formula (starting with = + - @, tab or CR) ' +
         "are prefixed with `'` (OWASP CSV injection). `format: json` answers `application/json`: one array of records (JsonExport). " +
         'The body is sent as it is read (chunked); a failure after the first byte aborts the connection instead of ending the body, so a truncated export never looks complete.',
-      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'data_io:execute', organization: 'context' }),
+      metadata: {
+        ...meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'data_io:execute', organization: 'context' }),
+        successContent: { 'application/json': JsonExport },
+      },
     },
     template: {
       method: 'GET',

@@ -12,6 +12,8 @@ export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   Clients: "The merchant's billing clients.",
   Invoices: 'Invoices: drafts, and issuing them (issued invoices are visible in the customer portal).',
   'Recurring schedules': 'Recurring invoice schedules; governed by the `invoice` scopes (there is no `recurring:*` scope).',
+  'Data import and export':
+    "Streamed exports of the organization's clients, invoices and transactions (CSV or JSON), CSV templates, and the all-or-nothing clients import (`data_io` scopes).",
   'System: organizations': 'Provisioning and offboarding organizations (system keys and global administrators).',
   'System: users': 'Dashboard users and their roles per organization (system keys and global administrators).',
   System: 'Gateway-wide settings, deep health and the audit log of every organization.',

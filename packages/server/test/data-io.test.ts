@@ -223,7 +223,7 @@ describe.each(DIALECTS)('data import and export (%s)', (dialect) => {
       const res = await server.request('POST', VALIDATE, { token: io, body: { csv: mixed } });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ dryRun: true, totalRows: 6, validRows: 2, invalidRows: 4, created: 0 });
-      const byRow = Object.fromEntries((res.body.rows as { row: number; status: string; errors: { field: string }[] }[]).map((r) => [r.row, r]));
+      const byRow = Object.fromEntries((res.body.rows as { row: number; status: string; errors: { field: string; message: string }[] }[]).map((r) => [r.row, r]));
       expect(byRow[1]).toMatchObject({ status: 'valid', line: 2, errors: [] });
       expect(byRow[2]!.errors.map((e) => e.field)).toEqual(['email']);
       expect(byRow[3]!.errors.map((e) => e.field)).toEqual(['name']);

@@ -635,6 +635,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/system/recurring/process": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate the invoices of every due recurring schedule now
+         * @description Each due period of each active schedule generates one issued invoice, once: a unique (schedule, period) constraint makes repeated and concurrent runs safe. One run at a time across every instance and the CLI (a lease); a second caller gets 409 RECURRING_RUN_IN_PROGRESS.
+         *
+         *     **Required scope:** `system:execute`.
+         *
+         *     **Accepted credentials:** a system API key (`Bearer sk_…`); or a global administrator's dashboard session (`Bearer <JWT>`).
+         */
+        post: operations["systemProcessRecurring"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/system/recurring/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recurring processing: last run, next run, generated count, errors
+         * @description **Required scope:** `system:read`.
+         *
+         *     **Accepted credentials:** a system API key (`Bearer sk_…`); or a global administrator's dashboard session (`Bearer <JWT>`).
+         */
+        get: operations["systemRecurringStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/organizations/settings/portal/magic-links": {
         parameters: {
             query?: never;
@@ -1031,6 +1077,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/data-import-export/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export the organization's clients, invoices or transactions (streamed CSV or JSON)
+         * @description Streams every record of the calling organization, oldest first, created in [from, to) (without to: up to the start of the export, so rows written meanwhile are not included). `format: csv` answers `text/csv` with a header row; cells that a spreadsheet would read as a formula (starting with = + - @, tab or CR) are prefixed with `'` (OWASP CSV injection). `format: json` answers `application/json`: one array of records (JsonExport). The body is sent as it is read (chunked); a failure after the first byte aborts the connection instead of ending the body, so a truncated export never looks complete.
+         *
+         *     **Required scope:** `data_io:execute`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        post: operations["dataIoExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data-import-export/template/{entityType}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The CSV header of an entity (the import template for clients)
+         * @description **Required scope:** `data_io:read`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        get: operations["dataIoTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data-import-export/import/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a clients CSV row by row; writes nothing
+         * @description **Required scope:** `data_io:execute`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        post: operations["dataIoValidateImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data-import-export/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a clients CSV, all or nothing
+         * @description Every row is validated first (email, name, externalId unique in the file and in the organization); one invalid row and nothing is written (422 IMPORT_ROWS_INVALID with every invalid row). Otherwise every client is created in one transaction. A concurrent write that takes an externalId between validation and commit answers 409 CONFLICT, again with nothing written.
+         *
+         *     **Required scope:** `data_io:execute`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        post: operations["dataIoImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -1185,6 +1331,74 @@ export interface components {
             code: "GLOBAL_ADMIN_SESSION_REQUIRED";
             /** @description Echoed in the X-Request-ID header; quote it to support */
             requestId: string;
+        };
+        /**
+         * ImportRowsInvalidError
+         * @description Some rows are invalid, so nothing was imported; see details.rows. (HTTP 422)
+         */
+        ImportRowsInvalidError: {
+            /** @description Human-readable message; safe to show, never contains secrets */
+            error: string;
+            /**
+             * @description Stable machine-readable code
+             * @constant
+             */
+            code: "IMPORT_ROWS_INVALID";
+            /** @description Echoed in the X-Request-ID header; quote it to support */
+            requestId: string;
+            details?: {
+                totalRows: number;
+                invalidRows: number;
+                /** @description Every invalid row with what is wrong with it */
+                rows: {
+                    /** @description 1-based record number after the header */
+                    row: number;
+                    /** @description Line of the file where the record starts */
+                    line: number;
+                    errors: {
+                        field: string;
+                        message: string;
+                    }[];
+                }[];
+            };
+        };
+        /**
+         * ImportTooLargeError
+         * @description The CSV is larger than this server accepts for one import; see details.maxBytes. Split the file. (HTTP 413)
+         */
+        ImportTooLargeError: {
+            /** @description Human-readable message; safe to show, never contains secrets */
+            error: string;
+            /**
+             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            code: "IMPORT_TOO_LARGE";
+            /** @description Echoed in the X-Request-ID header; quote it to support */
+            requestId: string;
+            details?: {
+                /** @description The largest CSV one import accepts, in UTF-8 bytes (IMPORT_MAX_BYTES) */
+                maxBytes: number;
+            };
+        };
+        /**
+         * ImportTooManyRowsError
+         * @description The CSV has more rows than one import accepts; see details.maxRows. Split the file. (HTTP 413)
+         */
+        ImportTooManyRowsError: {
+            /** @description Human-readable message; safe to show, never contains secrets */
+            error: string;
+            /**
+             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            code: "IMPORT_TOO_MANY_ROWS";
+            /** @description Echoed in the X-Request-ID header; quote it to support */
+            requestId: string;
+            details?: {
+                /** @description The most data rows one import accepts (IMPORT_MAX_ROWS) */
+                maxRows: number;
+            };
         };
         /**
          * InsufficientScopeError
@@ -1491,8 +1705,8 @@ export interface components {
             /** @description Human-readable message; safe to show, never contains secrets */
             error: string;
             /**
-             * @description Stable machine-readable code
-             * @constant
+             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
+             * @enum {string}
              */
             code: "PAYLOAD_TOO_LARGE";
             /** @description Echoed in the X-Request-ID header; quote it to support */
@@ -1546,6 +1760,21 @@ export interface components {
                 /** @description Seconds to wait; also in the Retry-After header */
                 retryAfterSeconds: number;
             };
+        };
+        /**
+         * RecurringRunInProgressError
+         * @description Recurring processing is already running; retry after it finishes. (HTTP 409)
+         */
+        RecurringRunInProgressError: {
+            /** @description Human-readable message; safe to show, never contains secrets */
+            error: string;
+            /**
+             * @description Stable machine-readable code
+             * @constant
+             */
+            code: "RECURRING_RUN_IN_PROGRESS";
+            /** @description Echoed in the X-Request-ID header; quote it to support */
+            requestId: string;
         };
         /**
          * RefreshTokenInvalidError
@@ -1692,7 +1921,7 @@ export interface components {
          * @description A scope from the catalogue (see `x-scopes`): `resource:action`, or `resource:*` for every action of a resource.
          * @enum {string}
          */
-        Scope: "checkout:create" | "checkout:read" | "checkout:update" | "checkout:execute" | "checkout:*" | "transaction:read" | "transaction:execute" | "transaction:*" | "invoice:create" | "invoice:read" | "invoice:update" | "invoice:delete" | "invoice:execute" | "invoice:*" | "credit_note:create" | "credit_note:read" | "credit_note:update" | "credit_note:execute" | "credit_note:*" | "client:create" | "client:read" | "client:update" | "client:delete" | "client:*" | "site:create" | "site:read" | "site:update" | "site:delete" | "site:*" | "provider:create" | "provider:read" | "provider:update" | "provider:delete" | "provider:*" | "domain:create" | "domain:read" | "domain:update" | "domain:delete" | "domain:execute" | "domain:*" | "api_key:create" | "api_key:read" | "api_key:update" | "api_key:delete" | "api_key:execute" | "api_key:*" | "organization:create" | "organization:read" | "organization:update" | "organization:delete" | "organization:*" | "tax_rule:create" | "tax_rule:read" | "tax_rule:update" | "tax_rule:delete" | "tax_rule:*" | "tax_rate:create" | "tax_rate:read" | "tax_rate:update" | "tax_rate:delete" | "tax_rate:*" | "tax_report:read" | "tax_report:execute" | "tax_report:*" | "tax_record:read" | "tax_record:*" | "data_io:read" | "data_io:execute" | "data_io:*" | "export:create" | "export:read" | "export:*" | "system:read" | "system:update" | "system:*" | "portal:create" | "portal:*" | "vies:execute" | "vies:*" | "userprofile:read" | "userprofile:update" | "userprofile:*";
+        Scope: "checkout:create" | "checkout:read" | "checkout:update" | "checkout:execute" | "checkout:*" | "transaction:read" | "transaction:execute" | "transaction:*" | "invoice:create" | "invoice:read" | "invoice:update" | "invoice:delete" | "invoice:execute" | "invoice:*" | "credit_note:create" | "credit_note:read" | "credit_note:update" | "credit_note:execute" | "credit_note:*" | "client:create" | "client:read" | "client:update" | "client:delete" | "client:*" | "site:create" | "site:read" | "site:update" | "site:delete" | "site:*" | "provider:create" | "provider:read" | "provider:update" | "provider:delete" | "provider:*" | "domain:create" | "domain:read" | "domain:update" | "domain:delete" | "domain:execute" | "domain:*" | "api_key:create" | "api_key:read" | "api_key:update" | "api_key:delete" | "api_key:execute" | "api_key:*" | "organization:create" | "organization:read" | "organization:update" | "organization:delete" | "organization:*" | "tax_rule:create" | "tax_rule:read" | "tax_rule:update" | "tax_rule:delete" | "tax_rule:*" | "tax_rate:create" | "tax_rate:read" | "tax_rate:update" | "tax_rate:delete" | "tax_rate:*" | "tax_report:read" | "tax_report:execute" | "tax_report:*" | "tax_record:read" | "tax_record:*" | "data_io:read" | "data_io:execute" | "data_io:*" | "export:create" | "export:read" | "export:*" | "system:read" | "system:update" | "system:execute" | "system:*" | "portal:create" | "portal:*" | "vies:execute" | "vies:*" | "userprofile:read" | "userprofile:update" | "userprofile:*";
         /** Actor */
         Actor: {
             /** @enum {string} */
@@ -2120,15 +2349,17 @@ export interface components {
             organizationId: string;
             clientId: string;
             /** @enum {string} */
-            status: "active" | "paused" | "cancelled";
+            status: "active" | "paused" | "cancelled" | "completed";
             /** @enum {string} */
             interval: "weekly" | "monthly" | "quarterly" | "yearly";
             currency: string;
             lines: components["schemas"]["InvoiceLine"][];
             /** Format: date */
             startDate: string;
-            /** @description null once cancelled */
+            /** @description The next period to invoice; null once cancelled or completed */
             nextRunDate: string | null;
+            /** @description Last date a period may start on; the schedule completes after it */
+            endDate: string | null;
             /**
              * Format: date-time
              * @description ISO 8601 UTC timestamp
@@ -2154,6 +2385,11 @@ export interface components {
              * @description First run date (YYYY-MM-DD), today or later
              */
             startDate: string;
+            /**
+             * Format: date
+             * @description Last date a period may start on (YYYY-MM-DD), on or after startDate; none = until cancelled
+             */
+            endDate?: string;
         };
     };
     responses: never;
@@ -7552,6 +7788,312 @@ export interface operations {
             };
         };
     };
+    systemProcessRecurring: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        trigger: "timer" | "api" | "cli";
+                        /** @description The server instance (or CLI process) that ran it */
+                        instance: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 UTC timestamp
+                         */
+                        startedAt: string;
+                        /** @description null while running (or when the run died) */
+                        finishedAt: string | null;
+                        /** @description Invoices generated by this run */
+                        generated: number;
+                        /** @description Schedules that reached their end date in this run */
+                        completed: number;
+                        /** @description Schedules that failed in this run (retried by the next run) */
+                        errors: {
+                            scheduleId: string;
+                            organizationId: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
+             *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Conflict. The body's `code` is one of:
+             *
+             *     - `RECURRING_RUN_IN_PROGRESS`: Recurring processing is already running; retry after it finishes.
+             */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecurringRunInProgressError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    systemRecurringStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description This instance's RECURRING_INTERVAL_MS; 0 = its timer is off */
+                        intervalMs: number;
+                        /** @description When this instance's timer next tries to run (null when off) */
+                        nextRunAt: string | null;
+                        /** @description A run holds the lease right now (on any instance) */
+                        running: boolean;
+                        /** @description RecurringRun */
+                        lastRun: {
+                            id: string;
+                            /** @enum {string} */
+                            trigger: "timer" | "api" | "cli";
+                            /** @description The server instance (or CLI process) that ran it */
+                            instance: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601 UTC timestamp
+                             */
+                            startedAt: string;
+                            /** @description null while running (or when the run died) */
+                            finishedAt: string | null;
+                            /** @description Invoices generated by this run */
+                            generated: number;
+                            /** @description Schedules that reached their end date in this run */
+                            completed: number;
+                            /** @description Schedules that failed in this run (retried by the next run) */
+                            errors: {
+                                scheduleId: string;
+                                organizationId: string;
+                                message: string;
+                            }[];
+                        } | null;
+                        /** @description Invoices generated by recurring processing, ever */
+                        totalGenerated: number;
+                        /** @description Active schedules due today (UTC) or earlier, waiting for a run */
+                        dueSchedules: number;
+                        /** @description The earliest next run date of an active schedule */
+                        nextDueDate: string | null;
+                    };
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
+             *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
     portalLinksCreateMagicLink: {
         parameters: {
             query?: never;
@@ -9075,7 +9617,7 @@ export interface operations {
                 /** @description Items per page (at most 100) */
                 limit?: number;
                 clientId?: string;
-                status?: "active" | "paused" | "cancelled";
+                status?: "active" | "paused" | "cancelled" | "completed";
             };
             header?: never;
             path?: never;
@@ -10197,6 +10739,716 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvalidStateError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    dataIoExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    entityType: "clients" | "invoices" | "transactions";
+                    /** @enum {string} */
+                    format: "csv" | "json";
+                    /**
+                     * Format: date-time
+                     * @description Only records created at or after this instant
+                     */
+                    from?: string;
+                    /**
+                     * Format: date-time
+                     * @description Only records created before this instant (default: everything created up to the start of the export)
+                     */
+                    to?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/json": (components["schemas"]["Client"] | components["schemas"]["Invoice"] | {
+                        id: string;
+                        status: string;
+                        /** @description Minor units */
+                        amount: number;
+                        currency: string;
+                        clientId: string | null;
+                        siteId: string | null;
+                        checkoutId: string | null;
+                        /** @description Minor units */
+                        refundedAmount: number | null;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 UTC timestamp
+                         */
+                        createdAt: string;
+                        /** @description ISO 8601 UTC timestamp */
+                        updatedAt: string | null;
+                    })[];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Payload Too Large. The body's `code` is one of:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
+             */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /**
+             * @description Unsupported Media Type. The body's `code` is one of:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: Request bodies must be application/json.
+             */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    dataIoTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entityType: "clients" | "invoices" | "transactions";
+            };
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    dataIoValidateImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The clients CSV (UTF-8): a header row naming columns among email, name, externalId (email and name required; id, createdAt and updatedAt of an export are ignored), then one client per row. At most IMPORT_MAX_BYTES and IMPORT_MAX_ROWS. */
+                    csv: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description true for validate: nothing was written */
+                        dryRun: boolean;
+                        totalRows: number;
+                        validRows: number;
+                        invalidRows: number;
+                        created: number;
+                        rows: {
+                            /** @description 1-based record number after the header */
+                            row: number;
+                            /** @description Line of the file where the record starts */
+                            line: number;
+                            /** @enum {string} */
+                            status: "valid" | "invalid" | "created";
+                            errors: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description The created client (import only) */
+                            clientId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Payload Too Large. The body's `code` is one of:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
+             *     - `IMPORT_TOO_LARGE`: The CSV is larger than this server accepts for one import; see details.maxBytes. Split the file.
+             *     - `IMPORT_TOO_MANY_ROWS`: The CSV has more rows than one import accepts; see details.maxRows. Split the file.
+             */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"] | components["schemas"]["ImportTooLargeError"] | components["schemas"]["ImportTooManyRowsError"];
+                };
+            };
+            /**
+             * @description Unsupported Media Type. The body's `code` is one of:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: Request bodies must be application/json.
+             */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    dataIoImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The clients CSV (UTF-8): a header row naming columns among email, name, externalId (email and name required; id, createdAt and updatedAt of an export are ignored), then one client per row. At most IMPORT_MAX_BYTES and IMPORT_MAX_ROWS. */
+                    csv: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description true for validate: nothing was written */
+                        dryRun: boolean;
+                        totalRows: number;
+                        validRows: number;
+                        invalidRows: number;
+                        created: number;
+                        rows: {
+                            /** @description 1-based record number after the header */
+                            row: number;
+                            /** @description Line of the file where the record starts */
+                            line: number;
+                            /** @enum {string} */
+                            status: "valid" | "invalid" | "created";
+                            errors: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description The created client (import only) */
+                            clientId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Conflict. The body's `code` is one of:
+             *
+             *     - `CONFLICT`: The request conflicts with the current state of the resource.
+             */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictError"];
+                };
+            };
+            /**
+             * @description Payload Too Large. The body's `code` is one of:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
+             *     - `IMPORT_TOO_LARGE`: The CSV is larger than this server accepts for one import; see details.maxBytes. Split the file.
+             *     - `IMPORT_TOO_MANY_ROWS`: The CSV has more rows than one import accepts; see details.maxRows. Split the file.
+             */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"] | components["schemas"]["ImportTooLargeError"] | components["schemas"]["ImportTooManyRowsError"];
+                };
+            };
+            /**
+             * @description Unsupported Media Type. The body's `code` is one of:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: Request bodies must be application/json.
+             */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /**
+             * @description Unprocessable Content. The body's `code` is one of:
+             *
+             *     - `IMPORT_ROWS_INVALID`: Some rows are invalid, so nothing was imported; see details.rows.
+             */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRowsInvalidError"];
                 };
             };
             /**
