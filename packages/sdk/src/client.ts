@@ -7,6 +7,7 @@ import { createTransport } from './internal/transport.js';
 import { resolveOptions, type ApiKeySource, type PaymentGatewayOptions, type RequestOptions } from './options.js';
 import { ApiKeys } from './resources/api-keys.js';
 import { Clients } from './resources/clients.js';
+import { DataExport } from './resources/data-export.js';
 import { Invoices } from './resources/invoices.js';
 import { OrganizationResource } from './resources/organization.js';
 import { Portal } from './resources/portal.js';
@@ -58,6 +59,8 @@ export class PaymentGateway {
   readonly invoices: Invoices;
   /** Recurring invoice schedules. */
   readonly recurringSchedules: RecurringSchedules;
+  /** Streamed exports, CSV templates and the clients import. */
+  readonly dataExport: DataExport;
 
   readonly #apiKey: ApiKeySource;
   readonly #ctx: ResourceContext;
@@ -92,6 +95,7 @@ export class PaymentGateway {
     this.clients = new Clients(this.#ctx);
     this.invoices = new Invoices(this.#ctx);
     this.recurringSchedules = new RecurringSchedules(this.#ctx);
+    this.dataExport = new DataExport(this.#ctx);
   }
 
   async #currentKey(): Promise<string> {

@@ -29,7 +29,15 @@ export { Portal } from './resources/portal.js';
 export { Clients } from './resources/clients.js';
 export { Invoices } from './resources/invoices.js';
 export { RecurringSchedules } from './resources/recurring-schedules.js';
+export { DataExport, ExportDownload } from './resources/data-export.js';
 export { OrganizationAuditEvents, OrganizationResource, OrganizationSettingsResource } from './resources/organization.js';
-export { SystemAuditEvents, SystemOrganizations, SystemResource, SystemSettingsResource, SystemUsers } from './resources/system.js';
+export {
+  SystemAuditEvents,
+  SystemOrganizations,
+  SystemRecurring,
+  SystemResource,
+  SystemSettingsResource,
+  SystemUsers,
+} from './resources/system.js';
 export * from './types.js';
 export { API_KEY_TOKEN_REGEX, ERROR_CODES, SCOPE_BUNDLES } from '@payment-gateway/contract';

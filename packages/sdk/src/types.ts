@@ -11,11 +11,16 @@ export type {
   ApiKeyWithToken,
   AuditEvent,
   Client,
+  DataEntityType,
   ErrorCode,
+  ImportResult,
+  ImportRowResult,
   Invoice,
   Membership,
   Organization,
+  RecurringRun,
   RecurringSchedule,
+  RecurringStatus,
   Scope,
   SystemSettings,
   User,
@@ -52,3 +57,6 @@ export type ListInvoicesParams = Query<ClientInferRequest<A['invoices']['list']>
 export type CreateInvoiceParams = Body<ClientInferRequest<A['invoices']['create']>>;
 export type ListRecurringSchedulesParams = Query<ClientInferRequest<A['invoices']['listRecurring']>>;
 export type CreateRecurringScheduleParams = Body<ClientInferRequest<A['invoices']['createRecurring']>>;
+
+export type ExportParams = Body<ClientInferRequest<A['dataIo']['export']>>;
+export type ImportParams = Body<ClientInferRequest<A['dataIo']['import']>>;

@@ -9,6 +9,8 @@ import { backoffDelay, isIdempotent, isRetryableStatus, responseRetryDelay, slee
 export interface CallOptions extends RequestOptions {
   /** Non-2xx statuses that carry a normal body for this route (e.g. 503 from deep health). */
   acceptStatuses?: readonly number[];
+  /** A 2xx answer's body is the unread `Response` (streamed exports); errors are read and thrown as usual. */
+  rawResponse?: boolean;
 }
 
 export interface TransportConfig extends ResolvedOptions {
@@ -93,6 +95,7 @@ export function createTransport(config: TransportConfig): (args: SdkFetcherArgs)
         await sleep(backoffDelay(attempt), signal);
         continue;
       }
+      if (options.rawResponse && response.ok) return { status: response.status, body: response, headers: response.headers };
       const body = await readBody(response);
       if (response.ok || options.acceptStatuses?.includes(response.status)) {
         return { status: response.status, body, headers: response.headers };

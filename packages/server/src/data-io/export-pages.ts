@@ -2,23 +2,11 @@ import type { Client, DataEntityType, Invoice } from '@payment-gateway/contract'
 import type { Kysely } from 'kysely';
 import { toClient, toInvoice } from '../billing/records.js';
 import type { Database } from '../storage/schema.js';
+import type { ExportWindow, PageCursor } from './export-window.js';
 import { transactionsPage, type ExportedTransaction } from './transactions-repository.js';
 
 /** Records per database round trip of an export. */
 export const EXPORT_PAGE_SIZE = 500;
-
-/** Where a page starts: after the last record of the previous one, in (createdAt, id) order. */
-export interface PageCursor {
-  createdAt: string;
-  id: string;
-}
-
-/** Which records an export covers: one organization, created in [from, to). */
-export interface ExportWindow {
-  organizationId: string;
-  from: string | undefined;
-  to: string;
-}
 
 export type ExportRecord = Client | Invoice | ExportedTransaction;
 

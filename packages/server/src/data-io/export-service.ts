@@ -5,7 +5,8 @@ import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
 import { AppError } from '../errors/app-error.js';
 import type { Database } from '../storage/schema.js';
-import { EXPORT_PAGE_SIZE, exportPage, type ExportRecord, type ExportWindow } from './export-pages.js';
+import { EXPORT_PAGE_SIZE, exportPage, type ExportRecord } from './export-pages.js';
+import type { ExportWindow } from './export-window.js';
 
 /** An export ready to stream: headers to send, then the body. */
 export interface OpenedExport {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.js';
-import type { ExportWindow, PageCursor } from './export-pages.js';
+import type { ExportWindow, PageCursor } from './export-window.js';
 
 /** One transaction as an export writes it (contract `ExportedTransaction`, CSV_COLUMNS.transactions). */
 export interface ExportedTransaction {
