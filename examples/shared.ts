@@ -17,6 +17,7 @@ export const OPERATOR_SCOPES = [
   'invoice:create',
   'invoice:execute',
   'portal:create',
+  'data_io:execute',
 ] as const satisfies readonly Scope[];
 
 /** The environment an example reads (`process.env` when run as a script). */
