@@ -60,6 +60,7 @@ export interface Gateway
     | 'users'
     | 'sessions'
     | 'startedAt'
+    | 'recurring'
   > {
   app: Express;
   /** Listens on config.host:config.port (port 0 = any free port); resolves the bound URL. */
@@ -153,6 +154,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
     users: services.users,
     sessions: services.sessions,
     startedAt: services.startedAt,
+    recurring: services.recurring,
     listen: () =>
       new Promise((resolve, reject) => {
         // Node's own Host check answers a bare 400; requireHost answers it in the one error shape.

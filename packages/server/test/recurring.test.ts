@@ -222,3 +222,34 @@ describe.each(DIALECTS)('recurring dates at the end of the calendar (%s)', (dial
     expect(stored.next_run_date).toBeNull();
   });
 });
+
+describe('recurring processing from the CLI next to a running server (sqlite)', () => {
+  it('the CLI run and the server run share the lease and the once-per-period guarantee', async () => {
+    const { runCommand } = await import('../src/cli/commands.js');
+    const server = await startTestServer();
+    try {
+      const org = await createBillingOrg(server, 'CLI');
+      const clientId = await org.createClient('cli@example.com');
+      const today = new Date().toISOString().slice(0, 10);
+      await server.request('POST', '/api/v1/invoices/recurring', {
+        token: org.token,
+        body: { clientId, interval: 'weekly', currency: 'EUR', lines: [LINE], startDate: today },
+      });
+      const printed: string[] = [];
+      const log = console.log;
+      console.log = (line: string) => printed.push(line);
+      try {
+        expect(await runCommand('recurring:process', { json: true }, server.gateway.config, '')).toBe(0);
+      } finally {
+        console.log = log;
+      }
+      expect(JSON.parse(printed.join('\n'))).toMatchObject({ trigger: 'cli', generated: 1 });
+      const system = (await server.createSystemKey(['system:execute', 'system:read'])).token;
+      expect((await server.request('POST', PROCESS, { token: system })).body.generated).toBe(0);
+      const status = await server.request('GET', STATUS, { token: system });
+      expect(status.body).toMatchObject({ totalGenerated: 1, dueSchedules: 0 });
+    } finally {
+      await server.close();
+    }
+  });
+});
