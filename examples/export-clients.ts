@@ -50,7 +50,9 @@ export async function main(env: ExampleEnv, log: Log = console.log): Promise<Exp
         }
       }
     }
-    log(`exported clients as ${download.filename ?? 'clients.csv'}: ${bytes} bytes${file ? `, written to ${file}` : `, columns ${header}`}`);
+    log(
+      `exported clients as ${download.filename ?? 'clients.csv'}: ${bytes} bytes${file ? `, written to ${file}` : `, columns ${header}`}`,
+    );
     return { keyId: key.id, token: key.token, scopes: key.scopes, filename: download.filename, file, header, bytes };
   } finally {
     await admin.apiKeys.revoke(key.id, { reason: 'example finished' });

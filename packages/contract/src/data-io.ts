@@ -29,7 +29,9 @@ export const ExportBody = z
     entityType: DataEntityType,
     format: ExportFormat,
     from: Timestamp.optional().describe('Only records created at or after this instant'),
-    to: Timestamp.optional().describe('Only records created before this instant (default: everything created up to the start of the export)'),
+    to: Timestamp.optional().describe(
+      'Only records created before this instant (default: everything created up to the start of the export)',
+    ),
   })
   .strict();
 export type ExportBody = z.infer<typeof ExportBody>;

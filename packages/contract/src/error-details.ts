@@ -30,7 +30,9 @@ export const ERROR_DETAILS = {
   }),
   INVALID_STATE: z.object({ status: z.string().describe("The resource's current status") }),
   CONFLICT: z.object({ externalId: z.string().nullable().describe('The externalId that is already taken (client create)') }).partial(),
-  IMPORT_TOO_LARGE: z.object({ maxBytes: z.number().int().min(1).describe('The largest CSV one import accepts, in UTF-8 bytes (IMPORT_MAX_BYTES)') }),
+  IMPORT_TOO_LARGE: z.object({
+    maxBytes: z.number().int().min(1).describe('The largest CSV one import accepts, in UTF-8 bytes (IMPORT_MAX_BYTES)'),
+  }),
   IMPORT_TOO_MANY_ROWS: z.object({ maxRows: z.number().int().min(1).describe('The most data rows one import accepts (IMPORT_MAX_ROWS)') }),
   IMPORT_ROWS_INVALID: z.object({
     totalRows: z.number().int().min(0),

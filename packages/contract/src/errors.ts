@@ -84,7 +84,10 @@ export const ERROR_CODES = {
     message: 'This email has no issued invoice or active recurring schedule in this organization.',
   },
   /** SPEC §5 data import: the CSV text is larger than IMPORT_MAX_BYTES (UTF-8 bytes). */
-  IMPORT_TOO_LARGE: { status: 413, message: 'The CSV is larger than this server accepts for one import; see details.maxBytes. Split the file.' },
+  IMPORT_TOO_LARGE: {
+    status: 413,
+    message: 'The CSV is larger than this server accepts for one import; see details.maxBytes. Split the file.',
+  },
   /** SPEC §5 data import: the CSV has more data rows than IMPORT_MAX_ROWS. */
   IMPORT_TOO_MANY_ROWS: { status: 413, message: 'The CSV has more rows than one import accepts; see details.maxRows. Split the file.' },
   /** SPEC §5 data import is all-or-nothing: at least one row is invalid, so nothing was written. */

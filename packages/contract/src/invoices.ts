@@ -87,7 +87,11 @@ export const CreateRecurringScheduleBody = z
     currency: Currency,
     lines: z.array(InvoiceLine).min(1).max(100),
     startDate: z.string().date().describe('First run date (YYYY-MM-DD), today or later'),
-    endDate: z.string().date().optional().describe('Last date a period may start on (YYYY-MM-DD), on or after startDate; none = until cancelled'),
+    endDate: z
+      .string()
+      .date()
+      .optional()
+      .describe('Last date a period may start on (YYYY-MM-DD), on or after startDate; none = until cancelled'),
   })
   .strict();
 export type CreateRecurringScheduleBody = z.infer<typeof CreateRecurringScheduleBody>;

@@ -96,7 +96,9 @@ describe('errorCodesByStatus: the codes each route can answer', () => {
     expect(codesOf('api.portalLinks.createMagicLink')).toEqual(
       expect.arrayContaining(['PORTAL_DISABLED', 'MAGIC_LINKS_DISABLED', 'ORGANIZATION_PORTAL_DISABLED', 'PORTAL_NOTHING_TO_SHOW']),
     );
-    expect(codesOf('api.dataIo.import')).toEqual(expect.arrayContaining(['IMPORT_ROWS_INVALID', 'IMPORT_TOO_LARGE', 'IMPORT_TOO_MANY_ROWS', 'CONFLICT']));
+    expect(codesOf('api.dataIo.import')).toEqual(
+      expect.arrayContaining(['IMPORT_ROWS_INVALID', 'IMPORT_TOO_LARGE', 'IMPORT_TOO_MANY_ROWS', 'CONFLICT']),
+    );
     expect(codesOf('api.dataIo.import')).not.toContain('PORTAL_DISABLED');
     expect(codesOf('api.dataIo.validateImport')).not.toContain('IMPORT_ROWS_INVALID');
     expect(codesOf('api.dataIo.export')).not.toContain('IMPORT_TOO_LARGE');

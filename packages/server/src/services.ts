@@ -219,7 +219,11 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
   const recurringTimer = new RecurringTimer(recurring, {
     intervalMs: config.recurringIntervalMs,
     onError: (err) => logger.warn({ err }, 'recurring processing run failed'),
-    onRun: (run) => logger.info({ runId: run.id, generated: run.generated, completed: run.completed, errors: run.errors.length }, 'recurring processing run'),
+    onRun: (run) =>
+      logger.info(
+        { runId: run.id, generated: run.generated, completed: run.completed, errors: run.errors.length },
+        'recurring processing run',
+      ),
   });
   const dataIo: DataIoServices = {
     exports: new DataExportService({ db, now }),

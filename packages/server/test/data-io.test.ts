@@ -150,7 +150,10 @@ describe.each(DIALECTS)('data import and export (%s)', (dialect) => {
       const to = all[5]!.createdAt;
       const some = JSON.parse((await exportRaw(server, acmeIo, { entityType: 'clients', format: 'json', from, to })).text) as unknown[];
       expect(some).toEqual(all.slice(2, 5));
-      const bad = await server.request('POST', EXPORT, { token: acmeIo, body: { entityType: 'clients', format: 'csv', from: to, to: from } });
+      const bad = await server.request('POST', EXPORT, {
+        token: acmeIo,
+        body: { entityType: 'clients', format: 'csv', from: to, to: from },
+      });
       expectError(bad, 400, 'VALIDATION_FAILED');
     });
 
@@ -167,7 +170,12 @@ describe.each(DIALECTS)('data import and export (%s)', (dialect) => {
     });
 
     it('refuses bad bodies with the one error body, and needs data_io:execute', async () => {
-      for (const body of [{}, { entityType: 'users', format: 'csv' }, { entityType: 'clients', format: 'xlsx' }, { entityType: 'clients' }]) {
+      for (const body of [
+        {},
+        { entityType: 'users', format: 'csv' },
+        { entityType: 'clients', format: 'xlsx' },
+        { entityType: 'clients' },
+      ]) {
         expectError(await server.request('POST', EXPORT, { token: acmeIo, body }), 400, 'VALIDATION_FAILED', JSON.stringify(body));
       }
       const denied = await server.request('POST', EXPORT, { token: readOnly, body: { entityType: 'clients', format: 'csv' } });
@@ -188,7 +196,9 @@ describe.each(DIALECTS)('data import and export (%s)', (dialect) => {
         ['invoices', 'id,number,status,clientId,currency,totalAmount,dueDate,recurringScheduleId,issuedAt,createdAt'],
         ['transactions', 'id,status,amount,currency,clientId,siteId,checkoutId,refundedAmount,createdAt,updatedAt'],
       ]) {
-        const res = await fetch(`${server.url}/api/v1/data-import-export/template/${entity}`, { headers: { authorization: `Bearer ${readOnly}` } });
+        const res = await fetch(`${server.url}/api/v1/data-import-export/template/${entity}`, {
+          headers: { authorization: `Bearer ${readOnly}` },
+        });
         expect(res.status).toBe(200);
         expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
         expect(await res.text()).toBe(`${header}\r\n`);
@@ -223,7 +233,9 @@ describe.each(DIALECTS)('data import and export (%s)', (dialect) => {
       const res = await server.request('POST', VALIDATE, { token: io, body: { csv: mixed } });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ dryRun: true, totalRows: 6, validRows: 2, invalidRows: 4, created: 0 });
-      const byRow = Object.fromEntries((res.body.rows as { row: number; status: string; errors: { field: string; message: string }[] }[]).map((r) => [r.row, r]));
+      const byRow = Object.fromEntries(
+        (res.body.rows as { row: number; status: string; errors: { field: string; message: string }[] }[]).map((r) => [r.row, r]),
+      );
       expect(byRow[1]).toMatchObject({ status: 'valid', line: 2, errors: [] });
       expect(byRow[2]!.errors.map((e) => e.field)).toEqual(['email']);
       expect(byRow[3]!.errors.map((e) => e.field)).toEqual(['name']);
@@ -245,7 +257,8 @@ describe.each(DIALECTS)('data import and export (%s)', (dialect) => {
 
     it('imports every valid row in one go, with the same rules as POST /clients', async () => {
       const before = await count();
-      const csv = '\uFEFFEmail,NAME,externalId\nAda@Example.com , Ada ,crm-a\nbob@example.com,"Bob\nBuilder",\n\nzed@example.com,Zed,crm-z\n';
+      const csv =
+        '\uFEFFEmail,NAME,externalId\nAda@Example.com , Ada ,crm-a\nbob@example.com,"Bob\nBuilder",\n\nzed@example.com,Zed,crm-z\n';
       const res = await server.request('POST', IMPORT, { token: io, body: { csv } });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ dryRun: false, totalRows: 3, validRows: 3, invalidRows: 0, created: 3 });
@@ -260,7 +273,7 @@ describe.each(DIALECTS)('data import and export (%s)', (dialect) => {
       expect(audit.map((e) => JSON.parse(e.metadata))).toEqual([{ created: 3 }]);
     });
 
-    it("an export imports back (formula escapes undone) into another organization, and pages past 500 records", async () => {
+    it('an export imports back (formula escapes undone) into another organization, and pages past 500 records', async () => {
       const source = await createBillingOrg(server, 'Source');
       const sourceIo = (await server.createOrgKey(source.organizationId, ['data_io:execute'])).token;
       const rows = ['email,name,externalId'];
@@ -297,7 +310,9 @@ describe.each(DIALECTS)('data import and export (%s)', (dialect) => {
         '\n\n',
       ]) {
         const res = await server.request('POST', VALIDATE, { token: io, body: { csv } });
-        expect(expectError(res, 400, 'VALIDATION_FAILED', csv).details!.issues).toEqual([{ path: 'body.csv', message: expect.any(String) }]);
+        expect(expectError(res, 400, 'VALIDATION_FAILED', csv).details!.issues).toEqual([
+          { path: 'body.csv', message: expect.any(String) },
+        ]);
       }
       expectError(await server.request('POST', IMPORT, { token: io, body: { csv: '' } }), 400, 'VALIDATION_FAILED');
       expectError(await server.request('POST', IMPORT, { token: io, body: { csv: 1 } }), 400, 'VALIDATION_FAILED');

@@ -135,9 +135,9 @@ describe.each(DIALECTS)('recurring processing (%s)', (dialect) => {
     expectError(cancel, 409, 'INVALID_STATE');
     const completed = await server.request('GET', '/api/v1/invoices/recurring?status=completed', { token: acme.token });
     expect(completed.body.items.map((s: { id: string }) => s.id)).toContain(id);
-    expect((await auditActions(server, acme.organizationId)).some((e) => e.action === 'recurring_schedule.completed' && e.target_id === id)).toBe(
-      true,
-    );
+    expect(
+      (await auditActions(server, acme.organizationId)).some((e) => e.action === 'recurring_schedule.completed' && e.target_id === id),
+    ).toBe(true);
   });
 
   it('refuses an end date before the start date', async () => {
@@ -154,7 +154,13 @@ describe.each(DIALECTS)('recurring processing (%s)', (dialect) => {
     const id = (
       await server.request('POST', '/api/v1/invoices/recurring', {
         token: gone.token,
-        body: { clientId: goneClient, interval: 'monthly', currency: 'EUR', lines: [LINE], startDate: clock.now().toISOString().slice(0, 10) },
+        body: {
+          clientId: goneClient,
+          interval: 'monthly',
+          currency: 'EUR',
+          lines: [LINE],
+          startDate: clock.now().toISOString().slice(0, 10),
+        },
       })
     ).body.id as string;
     await server.gateway.organizations.offboard(gone.organizationId, OPERATOR);
@@ -197,30 +203,33 @@ describe.each(DIALECTS)('recurring dates at the end of the calendar (%s)', (dial
   });
   afterAll(async () => server?.close());
 
-  it.each(['weekly', 'monthly', 'quarterly', 'yearly'])('startDate 9999-12-31 (%s) invoices once and completes; no malformed date', async (interval) => {
-    const clientId = await org.createClient(`${interval}@example.com`);
-    const created = await server.request('POST', '/api/v1/invoices/recurring', {
-      token: org.token,
-      body: { clientId, interval, currency: 'EUR', lines: [LINE], startDate: '9999-12-31' },
-    });
-    expect(created.status).toBe(201);
-    expect(created.body.nextRunDate).toBe('9999-12-31');
-    for (const action of ['pause', 'resume']) {
-      const res = await server.request('POST', `/api/v1/invoices/recurring/${created.body.id}/${action}`, { token: org.token });
-      expect(res.status).toBe(200);
-      expect(res.body.nextRunDate).toBe('9999-12-31');
-    }
-    const run = await server.request('POST', PROCESS, { token: system });
-    expect(run.body).toMatchObject({ generated: 1, completed: 1, errors: [] });
-    const after = await server.request('GET', `/api/v1/invoices/recurring/${created.body.id}`, { token: org.token });
-    expect(after.body).toMatchObject({ status: 'completed', nextRunDate: null });
-    const stored = await server.gateway.database.db
-      .selectFrom('recurring_schedules')
-      .select('next_run_date')
-      .where('id', '=', created.body.id)
-      .executeTakeFirstOrThrow();
-    expect(stored.next_run_date).toBeNull();
-  });
+  it.each(['weekly', 'monthly', 'quarterly', 'yearly'])(
+    'startDate 9999-12-31 (%s) invoices once and completes; no malformed date',
+    async (interval) => {
+      const clientId = await org.createClient(`${interval}@example.com`);
+      const created = await server.request('POST', '/api/v1/invoices/recurring', {
+        token: org.token,
+        body: { clientId, interval, currency: 'EUR', lines: [LINE], startDate: '9999-12-31' },
+      });
+      expect(created.status).toBe(201);
+      expect(created.body.nextRunDate).toBe('9999-12-31');
+      for (const action of ['pause', 'resume']) {
+        const res = await server.request('POST', `/api/v1/invoices/recurring/${created.body.id}/${action}`, { token: org.token });
+        expect(res.status).toBe(200);
+        expect(res.body.nextRunDate).toBe('9999-12-31');
+      }
+      const run = await server.request('POST', PROCESS, { token: system });
+      expect(run.body).toMatchObject({ generated: 1, completed: 1, errors: [] });
+      const after = await server.request('GET', `/api/v1/invoices/recurring/${created.body.id}`, { token: org.token });
+      expect(after.body).toMatchObject({ status: 'completed', nextRunDate: null });
+      const stored = await server.gateway.database.db
+        .selectFrom('recurring_schedules')
+        .select('next_run_date')
+        .where('id', '=', created.body.id)
+        .executeTakeFirstOrThrow();
+      expect(stored.next_run_date).toBeNull();
+    },
+  );
 });
 
 describe('recurring processing from the CLI next to a running server (sqlite)', () => {

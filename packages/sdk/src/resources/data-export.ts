@@ -93,7 +93,10 @@ export class DataExport {
 
   /** The CSV header row of an entity (`data_io:read`); for clients, the import template. */
   async template(entityType: DataEntityType, options: RequestOptions = {}): Promise<string> {
-    const res = await this.#ctx.api.dataIo.template({ params: { entityType: pathParam(entityType, 'entityType') as DataEntityType }, requestOptions: options });
+    const res = await this.#ctx.api.dataIo.template({
+      params: { entityType: pathParam(entityType, 'entityType') as DataEntityType },
+      requestOptions: options,
+    });
     return res.body as string;
   }
 

@@ -44,7 +44,7 @@ export async function advanceSchedule(
     if (dialect === 'postgres') q = q.forUpdate();
     const s = await q.executeTakeFirst();
     const none: PeriodOutcome = { invoiceId: null, completed: false, changed: false };
-    if (!s || s.status !== 'active') return none;
+    if (s?.status !== 'active') return none;
     const at = now.toISOString();
     const period = s.next_run_date;
     if (period === null || (s.end_date !== null && period > s.end_date)) {

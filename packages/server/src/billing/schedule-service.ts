@@ -148,7 +148,12 @@ export class ScheduleService {
         await recordAudit(
           trx,
           origin,
-          { action: 'recurring_schedule.completed', organizationId, target: { type: 'recurring_schedule', id }, metadata: { endDate: next.end_date } },
+          {
+            action: 'recurring_schedule.completed',
+            organizationId,
+            target: { type: 'recurring_schedule', id },
+            metadata: { endDate: next.end_date },
+          },
           now,
         );
       }

@@ -71,8 +71,17 @@ export class ClientImportService {
           created_at: at,
           updated_at: at,
         }));
-        for (let i = 0; i < created.length; i += 100) await trx.insertInto('clients').values(created.slice(i, i + 100)).execute();
-        await recordAudit(trx, origin, { action: 'data_io.clients_imported', organizationId, target: null, metadata: { created: created.length } }, now);
+        for (let i = 0; i < created.length; i += 100)
+          await trx
+            .insertInto('clients')
+            .values(created.slice(i, i + 100))
+            .execute();
+        await recordAudit(
+          trx,
+          origin,
+          { action: 'data_io.clients_imported', organizationId, target: null, metadata: { created: created.length } },
+          now,
+        );
         return summary(
           false,
           rows,
@@ -81,7 +90,10 @@ export class ClientImportService {
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
-        throw new AppError('CONFLICT', 'A client with one of these externalIds was created meanwhile; nothing was imported. Validate again.');
+        throw new AppError(
+          'CONFLICT',
+          'A client with one of these externalIds was created meanwhile; nothing was imported. Validate again.',
+        );
       }
       throw err;
     }
@@ -89,7 +101,11 @@ export class ClientImportService {
 
   async #check(db: Kysely<Database> | Transaction<Database>, organizationId: string, parsed: ParsedRow[]): Promise<CheckedRow[]> {
     const rows: CheckedRow[] = parsed.map((p) => {
-      const input = { email: p.cells.email ?? '', name: p.cells.name ?? '', ...(p.cells.externalId ? { externalId: p.cells.externalId } : {}) };
+      const input = {
+        email: p.cells.email ?? '',
+        name: p.cells.name ?? '',
+        ...(p.cells.externalId ? { externalId: p.cells.externalId } : {}),
+      };
       const result = CreateClientBody.safeParse(input);
       if (result.success) return { parsed: p, errors: [], client: result.data };
       return {
@@ -109,7 +125,8 @@ export class ClientImportService {
     const taken = await existingExternalIds(db, organizationId, [...firstRowOf.keys()]);
     for (const r of rows) {
       const id = r.client?.externalId;
-      if (id && taken.has(id)) r.errors.push({ field: 'externalId', message: 'a client with this externalId already exists in this organization' });
+      if (id && taken.has(id))
+        r.errors.push({ field: 'externalId', message: 'a client with this externalId already exists in this organization' });
     }
     return rows;
   }
