@@ -18,7 +18,22 @@ export type ExportFormat = z.infer<typeof ExportFormat>;
 export const CSV_COLUMNS = {
   clients: ['id', 'email', 'name', 'externalId', 'createdAt', 'updatedAt'],
   invoices: ['id', 'number', 'status', 'clientId', 'currency', 'totalAmount', 'dueDate', 'recurringScheduleId', 'issuedAt', 'createdAt'],
-  transactions: ['id', 'status', 'amount', 'currency', 'clientId', 'siteId', 'checkoutId', 'refundedAmount', 'createdAt', 'updatedAt'],
+  transactions: [
+    'id',
+    'status',
+    'source',
+    'amount',
+    'refundedAmount',
+    'currency',
+    'clientId',
+    'siteId',
+    'checkoutId',
+    'provider',
+    'description',
+    'externalReference',
+    'createdAt',
+    'updatedAt',
+  ],
 } as const satisfies Record<DataEntityType, readonly string[]>;
 
 /** The columns a clients import reads; `id`, `createdAt`, `updatedAt` of an export are ignored. */
@@ -41,12 +56,16 @@ export const ExportedTransaction = z
   .object({
     id: z.string(),
     status: z.string(),
+    source: z.string().nullable().describe('checkout or manual'),
     amount: z.number().int().describe('Minor units'),
+    refundedAmount: z.number().int().nullable().describe('Minor units'),
     currency: z.string(),
     clientId: z.string().nullable(),
     siteId: z.string().nullable(),
     checkoutId: z.string().nullable(),
-    refundedAmount: z.number().int().nullable().describe('Minor units'),
+    provider: z.string().nullable(),
+    description: z.string().nullable(),
+    externalReference: z.string().nullable(),
     createdAt: Timestamp,
     updatedAt: Timestamp.nullable(),
   })

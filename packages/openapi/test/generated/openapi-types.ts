@@ -10829,14 +10829,19 @@ export interface operations {
                     "application/json": (components["schemas"]["Client"] | components["schemas"]["Invoice"] | {
                         id: string;
                         status: string;
+                        /** @description checkout or manual */
+                        source: string | null;
                         /** @description Minor units */
                         amount: number;
+                        /** @description Minor units */
+                        refundedAmount: number | null;
                         currency: string;
                         clientId: string | null;
                         siteId: string | null;
                         checkoutId: string | null;
-                        /** @description Minor units */
-                        refundedAmount: number | null;
+                        provider: string | null;
+                        description: string | null;
+                        externalReference: string | null;
                         /**
                          * Format: date-time
                          * @description ISO 8601 UTC timestamp

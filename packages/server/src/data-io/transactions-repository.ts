@@ -6,12 +6,16 @@ import type { ExportWindow, PageCursor } from './export-window.js';
 export interface ExportedTransaction {
   id: string;
   status: string;
+  source: string | null;
   amount: number;
+  refundedAmount: number | null;
   currency: string;
   clientId: string | null;
   siteId: string | null;
   checkoutId: string | null;
-  refundedAmount: number | null;
+  provider: string | null;
+  description: string | null;
+  externalReference: string | null;
   createdAt: string;
   updatedAt: string | null;
 }
@@ -25,8 +29,9 @@ const amount = (v: unknown): number | null => (v === null || v === undefined ? n
  * A page of the organization's transactions from the `transactions` table (created by the
  * commerce migration, 005): read with `selectAll` and mapped by column name, so the export
  * depends only on `id`, `organization_id`, `created_at` and the columns it knows
- * (`status`, `amount`, `currency`, `client_id`, `site_id`, `checkout_id`, `refunded_amount`,
- * `updated_at`; a missing one exports as empty). Where the table does not exist yet, an
+ * (`status`, `source`, `amount`, `refunded_amount`, `currency`, `client_id`, `site_id`,
+ * `checkout_id`, `provider`, `description`, `external_reference`, `updated_at`; a missing one
+ * exports as empty). Where the table does not exist yet, an
  * export of transactions is empty.
  */
 export async function transactionsPage(
@@ -57,12 +62,16 @@ export async function transactionsPage(
   return rows.map((r) => ({
     id: String(r.id),
     status: text(r.status) ?? '',
+    source: text(r.source),
     amount: amount(r.amount) ?? 0,
+    refundedAmount: amount(r.refunded_amount),
     currency: text(r.currency) ?? '',
     clientId: text(r.client_id),
     siteId: text(r.site_id),
     checkoutId: text(r.checkout_id),
-    refundedAmount: amount(r.refunded_amount),
+    provider: text(r.provider),
+    description: text(r.description),
+    externalReference: text(r.external_reference),
     createdAt: String(r.created_at),
     updatedAt: text(r.updated_at),
   }));
