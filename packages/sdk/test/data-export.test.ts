@@ -40,7 +40,7 @@ describe('dataExport', () => {
     const json = JSON.parse(await new Response(stream).text()) as { name: string }[];
     expect(json.map((c) => c.name).sort()).toEqual(['=Bob', 'Ada']);
     expect(await (await gw.dataExport.export({ entityType: 'invoices', format: 'json' })).json()).toEqual([]);
-    expect(await gw.dataExport.exportText({ entityType: 'transactions', format: 'csv' })).toMatch(/^id,status,amount/);
+    expect(await gw.dataExport.exportText({ entityType: 'transactions', format: 'csv' })).toMatch(/^id,status,source,amount,/);
   });
 
   it('throws typed errors: invalid rows (422 with details), missing scope (403)', async () => {
