@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../packages/server/test/harness.js';
 import * as billingBridge from './billing-bridge.js';
 import * as checkoutLinkKey from './checkout-link-key.js';
+import * as exportClients from './export-clients.js';
 import * as keyRotation from './key-rotation.js';
 import * as portalLinks from './portal-links.js';
 import * as refunds from './refunds.js';
@@ -132,6 +133,30 @@ describe('examples', () => {
     expect(stored.cancelledAt).not.toBeNull();
     expectNoSecret(output, result.token);
     await expectCleanedUp(result.keyId, result.token);
+  });
+
+  it('export-clients: streams the clients CSV with a data_io:execute-only key, to a file or chunk by chunk', async () => {
+    await admin.clients.create({ email: 'export@example.com', name: '=SUM(1,2)', externalId: 'crm-export' });
+    const dir = mkdtempSync(join(tmpdir(), 'gw-export-'));
+    try {
+      const file = join(dir, 'clients.csv');
+      const toFile = await run(exportClients.main, { EXPORT_FILE: file });
+      expect(toFile.result.scopes).toEqual(['data_io:execute']);
+      const csv = readFileSync(file, 'utf8');
+      expect(csv.split('\r\n')[0]).toBe('id,email,name,externalId,createdAt,updatedAt');
+      expect(csv).toContain(`,export@example.com,"'=SUM(1,2)",crm-export,`);
+      expect(Buffer.byteLength(csv)).toBe(toFile.result.bytes);
+      expect(toFile.result.filename).toMatch(/^clients-.*\.csv$/);
+      expectNoSecret(toFile.output, toFile.result.token);
+      await expectCleanedUp(toFile.result.keyId, toFile.result.token);
+
+      const chunks = await run(exportClients.main);
+      expect(chunks.result.header).toBe('id,email,name,externalId,createdAt,updatedAt');
+      expect(chunks.result.bytes).toBe(toFile.result.bytes);
+      await expectCleanedUp(chunks.result.keyId, chunks.result.token);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('portal-links: mints a single-use link with portal:create only, TTL capped by policy', async () => {

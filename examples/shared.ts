@@ -22,6 +22,7 @@ export const OPERATOR_SCOPES = [
   'transaction:create',
   'transaction:read',
   'transaction:execute',
+  'data_io:execute',
 ] as const satisfies readonly Scope[];
 
 /** The environment an example reads (`process.env` when run as a script). */

@@ -29,6 +29,11 @@ export const AUDIT_ACTIONS = {
   'recurring_schedule.paused': 'A recurring schedule was paused.',
   'recurring_schedule.resumed': 'A recurring schedule was resumed.',
   'recurring_schedule.cancelled': 'A recurring schedule was cancelled.',
+  'recurring_schedule.invoice_generated':
+    'Recurring processing generated and issued the invoice of one schedule period (target: the invoice; metadata: scheduleId, period, number).',
+  'recurring_schedule.completed': 'A recurring schedule passed its end date and completed (no further invoices).',
+  'data_io.exported': "An organization's records were exported (metadata: entityType, format, from, to).",
+  'data_io.clients_imported': 'A clients CSV was imported, all rows in one transaction (metadata: created).',
   'portal.magic_link.minted': 'A customer-portal magic link was created.',
   'portal.magic_link.consumed': 'A magic link was redeemed, opening a portal session.',
   'portal.magic_link.replayed': 'A magic link that was already used was presented again (the request got 401 MAGIC_LINK_INVALID).',

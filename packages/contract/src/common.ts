@@ -6,7 +6,7 @@ import { ALL_SCOPES, type Scope } from './scopes.js';
 
 type ContractBuilder = ReturnType<typeof initContract>;
 /** The ts-rest contract builder shared by every router file. */
-export const c: Pick<ContractBuilder, 'router' | 'noBody' | 'type'> = initContract();
+export const c: Pick<ContractBuilder, 'router' | 'noBody' | 'type' | 'otherResponse'> = initContract();
 
 /** Every Admin API and portal route lives under this prefix. */
 export const API_PREFIX = '/api/v1';
@@ -51,6 +51,11 @@ export interface RouteMetadata {
    * @default undefined (the header is ignored and no response is stored)
    */
   idempotent?: true;
+  /**
+   * Further media types of the success response, beside the one its `responses` entry declares
+   * (e.g. the JSON form of an export whose CSV form is the declared one); the OpenAPI document lists them.
+   */
+  successContent?: Readonly<Record<string, z.ZodTypeAny>>;
 }
 
 /**

@@ -33,6 +33,22 @@ export const ERROR_DETAILS = {
   API_KEY_ROTATION_REQUIRED: z.object({
     rotationDueAt: z.string().describe('When the key fell due for rotation (ISO 8601)'),
     refusedFrom: z.string().describe('When its rotationGraceDays ended and the key began to be refused (ISO 8601)'),
+  IMPORT_TOO_LARGE: z.object({
+    maxBytes: z.number().int().min(1).describe('The largest CSV one import accepts, in UTF-8 bytes (IMPORT_MAX_BYTES)'),
+  }),
+  IMPORT_TOO_MANY_ROWS: z.object({ maxRows: z.number().int().min(1).describe('The most data rows one import accepts (IMPORT_MAX_ROWS)') }),
+  IMPORT_ROWS_INVALID: z.object({
+    totalRows: z.number().int().min(0),
+    invalidRows: z.number().int().min(1),
+    rows: z
+      .array(
+        z.object({
+          row: z.number().int().min(1).describe('1-based record number after the header'),
+          line: z.number().int().min(1).describe('Line of the file where the record starts'),
+          errors: z.array(z.object({ field: z.string(), message: z.string() })),
+        }),
+      )
+      .describe('Every invalid row with what is wrong with it'),
   }),
   RATE_LIMITED: z.object({ retryAfterSeconds: z.number().int().min(0).describe('Seconds to wait; also in the Retry-After header') }),
 } as const satisfies Partial<Record<ErrorCode, z.ZodTypeAny>>;

@@ -109,6 +109,17 @@ export const ERROR_CODES = {
     status: 422,
     message: 'This Idempotency-Key was already used with a different request; use a new key for a new request.',
   },
+  /** SPEC §5 data import: the CSV text is larger than IMPORT_MAX_BYTES (UTF-8 bytes). */
+  IMPORT_TOO_LARGE: {
+    status: 413,
+    message: 'The CSV is larger than this server accepts for one import; see details.maxBytes. Split the file.',
+  },
+  /** SPEC §5 data import: the CSV has more data rows than IMPORT_MAX_ROWS. */
+  IMPORT_TOO_MANY_ROWS: { status: 413, message: 'The CSV has more rows than one import accepts; see details.maxRows. Split the file.' },
+  /** SPEC §5 data import is all-or-nothing: at least one row is invalid, so nothing was written. */
+  IMPORT_ROWS_INVALID: { status: 422, message: 'Some rows are invalid, so nothing was imported; see details.rows.' },
+  /** SPEC §5 recurring processing: another run (this or another instance, or the CLI) holds the lease. */
+  RECURRING_RUN_IN_PROGRESS: { status: 409, message: 'Recurring processing is already running; retry after it finishes.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; retry after the number of seconds in Retry-After.' },
   HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
   // 5xx

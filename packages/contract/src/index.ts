@@ -3,6 +3,7 @@ import { authContract } from './auth.js';
 import { checkoutsContract } from './checkouts.js';
 import { clientsContract } from './clients.js';
 import { creditNotesContract } from './credit-notes.js';
+import { dataIoContract } from './data-io.js';
 import type { RouteMetadata } from './common.js';
 import { invoicesContract } from './invoices.js';
 import { orgKeysContract } from './org-keys.js';
@@ -28,6 +29,7 @@ export type ApiContract = {
   checkouts: typeof checkoutsContract;
   transactions: typeof transactionsContract;
   creditNotes: typeof creditNotesContract;
+  dataIo: typeof dataIoContract;
 };
 export const apiContract: ApiContract = {
   auth: authContract,
@@ -43,6 +45,7 @@ export const apiContract: ApiContract = {
   checkouts: checkoutsContract,
   transactions: transactionsContract,
   creditNotes: creditNotesContract,
+  dataIo: dataIoContract,
 };
 
 /** The whole contract: the API plus the unauthenticated `/health` probe. */
@@ -77,6 +80,7 @@ export * from './auth.js';
 export * from './clients.js';
 export * from './common.js';
 export * from './cookies.js';
+export * from './data-io.js';
 export * from './error-details.js';
 export * from './errors.js';
 export * from './invoices.js';

@@ -58,18 +58,21 @@ export const CreateInvoiceBody = z
 export type CreateInvoiceBody = z.infer<typeof CreateInvoiceBody>;
 
 export const Interval = z.enum(['weekly', 'monthly', 'quarterly', 'yearly']);
+/** `completed`: the schedule's end date passed; like `cancelled`, final. */
+export const ScheduleStatus = z.enum(['active', 'paused', 'cancelled', 'completed']);
 
 export const RecurringSchedule = z
   .object({
     id: ScheduleId,
     organizationId: OrganizationId,
     clientId: ClientId,
-    status: z.enum(['active', 'paused', 'cancelled']),
+    status: ScheduleStatus,
     interval: Interval,
     currency: Currency,
     lines: z.array(InvoiceLine),
     startDate: z.string().date(),
-    nextRunDate: z.string().date().nullable().describe('null once cancelled'),
+    nextRunDate: z.string().date().nullable().describe('The next period to invoice; null once cancelled or completed'),
+    endDate: z.string().date().nullable().describe('Last date a period may start on; the schedule completes after it'),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     cancelledAt: Timestamp.nullable(),
@@ -84,6 +87,11 @@ export const CreateRecurringScheduleBody = z
     currency: Currency,
     lines: z.array(InvoiceLine).min(1).max(100),
     startDate: z.string().date().describe('First run date (YYYY-MM-DD), today or later'),
+    endDate: z
+      .string()
+      .date()
+      .optional()
+      .describe('Last date a period may start on (YYYY-MM-DD), on or after startDate; none = until cancelled'),
   })
   .strict();
 export type CreateRecurringScheduleBody = z.infer<typeof CreateRecurringScheduleBody>;
@@ -116,7 +124,7 @@ export const invoicesContract = c.router(
     listRecurring: {
       method: 'GET',
       path: '/invoices/recurring',
-      query: PageQuery.extend({ clientId: ClientId.optional(), status: z.enum(['active', 'paused', 'cancelled']).optional() }).strict(),
+      query: PageQuery.extend({ clientId: ClientId.optional(), status: ScheduleStatus.optional() }).strict(),
       responses: { 200: pageOf(RecurringSchedule), ...errors },
       summary: 'List recurring schedules',
       metadata: meta(RECURRING, { credentials: cred, scope: 'invoice:read', organization: 'context' }),

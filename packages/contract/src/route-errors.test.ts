@@ -86,14 +86,24 @@ describe('errorCodesByStatus: the codes each route can answer', () => {
   });
 
   it('documents a code it has no rule for wherever the contract declares its status (new codes flow in)', () => {
-    const route = byName('api.orgApiKeys.create');
-    const fake = { ...route, route: { ...route.route, responses: { ...route.route.responses, 422: ErrorBody } } };
-    expect(errorCodesByStatus(fake).get(422)).toEqual([
-      'PORTAL_DISABLED',
-      'MAGIC_LINKS_DISABLED',
-      'ORGANIZATION_PORTAL_DISABLED',
-      'PORTAL_NOTHING_TO_SHOW',
-    ]);
+    // PAYLOAD_TOO_LARGE has no rule; the import codes of the same status have theirs (their routes only).
+    const route = byName('api.orgApiKeys.list');
+    const fake = { ...route, route: { ...route.route, responses: { ...route.route.responses, 413: ErrorBody } } };
+    expect(errorCodesByStatus(fake).get(413)).toEqual(['PAYLOAD_TOO_LARGE']);
+  });
+
+  it('keeps route-specific codes on their routes: portal policy on magic links, import limits on imports', () => {
+    expect(codesOf('api.portalLinks.createMagicLink')).toEqual(
+      expect.arrayContaining(['PORTAL_DISABLED', 'MAGIC_LINKS_DISABLED', 'ORGANIZATION_PORTAL_DISABLED', 'PORTAL_NOTHING_TO_SHOW']),
+    );
+    expect(codesOf('api.dataIo.import')).toEqual(
+      expect.arrayContaining(['IMPORT_ROWS_INVALID', 'IMPORT_TOO_LARGE', 'IMPORT_TOO_MANY_ROWS', 'CONFLICT']),
+    );
+    expect(codesOf('api.dataIo.import')).not.toContain('PORTAL_DISABLED');
+    expect(codesOf('api.dataIo.validateImport')).not.toContain('IMPORT_ROWS_INVALID');
+    expect(codesOf('api.dataIo.export')).not.toContain('IMPORT_TOO_LARGE');
+    expect(codesOf('api.system.processRecurring')).toContain('RECURRING_RUN_IN_PROGRESS');
+    expect(codesOf('api.system.processRecurring')).not.toContain('CONFLICT');
   });
 });
 

@@ -85,8 +85,19 @@ const APPLIES: Partial<Record<ErrorCode, (r: RouteFacts) => boolean>> = {
   // Answered for paths outside the contract only.
   ROUTE_NOT_FOUND: () => false,
   METHOD_NOT_ALLOWED: () => false,
-  CONFLICT: (r) => r.declares(409) && !STATE_ACTIONS.test(r.path) && !r.idempotent && !isCheckoutUpdate(r),
+  CONFLICT: (r) =>
+    r.declares(409) && !STATE_ACTIONS.test(r.path) && !r.idempotent && !isCheckoutUpdate(r) && !r.path.endsWith('/recurring/process'),
   INVALID_STATE: (r) => STATE_ACTIONS.test(r.path) || r.path.endsWith('/rotate') || isCheckoutUpdate(r),
+  // SPEC §5 data import and recurring processing: only their own routes.
+  IMPORT_TOO_LARGE: (r) => r.path.includes('/data-import-export/import'),
+  IMPORT_TOO_MANY_ROWS: (r) => r.path.includes('/data-import-export/import'),
+  IMPORT_ROWS_INVALID: (r) => r.path.endsWith('/data-import-export/import'),
+  RECURRING_RUN_IN_PROGRESS: (r) => r.path.endsWith('/system/recurring/process'),
+  // Magic-link minting is the one route of the portal policy codes (other routes declare 409/422 for their own).
+  PORTAL_DISABLED: (r) => r.declares(422) && r.path.endsWith('/magic-links'),
+  MAGIC_LINKS_DISABLED: (r) => r.declares(422) && r.path.endsWith('/magic-links'),
+  ORGANIZATION_PORTAL_DISABLED: (r) => r.declares(422) && r.path.endsWith('/magic-links'),
+  PORTAL_NOTHING_TO_SHOW: (r) => r.declares(422) && r.path.endsWith('/magic-links'),
   RATE_LIMITED: (r) => r.authenticated || r.declares(429),
   INTERNAL_ERROR: () => true,
   // Every Admin API and portal route needs the database; /health does not.

@@ -142,8 +142,8 @@ export const SCOPE_CATALOGUE = {
   data_io: {
     description: 'Data import and export jobs',
     actions: {
-      read: 'Read import and export jobs',
-      execute: 'Run import and export jobs',
+      read: 'Download the CSV templates of imports and exports',
+      execute: "Export the organization's records (streamed CSV or JSON) and validate or run clients imports",
     },
   },
   export: {
@@ -158,6 +158,7 @@ export const SCOPE_CATALOGUE = {
     actions: {
       read: 'Read system settings, deep health, users and the system audit log',
       update: 'Change system settings, users and memberships',
+      execute: 'Run gateway-wide jobs on demand (recurring invoice processing)',
     },
   },
   portal: {
@@ -200,7 +201,13 @@ export const ALL_SCOPES: readonly Scope[] = RESOURCES.flatMap((resource) => [
 const ALL_SCOPE_SET: ReadonlySet<string> = new Set(ALL_SCOPES);
 
 /** Scopes that only system keys may hold (and only global admins may exercise). */
-const SYSTEM_TIER_EXACT: ReadonlySet<string> = new Set(['system:read', 'system:update', 'organization:create', 'organization:delete']);
+const SYSTEM_TIER_EXACT: ReadonlySet<string> = new Set([
+  'system:read',
+  'system:update',
+  'system:execute',
+  'organization:create',
+  'organization:delete',
+]);
 
 /** Resources whose scopes a system key may carry: system administration and key management. */
 export const SYSTEM_KEY_RESOURCES: readonly Resource[] = ['system', 'organization', 'api_key'];

@@ -32,7 +32,7 @@ export interface GenerateOpenApiOptions {
 /** The version of the Admin API the document describes (the `/api/v1` surface), not an npm version. */
 export const API_VERSION = '1.0.0';
 
-const DESCRIPTION = `The Admin API and customer-portal API of the payment gateway: API keys, authentication, organizations, system administration, clients, invoices and recurring schedules.
+const DESCRIPTION = `The Admin API and customer-portal API of the payment gateway: API keys, authentication, organizations, system administration, clients, invoices, recurring schedules and their processing, and data import and export.
 
 Every request authenticates with \`Authorization: Bearer …\`: an organization or system API key (\`sk_<keyId>.<secret>\`), a dashboard session token, or (portal routes only) a portal session token. Each operation names the scope it requires (\`x-required-scope\`) and the credentials it accepts (\`x-accepted-credentials\`); the scope catalogue is in \`x-scopes\` and the least-privilege bundles in \`x-scope-bundles\`.
 

@@ -35,6 +35,10 @@ export const isApiPath = (path: string): boolean => path.startsWith(`${API_PREFI
 const isZod = (value: unknown): value is ZodTypeAny =>
   typeof value === 'object' && value !== null && '_def' in value && 'safeParse' in value;
 
+/** A ts-rest `c.otherResponse({ contentType, body })`: a success body in another media type than JSON (CSV). */
+const isOtherResponse = (value: unknown): value is { contentType: string; body: ZodTypeAny } =>
+  typeof value === 'object' && value !== null && 'contentType' in value && 'body' in value && isZod((value as { body: unknown }).body);
+
 /** Strips root-level `.optional()` / `.default()`; says whether the value may be left out. */
 function unwrapOptional(schema: ZodTypeAny): { inner: ZodTypeAny; optional: boolean; defaultValue?: unknown } {
   let inner = schema;
@@ -92,8 +96,14 @@ function responsesOf(route: ContractRoute, convert: SchemaConverter, usedCodes: 
         ...(status < 300 && acceptsApiKey(route) ? { [KEY_ROTATION_DUE_HEADER]: headerRef(KEY_ROTATION_DUE_HEADER) } : {}),
       },
     };
-    first = false;
     if (isZod(body)) response.content = { 'application/json': { schema: convert.toSchema(body) } };
+    else if (isOtherResponse(body)) response.content = { [body.contentType]: { schema: convert.toSchema(body.body) } };
+    if (first && status < 300 && route.metadata.successContent) {
+      for (const [type, schema] of Object.entries(route.metadata.successContent)) {
+        response.content = { ...response.content, [type]: { schema: convert.toSchema(schema) } };
+      }
+    }
+    first = false;
     out[key] = response;
   }
   Object.assign(out, errorResponsesFor(route, usedCodes));

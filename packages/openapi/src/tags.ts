@@ -18,6 +18,8 @@ export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   Transactions:
     'Payments captured through checkouts or recorded manually, and their refunds (never more than captured; each creates a credit note). The money-moving POSTs honour `Idempotency-Key`.',
   'Credit notes': 'The credit notes refunds create.',
+  'Data import and export':
+    "Streamed exports of the organization's clients, invoices and transactions (CSV or JSON), CSV templates, and the all-or-nothing clients import (`data_io` scopes).",
   'System: organizations': 'Provisioning and offboarding organizations (system keys and global administrators).',
   'System: users': 'Dashboard users and their roles per organization (system keys and global administrators).',
   System: 'Gateway-wide settings, deep health and the audit log of every organization.',

@@ -7,6 +7,7 @@ import { createTransport } from './internal/transport.js';
 import { resolveOptions, type ApiKeySource, type PaymentGatewayOptions, type RequestOptions } from './options.js';
 import { ApiKeys } from './resources/api-keys.js';
 import { Clients } from './resources/clients.js';
+import { DataExport } from './resources/data-export.js';
 import { Invoices } from './resources/invoices.js';
 import { Checkouts } from './resources/checkouts.js';
 import { CreditNotes } from './resources/credit-notes.js';
@@ -70,6 +71,8 @@ export class PaymentGateway {
   readonly transactions: Transactions;
   /** Credit notes created by refunds. */
   readonly creditNotes: CreditNotes;
+  /** Streamed exports, CSV templates and the clients import. */
+  readonly dataExport: DataExport;
 
   readonly #apiKey: ApiKeySource;
   readonly #ctx: ResourceContext;
@@ -108,6 +111,7 @@ export class PaymentGateway {
     this.checkouts = new Checkouts(this.#ctx);
     this.transactions = new Transactions(this.#ctx);
     this.creditNotes = new CreditNotes(this.#ctx);
+    this.dataExport = new DataExport(this.#ctx);
   }
 
   async #currentKey(): Promise<string> {

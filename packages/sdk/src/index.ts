@@ -34,7 +34,15 @@ export { Sites } from './resources/sites.js';
 export { Checkouts } from './resources/checkouts.js';
 export { Transactions } from './resources/transactions.js';
 export { CreditNotes } from './resources/credit-notes.js';
+export { DataExport, ExportDownload } from './resources/data-export.js';
 export { OrganizationAuditEvents, OrganizationResource, OrganizationSettingsResource } from './resources/organization.js';
-export { SystemAuditEvents, SystemOrganizations, SystemResource, SystemSettingsResource, SystemUsers } from './resources/system.js';
+export {
+  SystemAuditEvents,
+  SystemOrganizations,
+  SystemRecurring,
+  SystemResource,
+  SystemSettingsResource,
+  SystemUsers,
+} from './resources/system.js';
 export * from './types.js';
 export { API_KEY_TOKEN_REGEX, ERROR_CODES, SCOPE_BUNDLES } from '@payment-gateway/contract';

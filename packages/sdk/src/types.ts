@@ -18,11 +18,16 @@ export type {
   ApiKeyWithToken,
   AuditEvent,
   Client,
+  DataEntityType,
   ErrorCode,
+  ImportResult,
+  ImportRowResult,
   Invoice,
   Membership,
   Organization,
+  RecurringRun,
   RecurringSchedule,
+  RecurringStatus,
   Scope,
   SystemSettings,
   User,
@@ -72,3 +77,5 @@ export type CreateManualTransactionParams = Body<ClientInferRequest<A['transacti
 export type RefundParams = NonNullable<Body<ClientInferRequest<A['transactions']['refund']>>>;
 
 export type ListCreditNotesParams = Query<ClientInferRequest<A['creditNotes']['list']>>;
+export type ExportParams = Body<ClientInferRequest<A['dataIo']['export']>>;
+export type ImportParams = Body<ClientInferRequest<A['dataIo']['import']>>;

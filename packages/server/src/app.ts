@@ -24,6 +24,7 @@ import { registerCheckoutPage } from './commerce/page/checkout-page.js';
 import { isCrossSite } from './http/cross-site.js';
 import { clientIpOf } from './http/request-context.js';
 import { createIdempotencyMiddleware } from './http/idempotency.js';
+import { IMPORT_PATHS, importBodyParser, registerDataIoRoutes } from './http/routes/data-io.js';
 import { registerDocsRoutes } from './http/routes/docs.js';
 import { endpointOptions } from './http/routes/endpoints.js';
 import { registerOrganizationRoutes } from './http/routes/organization.js';
@@ -65,6 +66,7 @@ export interface Gateway
     | 'sessions'
     | 'startedAt'
     | 'rotationDue'
+    | 'recurring'
   > {
   app: Express;
   /** Listens on config.host:config.port (port 0 = any free port); resolves the bound URL. */
@@ -109,6 +111,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(createCors(config));
   app.use(noConditionalRequests);
   app.use(jsonBodiesOnly);
+  app.use(IMPORT_PATHS, importBodyParser(config.importMaxBytes));
   app.use(express.json({ limit: config.bodyLimit, strict: true }));
   app.use(noNulCharacters);
 
@@ -125,6 +128,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   registerAuthRoutes(app, { sessions, users }, endpoints);
   registerOrganizationRoutes(app, services, endpoints);
   registerBillingRoutes(app, services.billing, endpoints);
+  registerDataIoRoutes(app, services.dataIo, endpoints);
   registerPortalRoutes(app, services.portal, endpoints);
   registerCommerceRoutes(app, services.commerce, endpoints);
 
@@ -159,6 +163,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
     sessions: services.sessions,
     startedAt: services.startedAt,
     rotationDue: services.rotationDue,
+    recurring: services.recurring,
     listen: () =>
       new Promise((resolve, reject) => {
         // Node's own Host check answers a bare 400; requireHost answers it in the one error shape.
@@ -166,6 +171,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
         server.listen(config.port, config.host, () => {
           const { port } = server!.address() as AddressInfo;
           services.links.boundUrl = ownUrl(config.host, port);
+          services.recurringTimer.start();
           resolve(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
         });
         server.once('error', reject);

@@ -15,6 +15,8 @@ Commands:
                                 Create a dashboard user (password also from GATEWAY_USER_PASSWORD)
   member:set --org <orgId> --email <email> --role viewer|editor|admin
                                 Set a user's role in an organization
+  recurring:process             Generate the invoices of every due recurring schedule now
+                                (one run at a time with the servers' timers)
 Options:
   --json                        Machine-readable output
   -h, --help                    Show this help

@@ -164,6 +164,15 @@ const EnvSchema = z.object({
     .max(10_000, 'REDIS_TIMEOUT_MS must be at most 10000')
     .default(500),
   CHECKOUT_TTL_MINUTES: z.coerce.number().int().min(1).max(525_600).default(1_440),
+  RECURRING_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400_000, 'RECURRING_INTERVAL_MS must be at most 86400000 (one day)')
+    .refine((v) => v === 0 || v >= 100, 'RECURRING_INTERVAL_MS must be 0 (timer off) or at least 100')
+    .default(60_000),
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(104_857_600).default(1_048_576),
+  IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(5_000),
 });
 
 export interface ServerConfig {
@@ -222,6 +231,12 @@ export interface ServerConfig {
   redisTimeoutMs: number;
   /** Minutes a checkout stays payable before it reads as expired (SPEC §5, `CHECKOUT_TTL_MINUTES`). @default 1440 */
   checkoutTtlMinutes: number;
+  /** Milliseconds between this instance's recurring-processing attempts; 0 = no timer (SPEC §5). Default 60000. */
+  recurringIntervalMs: number;
+  /** Largest clients CSV one import accepts, in UTF-8 bytes (SPEC §5). Default 1048576. */
+  importMaxBytes: number;
+  /** Most data rows one clients import accepts (SPEC §5). Default 5000. */
+  importMaxRows: number;
 }
 
 export class ConfigError extends Error {
@@ -301,5 +316,8 @@ export function loadConfig(
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
     checkoutTtlMinutes: e.CHECKOUT_TTL_MINUTES,
+    recurringIntervalMs: e.RECURRING_INTERVAL_MS,
+    importMaxBytes: e.IMPORT_MAX_BYTES,
+    importMaxRows: e.IMPORT_MAX_ROWS,
   };
 }

@@ -6,6 +6,8 @@ import { SessionAuthenticator } from './auth/session-authenticator.js';
 import { AuditService } from './audit/audit-service.js';
 import { ClientService } from './billing/client-service.js';
 import { InvoiceService } from './billing/invoice-service.js';
+import { RecurringService } from './billing/recurring-service.js';
+import { RecurringTimer } from './billing/recurring-timer.js';
 import { ScheduleService } from './billing/schedule-service.js';
 import { CheckoutService } from './commerce/checkout-service.js';
 import { CreditNoteService } from './commerce/credit-note-service.js';
@@ -35,6 +37,8 @@ import { bootstrapAdmin } from './sessions/bootstrap-admin.js';
 import { LoginLimiter } from './sessions/login-limiter.js';
 import { SessionService } from './sessions/session-service.js';
 import { SettingsService } from './settings/settings-service.js';
+import { ClientImportService } from './data-io/client-import.js';
+import { DataExportService } from './data-io/export-service.js';
 import { InProcessChangeFeed, type ChangeFeed } from './storage/change-feed.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './storage/database.js';
 import { PgChangeFeed } from './storage/pg-change-feed.js';
@@ -71,6 +75,12 @@ export interface CommerceServices {
   idempotency: IdempotencyStore;
 }
 
+/** Data export, templates and clients import (SPEC §5). */
+export interface DataIoServices {
+  exports: DataExportService;
+  imports: ClientImportService;
+}
+
 /** The customer portal (SPEC §6). */
 export interface PortalServices {
   magicLinks: MagicLinkService;
@@ -97,6 +107,11 @@ export interface Services {
   sessions: SessionService;
   billing: BillingServices;
   commerce: CommerceServices;
+  /** Recurring processing (SPEC §5): runs on demand (POST /system/recurring/process) and by recurringTimer. */
+  recurring: RecurringService;
+  /** This instance's recurring-processing timer (RECURRING_INTERVAL_MS); the gateway starts it when it listens. */
+  recurringTimer: RecurringTimer;
+  dataIo: DataIoServices;
   /** Reads the audit log. */
   audit: AuditService;
   portal: PortalServices;
@@ -255,6 +270,25 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     creditNotes: new CreditNoteService({ db, now }),
     idempotency: new IdempotencyStore({ db, now }),
   };
+  const recurring = new RecurringService({
+    db,
+    dialect: database.dialect,
+    now,
+    onScheduleError: (err, scheduleId) => logger.error({ err, scheduleId }, 'recurring schedule failed'),
+  });
+  const recurringTimer = new RecurringTimer(recurring, {
+    intervalMs: config.recurringIntervalMs,
+    onError: (err) => logger.warn({ err }, 'recurring processing run failed'),
+    onRun: (run) =>
+      logger.info(
+        { runId: run.id, generated: run.generated, completed: run.completed, errors: run.errors.length },
+        'recurring processing run',
+      ),
+  });
+  const dataIo: DataIoServices = {
+    exports: new DataExportService({ db, now }),
+    imports: new ClientImportService({ db, now, limits: { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows } }),
+  };
 
   return {
     config,
@@ -271,6 +305,9 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     sessions,
     billing,
     commerce,
+    recurring,
+    recurringTimer,
+    dataIo,
     audit: new AuditService({ db }),
     portal,
     limits,
@@ -283,6 +320,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     startedAt: new Date(),
     close: async () => {
       clearInterval(rotationSweep);
+      await recurringTimer.stop().catch(() => {});
       await lastUsed.stop().catch(() => {});
       await feed.close();
       await limits.close();

@@ -94,6 +94,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     RATE_LIMIT_PER_MINUTE: '100000',
     RATE_LIMIT_PER_5_MINUTES: '500000',
     AUTH_FAILURE_LIMIT_PER_MINUTE: '100000',
+    // No recurring-processing timer unless a suite asks for one: runs happen through POST /system/recurring/process.
+    RECURRING_INTERVAL_MS: '0',
     ...(databaseUrl
       ? {
           DATABASE_URL: databaseUrl,

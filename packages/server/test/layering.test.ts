@@ -25,6 +25,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['commerce'], // sites, checkouts, payment page, transactions, credit notes (SPEC §5, §12)
   ['system'], // organizations, health
   ['portal'],
+  ['data-io'], // exports, CSV templates, clients import (SPEC §5)
   ['auth'], // credential parsing and authenticators
   ['services'], // createServices: builds every service, no Express
   ['http'], // Express middleware and routes: parse, call a service, map the result

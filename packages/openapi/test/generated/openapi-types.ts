@@ -635,6 +635,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/system/recurring/process": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate the invoices of every due recurring schedule now
+         * @description Each due period of each active schedule generates one issued invoice, once: a unique (schedule, period) constraint makes repeated and concurrent runs safe. One run at a time across every instance and the CLI (a lease); a second caller gets 409 RECURRING_RUN_IN_PROGRESS.
+         *
+         *     **Required scope:** `system:execute`.
+         *
+         *     **Accepted credentials:** a system API key (`Bearer sk_…`); or a global administrator's dashboard session (`Bearer <JWT>`).
+         */
+        post: operations["systemProcessRecurring"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/system/recurring/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recurring processing: last run, next run, generated count, errors
+         * @description **Required scope:** `system:read`.
+         *
+         *     **Accepted credentials:** a system API key (`Bearer sk_…`); or a global administrator's dashboard session (`Bearer <JWT>`).
+         */
+        get: operations["systemRecurringStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/organizations/settings/portal/magic-links": {
         parameters: {
             query?: never;
@@ -1031,71 +1077,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/sites": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List sites
-         * @description **Required scope:** `site:read`.
-         *
-         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
-         *
-         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
-         */
-        get: operations["sitesList"];
-        put?: never;
-        /**
-         * Create a site
-         * @description **Required scope:** `site:create`.
-         *
-         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
-         *
-         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
-         */
-        post: operations["sitesCreate"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sites/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get a site
-         * @description **Required scope:** `site:read`.
-         *
-         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
-         *
-         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
-         */
-        get: operations["sitesGet"];
-        put?: never;
-        post?: never;
-        /**
-         * Delete a site (its open checkouts are cancelled; its transactions stay)
-         * @description **Required scope:** `site:delete`.
-         *
-         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
-         *
-         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
-         */
-        delete: operations["sitesDelete"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/checkouts/{siteId}/create": {
+    "/data-import-export/export": {
         parameters: {
             query?: never;
             header?: never;
@@ -1105,23 +1087,23 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Create a checkout and its payment link
-         * @description The items must add up to amount (400 CHECKOUT_AMOUNT_MISMATCH). Honours Idempotency-Key.
+         * Export the organization's clients, invoices or transactions (streamed CSV or JSON)
+         * @description Streams every record of the calling organization, oldest first, created in [from, to) (without to: up to the start of the export, so rows written meanwhile are not included). `format: csv` answers `text/csv` with a header row; cells that a spreadsheet would read as a formula (starting with = + - @, tab or CR) are prefixed with `'` (OWASP CSV injection). `format: json` answers `application/json`: one array of records (JsonExport). The body is sent as it is read (chunked); a failure after the first byte aborts the connection instead of ending the body, so a truncated export never looks complete.
          *
-         *     **Required scope:** `checkout:create`.
+         *     **Required scope:** `data_io:execute`.
          *
          *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
          *
          *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
          */
-        post: operations["checkoutsCreate"];
+        post: operations["dataIoExport"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/checkouts": {
+    "/data-import-export/template/{entityType}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1129,14 +1111,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List checkouts
-         * @description **Required scope:** `checkout:read`.
+         * The CSV header of an entity (the import template for clients)
+         * @description **Required scope:** `data_io:read`.
          *
          *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
          *
          *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
          */
-        get: operations["checkoutsList"];
+        get: operations["dataIoTemplate"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1145,39 +1127,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/checkouts/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get a checkout
-         * @description **Required scope:** `checkout:read`.
-         *
-         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
-         *
-         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
-         */
-        get: operations["checkoutsGet"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Update an open checkout (externalReference, metadata)
-         * @description **Required scope:** `checkout:update`.
-         *
-         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
-         *
-         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
-         */
-        patch: operations["checkoutsUpdate"];
-        trace?: never;
-    };
-    "/transactions/manual": {
+    "/data-import-export/import/validate": {
         parameters: {
             query?: never;
             header?: never;
@@ -1187,71 +1137,21 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Record a payment taken outside the gateway
-         * @description Honours Idempotency-Key.
-         *
-         *     **Required scope:** `transaction:create`.
+         * Check a clients CSV row by row; writes nothing
+         * @description **Required scope:** `data_io:execute`.
          *
          *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
          *
          *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
          */
-        post: operations["transactionsCreateManual"];
+        post: operations["dataIoValidateImport"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/transactions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List transactions (filters: status, currency, from, to, siteId, clientId)
-         * @description **Required scope:** `transaction:read`.
-         *
-         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
-         *
-         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
-         */
-        get: operations["transactionsList"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/transactions/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get a transaction
-         * @description **Required scope:** `transaction:read`.
-         *
-         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
-         *
-         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
-         */
-        get: operations["transactionsGet"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/transactions/{id}/refund": {
+    "/data-import-export/import": {
         parameters: {
             query?: never;
             header?: never;
@@ -1261,64 +1161,16 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Refund a transaction, fully or partly; creates a credit note
-         * @description Refunds never add up to more than the captured amount (409 REFUND_EXCEEDS_CAPTURED). Status: succeeded → partially_refunded → refunded. Honours Idempotency-Key.
+         * Import a clients CSV, all or nothing
+         * @description Every row is validated first (email, name, externalId unique in the file and in the organization); one invalid row and nothing is written (422 IMPORT_ROWS_INVALID with every invalid row). Otherwise every client is created in one transaction. A concurrent write that takes an externalId between validation and commit answers 409 CONFLICT, again with nothing written.
          *
-         *     **Required scope:** `transaction:execute`.
-         *
-         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
-         *
-         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
-         */
-        post: operations["transactionsRefund"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/credit-notes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List credit notes
-         * @description **Required scope:** `credit_note:read`.
+         *     **Required scope:** `data_io:execute`.
          *
          *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
          *
          *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
          */
-        get: operations["creditNotesList"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/credit-notes/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get a credit note
-         * @description **Required scope:** `credit_note:read`.
-         *
-         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
-         *
-         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
-         */
-        get: operations["creditNotesGet"];
-        put?: never;
-        post?: never;
+        post: operations["dataIoImport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1354,7 +1206,7 @@ export interface paths {
         };
         /**
          * Readiness probe for load balancers (no auth)
-         * @description Answers 200 while the instance reaches its database and its change feed is proven alive (a heartbeat heard within FEED_LIVENESS_MS); otherwise 503 SERVICE_UNAVAILABLE with Retry-After, so a load balancer stops routing to it. Never waits longer than DATABASE_TIMEOUT_MS. An unreachable Redis (REDIS_URL) does not make it fail: limits are then counted per instance, reported in rateLimits.
+         * @description Answers 200 while the instance reaches its database and its change feed is proven alive (a heartbeat heard within FEED_LIVENESS_MS); otherwise 503 SERVICE_UNAVAILABLE with Retry-After, so a load balancer stops routing to it. Never waits longer than DATABASE_TIMEOUT_MS.
          *
          *     **Authentication:** none (public route).
          */
@@ -1398,42 +1250,6 @@ export interface components {
              * @enum {string}
              */
             code: "API_KEY_REVOKED";
-            /** @description Echoed in the X-Request-ID header; quote it to support */
-            requestId: string;
-        };
-        /**
-         * ApiKeyRotationRequiredError
-         * @description This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key). (HTTP 401)
-         */
-        ApiKeyRotationRequiredError: {
-            /** @description Human-readable message; safe to show, never contains secrets */
-            error: string;
-            /**
-             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            code: "API_KEY_ROTATION_REQUIRED";
-            /** @description Echoed in the X-Request-ID header; quote it to support */
-            requestId: string;
-            details?: {
-                /** @description When the key fell due for rotation (ISO 8601) */
-                rotationDueAt: string;
-                /** @description When its rotationGraceDays ended and the key began to be refused (ISO 8601) */
-                refusedFrom: string;
-            };
-        };
-        /**
-         * CheckoutAmountMismatchError
-         * @description The checkout items do not add up to amount; see details.itemsTotal and details.amount. (HTTP 400)
-         */
-        CheckoutAmountMismatchError: {
-            /** @description Human-readable message; safe to show, never contains secrets */
-            error: string;
-            /**
-             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            code: "CHECKOUT_AMOUNT_MISMATCH";
             /** @description Echoed in the X-Request-ID header; quote it to support */
             requestId: string;
         };
@@ -1517,34 +1333,72 @@ export interface components {
             requestId: string;
         };
         /**
-         * IdempotencyKeyInProgressError
-         * @description A request with this Idempotency-Key is still in progress; retry shortly to get its response. (HTTP 409)
+         * ImportRowsInvalidError
+         * @description Some rows are invalid, so nothing was imported; see details.rows. (HTTP 422)
          */
-        IdempotencyKeyInProgressError: {
+        ImportRowsInvalidError: {
             /** @description Human-readable message; safe to show, never contains secrets */
             error: string;
             /**
-             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
-             * @enum {string}
+             * @description Stable machine-readable code
+             * @constant
              */
-            code: "IDEMPOTENCY_KEY_IN_PROGRESS";
+            code: "IMPORT_ROWS_INVALID";
             /** @description Echoed in the X-Request-ID header; quote it to support */
             requestId: string;
+            details?: {
+                totalRows: number;
+                invalidRows: number;
+                /** @description Every invalid row with what is wrong with it */
+                rows: {
+                    /** @description 1-based record number after the header */
+                    row: number;
+                    /** @description Line of the file where the record starts */
+                    line: number;
+                    errors: {
+                        field: string;
+                        message: string;
+                    }[];
+                }[];
+            };
         };
         /**
-         * IdempotencyKeyReusedError
-         * @description This Idempotency-Key was already used with a different request; use a new key for a new request. (HTTP 422)
+         * ImportTooLargeError
+         * @description The CSV is larger than this server accepts for one import; see details.maxBytes. Split the file. (HTTP 413)
          */
-        IdempotencyKeyReusedError: {
+        ImportTooLargeError: {
             /** @description Human-readable message; safe to show, never contains secrets */
             error: string;
             /**
              * @description Stable machine-readable code (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            code: "IDEMPOTENCY_KEY_REUSED";
+            code: "IMPORT_TOO_LARGE";
             /** @description Echoed in the X-Request-ID header; quote it to support */
             requestId: string;
+            details?: {
+                /** @description The largest CSV one import accepts, in UTF-8 bytes (IMPORT_MAX_BYTES) */
+                maxBytes: number;
+            };
+        };
+        /**
+         * ImportTooManyRowsError
+         * @description The CSV has more rows than one import accepts; see details.maxRows. Split the file. (HTTP 413)
+         */
+        ImportTooManyRowsError: {
+            /** @description Human-readable message; safe to show, never contains secrets */
+            error: string;
+            /**
+             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            code: "IMPORT_TOO_MANY_ROWS";
+            /** @description Echoed in the X-Request-ID header; quote it to support */
+            requestId: string;
+            details?: {
+                /** @description The most data rows one import accepts (IMPORT_MAX_ROWS) */
+                maxRows: number;
+            };
         };
         /**
          * InsufficientScopeError
@@ -1851,8 +1705,8 @@ export interface components {
             /** @description Human-readable message; safe to show, never contains secrets */
             error: string;
             /**
-             * @description Stable machine-readable code
-             * @constant
+             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
+             * @enum {string}
              */
             code: "PAYLOAD_TOO_LARGE";
             /** @description Echoed in the X-Request-ID header; quote it to support */
@@ -1908,6 +1762,21 @@ export interface components {
             };
         };
         /**
+         * RecurringRunInProgressError
+         * @description Recurring processing is already running; retry after it finishes. (HTTP 409)
+         */
+        RecurringRunInProgressError: {
+            /** @description Human-readable message; safe to show, never contains secrets */
+            error: string;
+            /**
+             * @description Stable machine-readable code
+             * @constant
+             */
+            code: "RECURRING_RUN_IN_PROGRESS";
+            /** @description Echoed in the X-Request-ID header; quote it to support */
+            requestId: string;
+        };
+        /**
          * RefreshTokenInvalidError
          * @description The refresh token is missing, expired or already used. (HTTP 401)
          */
@@ -1919,21 +1788,6 @@ export interface components {
              * @constant
              */
             code: "REFRESH_TOKEN_INVALID";
-            /** @description Echoed in the X-Request-ID header; quote it to support */
-            requestId: string;
-        };
-        /**
-         * RefundExceedsCapturedError
-         * @description Refunds cannot add up to more than the captured amount; see details.refundable. (HTTP 409)
-         */
-        RefundExceedsCapturedError: {
-            /** @description Human-readable message; safe to show, never contains secrets */
-            error: string;
-            /**
-             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            code: "REFUND_EXCEEDS_CAPTURED";
             /** @description Echoed in the X-Request-ID header; quote it to support */
             requestId: string;
         };
@@ -2067,7 +1921,7 @@ export interface components {
          * @description A scope from the catalogue (see `x-scopes`): `resource:action`, or `resource:*` for every action of a resource.
          * @enum {string}
          */
-        Scope: "checkout:create" | "checkout:read" | "checkout:update" | "checkout:execute" | "checkout:*" | "transaction:create" | "transaction:read" | "transaction:execute" | "transaction:*" | "invoice:create" | "invoice:read" | "invoice:update" | "invoice:delete" | "invoice:execute" | "invoice:*" | "credit_note:create" | "credit_note:read" | "credit_note:update" | "credit_note:execute" | "credit_note:*" | "client:create" | "client:read" | "client:update" | "client:delete" | "client:*" | "site:create" | "site:read" | "site:update" | "site:delete" | "site:*" | "provider:create" | "provider:read" | "provider:update" | "provider:delete" | "provider:*" | "domain:create" | "domain:read" | "domain:update" | "domain:delete" | "domain:execute" | "domain:*" | "api_key:create" | "api_key:read" | "api_key:update" | "api_key:delete" | "api_key:execute" | "api_key:*" | "organization:create" | "organization:read" | "organization:update" | "organization:delete" | "organization:*" | "tax_rule:create" | "tax_rule:read" | "tax_rule:update" | "tax_rule:delete" | "tax_rule:*" | "tax_rate:create" | "tax_rate:read" | "tax_rate:update" | "tax_rate:delete" | "tax_rate:*" | "tax_report:read" | "tax_report:execute" | "tax_report:*" | "tax_record:read" | "tax_record:*" | "data_io:read" | "data_io:execute" | "data_io:*" | "export:create" | "export:read" | "export:*" | "system:read" | "system:update" | "system:*" | "portal:create" | "portal:*" | "vies:execute" | "vies:*" | "userprofile:read" | "userprofile:update" | "userprofile:*";
+        Scope: "checkout:create" | "checkout:read" | "checkout:update" | "checkout:execute" | "checkout:*" | "transaction:read" | "transaction:execute" | "transaction:*" | "invoice:create" | "invoice:read" | "invoice:update" | "invoice:delete" | "invoice:execute" | "invoice:*" | "credit_note:create" | "credit_note:read" | "credit_note:update" | "credit_note:execute" | "credit_note:*" | "client:create" | "client:read" | "client:update" | "client:delete" | "client:*" | "site:create" | "site:read" | "site:update" | "site:delete" | "site:*" | "provider:create" | "provider:read" | "provider:update" | "provider:delete" | "provider:*" | "domain:create" | "domain:read" | "domain:update" | "domain:delete" | "domain:execute" | "domain:*" | "api_key:create" | "api_key:read" | "api_key:update" | "api_key:delete" | "api_key:execute" | "api_key:*" | "organization:create" | "organization:read" | "organization:update" | "organization:delete" | "organization:*" | "tax_rule:create" | "tax_rule:read" | "tax_rule:update" | "tax_rule:delete" | "tax_rule:*" | "tax_rate:create" | "tax_rate:read" | "tax_rate:update" | "tax_rate:delete" | "tax_rate:*" | "tax_report:read" | "tax_report:execute" | "tax_report:*" | "tax_record:read" | "tax_record:*" | "data_io:read" | "data_io:execute" | "data_io:*" | "export:create" | "export:read" | "export:*" | "system:read" | "system:update" | "system:execute" | "system:*" | "portal:create" | "portal:*" | "vies:execute" | "vies:*" | "userprofile:read" | "userprofile:update" | "userprofile:*";
         /** Actor */
         Actor: {
             /** @enum {string} */
@@ -2110,8 +1964,6 @@ export interface components {
             lastRotatedAt: string | null;
             /** @description ISO 8601 UTC timestamp */
             previousSecretExpiresAt: string | null;
-            /** @description When the current secret falls (or fell) due for rotation under keyPolicy.maxKeyAgeDays: creation or last rotation plus that many days; null when no maximum age is set or the key is revoked */
-            rotationDueAt: string | null;
             /** @description ISO 8601 UTC timestamp */
             revokedAt: string | null;
             revokedReason: string | null;
@@ -2151,8 +2003,6 @@ export interface components {
             lastRotatedAt: string | null;
             /** @description ISO 8601 UTC timestamp */
             previousSecretExpiresAt: string | null;
-            /** @description When the current secret falls (or fell) due for rotation under keyPolicy.maxKeyAgeDays: creation or last rotation plus that many days; null when no maximum age is set or the key is revoked */
-            rotationDueAt: string | null;
             /** @description ISO 8601 UTC timestamp */
             revokedAt: string | null;
             revokedReason: string | null;
@@ -2211,8 +2061,6 @@ export interface components {
             scopes: components["schemas"]["Scope"][];
             /** @description ISO 8601 UTC timestamp */
             expiresAt: string | null;
-            /** @description When the key's current secret falls (or fell) due for rotation (keyPolicy.maxKeyAgeDays); null when no maximum age is set */
-            rotationDueAt: string | null;
         } | {
             /** @constant */
             type: "session";
@@ -2339,12 +2187,6 @@ export interface components {
                 defaultGracePeriodSeconds: number;
                 /** @description Longest grace a rotation may ask for (default 604800) */
                 maxGracePeriodSeconds: number;
-                /** @description Days a key secret may live (since creation or its last rotation) before its rotation is due; null = no maximum age (default null) */
-                maxKeyAgeDays: number | null;
-                /** @description Refuse a key with 401 API_KEY_ROTATION_REQUIRED once rotationGraceDays have passed since it fell due (default false) */
-                enforceMaxKeyAge: boolean;
-                /** @description Days a due key keeps working under enforceMaxKeyAge before it is refused (default 14) */
-                rotationGraceDays: number;
             };
             organizationDefaults: {
                 /** @description Whether new organizations start with their portal enabled */
@@ -2367,12 +2209,6 @@ export interface components {
                 defaultGracePeriodSeconds?: number;
                 /** @description Longest grace a rotation may ask for (default 604800) */
                 maxGracePeriodSeconds?: number;
-                /** @description Days a key secret may live (since creation or its last rotation) before its rotation is due; null = no maximum age (default null) */
-                maxKeyAgeDays?: number | null;
-                /** @description Refuse a key with 401 API_KEY_ROTATION_REQUIRED once rotationGraceDays have passed since it fell due (default false) */
-                enforceMaxKeyAge?: boolean;
-                /** @description Days a due key keeps working under enforceMaxKeyAge before it is refused (default 14) */
-                rotationGraceDays?: number;
             };
             organizationDefaults?: {
                 /** @description Whether new organizations start with their portal enabled */
@@ -2402,30 +2238,6 @@ export interface components {
                 entries: number;
                 maxAgeMs: number;
                 readThrough: boolean;
-            };
-            /** @description RateLimitsHealth */
-            rateLimits: {
-                /**
-                 * @description memory: per instance (no REDIS_URL); redis: shared by every instance
-                 * @enum {string}
-                 */
-                store: "memory" | "redis";
-                /**
-                 * @description unreachable: Redis does not answer, so limits are counted per instance until it does (requests are still served)
-                 * @enum {string}
-                 */
-                status: "ok" | "unreachable";
-            };
-            /** @description Pepper rotation: keys are never re-hashed on use, only a rotation moves a key to the current pepper */
-            apiKeyPepper: {
-                /** @description API_KEY_PEPPER_VERSION: the pepper new and rotated secrets are hashed with */
-                currentVersion: number;
-                /** @description Whether API_KEY_PEPPER_PREVIOUS is set (accepted for verification only) */
-                previousConfigured: boolean;
-                /** @description Active, unexpired keys whose current secret is hashed with an older pepper: rotate them before removing API_KEY_PEPPER_PREVIOUS (null if the database did not answer) */
-                keysOnOlderPepper: number | null;
-                /** @description Previous secrets still in their rotation grace period that are hashed with an older pepper; they stop working early if the previous pepper is removed */
-                graceSecretsOnOlderPepper: number | null;
             };
         };
         /** CreateUserBody */
@@ -2537,15 +2349,17 @@ export interface components {
             organizationId: string;
             clientId: string;
             /** @enum {string} */
-            status: "active" | "paused" | "cancelled";
+            status: "active" | "paused" | "cancelled" | "completed";
             /** @enum {string} */
             interval: "weekly" | "monthly" | "quarterly" | "yearly";
             currency: string;
             lines: components["schemas"]["InvoiceLine"][];
             /** Format: date */
             startDate: string;
-            /** @description null once cancelled */
+            /** @description The next period to invoice; null once cancelled or completed */
             nextRunDate: string | null;
+            /** @description Last date a period may start on; the schedule completes after it */
+            endDate: string | null;
             /**
              * Format: date-time
              * @description ISO 8601 UTC timestamp
@@ -2571,202 +2385,11 @@ export interface components {
              * @description First run date (YYYY-MM-DD), today or later
              */
             startDate: string;
-        };
-        /** Site */
-        Site: {
-            id: string;
-            organizationId: string;
-            name: string;
-            /** @description The merchant site's address */
-            url: string;
-            /** @description ISO 4217 currency code, e.g. EUR */
-            defaultCurrency: string;
             /**
-             * Format: date-time
-             * @description ISO 8601 UTC timestamp
+             * Format: date
+             * @description Last date a period may start on (YYYY-MM-DD), on or after startDate; none = until cancelled
              */
-            createdAt: string;
-        };
-        /** CreateSiteBody */
-        CreateSiteBody: {
-            name: string;
-            /** @description Absolute http(s) URL */
-            url: string;
-            /** @description ISO 4217 currency code, e.g. EUR */
-            defaultCurrency: string;
-        };
-        /** Checkout */
-        Checkout: {
-            id: string;
-            organizationId: string;
-            siteId: string;
-            /** @enum {string} */
-            status: "open" | "completed" | "cancelled" | "expired";
-            amount: number;
-            currency: string;
-            email: string;
-            externalReference: string | null;
-            invoiceNumber: string | null;
-            clientId: string | null;
-            returnUrl: string | null;
-            cancelUrl: string | null;
-            items: components["schemas"]["CheckoutItem"][];
-            metadata: {
-                [key: string]: string;
-            };
-            sessionPublicId: string;
-            shortCode: string;
-            paymentUrl: string;
-            /** @description The transaction that paid it, once completed */
-            transactionId: string | null;
-            /**
-             * Format: date-time
-             * @description ISO 8601 UTC timestamp
-             */
-            expiresAt: string;
-            /** @description ISO 8601 UTC timestamp */
-            completedAt: string | null;
-            /** @description ISO 8601 UTC timestamp */
-            cancelledAt: string | null;
-            /**
-             * Format: date-time
-             * @description ISO 8601 UTC timestamp
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 UTC timestamp
-             */
-            updatedAt: string;
-        };
-        /** CheckoutItem */
-        CheckoutItem: {
-            name: string;
-            quantity: number;
-            /** @description Price of one unit in minor units, VAT included; discounts are positive and subtracted */
-            unitPrice: number;
-            /** @description VAT rate in percent, e.g. 21 */
-            vatRate?: number;
-            /** @enum {string} */
-            itemType: "goods" | "digital_service" | "shipping" | "tax" | "discount";
-        };
-        /** CreateCheckoutBody */
-        CreateCheckoutBody: {
-            /** @description Integer amount in minor units (e.g. cents), at least 1 */
-            amount: number;
-            /** @description ISO 4217 code; defaults to the site's defaultCurrency */
-            currency?: string;
-            /** Format: email */
-            email: string;
-            externalReference?: string;
-            invoiceNumber?: string;
-            clientId?: string;
-            /** @description Absolute http(s) URL; {transactionId} is replaced by the transaction id (empty on cancel) */
-            returnUrl?: string;
-            /** @description Absolute http(s) URL; {transactionId} is replaced by the transaction id (empty on cancel) */
-            cancelUrl?: string;
-            /** @description Must add up to amount (discounts subtract) */
-            items: components["schemas"]["CheckoutItem"][];
-            /** @description Up to 20 string values of your own (keys 1-40 characters, values up to 500) */
-            metadata?: {
-                [key: string]: string;
-            };
-        };
-        /** CreatedCheckout */
-        CreatedCheckout: {
-            id: string;
-            /** @description Public id of the payment session, safe to show the customer */
-            sessionPublicId: string;
-            /** @description The code in paymentUrl */
-            shortCode: string;
-            /** @description {PUBLIC_BASE_URL}/checkout/{shortCode}: the hosted payment page */
-            paymentUrl: string;
-        };
-        /** UpdateCheckoutBody */
-        UpdateCheckoutBody: {
-            externalReference?: string | null;
-            /** @description Replaces the metadata */
-            metadata?: {
-                [key: string]: string;
-            };
-        };
-        /** Transaction */
-        Transaction: {
-            id: string;
-            organizationId: string;
-            /** @enum {string} */
-            status: "succeeded" | "partially_refunded" | "refunded";
-            /**
-             * @description Paid through a checkout, or recorded with POST /transactions/manual
-             * @enum {string}
-             */
-            source: "checkout" | "manual";
-            /** @description Captured amount in minor units */
-            amount: number;
-            /** @description Sum of every refund so far, in minor units; never more than amount */
-            refundedAmount: number;
-            currency: string;
-            siteId: string | null;
-            checkoutId: string | null;
-            clientId: string | null;
-            /** @description The payment provider that captured it (`test` for the built-in test provider, `manual`) */
-            provider: string;
-            providerReference: string | null;
-            description: string | null;
-            externalReference: string | null;
-            /**
-             * Format: date-time
-             * @description ISO 8601 UTC timestamp
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 UTC timestamp
-             */
-            updatedAt: string;
-        };
-        /** CreateManualTransactionBody */
-        CreateManualTransactionBody: {
-            /** @description Integer amount in minor units (e.g. cents), at least 1 */
-            amount: number;
-            /** @description ISO 4217 currency code, e.g. EUR */
-            currency: string;
-            clientId?: string;
-            siteId?: string;
-            description?: string;
-            externalReference?: string;
-        };
-        /** RefundBody */
-        RefundBody: {
-            /** @description Minor units to refund; absent refunds everything not yet refunded */
-            amount?: number;
-            reason?: string;
-        };
-        /**
-         * Refund
-         * @description Refund: the transaction after the refund and the credit note it created
-         */
-        Refund: {
-            transaction: components["schemas"]["Transaction"];
-            creditNote: components["schemas"]["CreditNote"];
-        };
-        /** CreditNote */
-        CreditNote: {
-            id: string;
-            organizationId: string;
-            /** @description Per-organization sequence, e.g. CN-000001 */
-            number: string;
-            transactionId: string;
-            clientId: string | null;
-            /** @description Refunded amount in minor units */
-            amount: number;
-            currency: string;
-            reason: string | null;
-            /**
-             * Format: date-time
-             * @description ISO 8601 UTC timestamp
-             */
-            createdAt: string;
+            endDate?: string;
         };
     };
     responses: never;
@@ -2777,8 +2400,6 @@ export interface components {
         "X-Request-ID": string;
         /** @description Seconds to wait before retrying. */
         "Retry-After": number;
-        /** @description Sent on every request an API key authenticates once the key's secret is older than the system's keyPolicy.maxKeyAgeDays: when it fell due for rotation (ISO 8601). With keyPolicy.enforceMaxKeyAge the key is refused with 401 API_KEY_ROTATION_REQUIRED after keyPolicy.rotationGraceDays. */
-        "Payment-Gateway-Key-Rotation-Due": string;
     };
     pathItems: never;
 }
@@ -3085,7 +2706,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3094,7 +2714,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3208,7 +2828,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3217,7 +2836,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3297,7 +2916,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3326,7 +2944,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3335,7 +2952,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3419,7 +3036,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3454,7 +3070,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3463,7 +3078,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3563,7 +3178,6 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3595,7 +3209,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3604,7 +3217,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3745,7 +3358,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3775,7 +3387,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3784,7 +3395,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3885,7 +3496,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3917,7 +3527,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3926,7 +3535,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4067,7 +3676,6 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4095,7 +3703,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4104,7 +3711,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4207,7 +3814,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4237,7 +3843,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4246,7 +3851,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4378,7 +3983,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4409,7 +4013,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4418,7 +4021,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4560,7 +4163,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4618,7 +4220,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4627,7 +4228,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4761,7 +4362,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4770,7 +4370,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4883,7 +4483,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4892,7 +4491,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5046,7 +4645,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5055,7 +4653,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5184,7 +4782,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5193,7 +4790,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5359,7 +4956,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5368,7 +4964,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5498,7 +5094,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5507,7 +5102,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5667,7 +5262,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5676,7 +5270,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5873,7 +5467,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5882,7 +5475,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5978,7 +5571,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6008,7 +5600,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6017,7 +5608,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6104,7 +5695,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6135,7 +5725,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6144,7 +5733,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6265,7 +5854,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6300,7 +5888,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6309,7 +5896,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6410,7 +5997,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6445,7 +6031,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6454,7 +6039,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6537,7 +6122,6 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6567,7 +6151,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6576,7 +6159,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6685,7 +6268,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6715,7 +6297,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6724,7 +6305,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6819,7 +6400,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6849,7 +6429,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6858,7 +6437,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6957,7 +6536,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6987,7 +6565,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6996,7 +6573,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7136,7 +6713,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7171,7 +6747,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7180,7 +6755,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7263,7 +6838,6 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7293,7 +6867,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7302,7 +6875,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7433,7 +7006,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7463,7 +7035,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7472,7 +7043,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7596,7 +7167,6 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7624,7 +7194,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7633,7 +7202,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7726,7 +7295,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7755,7 +7323,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7764,7 +7331,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7847,7 +7414,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7877,7 +7443,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7886,7 +7451,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7993,7 +7558,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8022,7 +7586,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8031,7 +7594,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8117,7 +7680,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8152,7 +7714,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8161,7 +7722,313 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
+             *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    systemProcessRecurring: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        trigger: "timer" | "api" | "cli";
+                        /** @description The server instance (or CLI process) that ran it */
+                        instance: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 UTC timestamp
+                         */
+                        startedAt: string;
+                        /** @description null while running (or when the run died) */
+                        finishedAt: string | null;
+                        /** @description Invoices generated by this run */
+                        generated: number;
+                        /** @description Schedules that reached their end date in this run */
+                        completed: number;
+                        /** @description Schedules that failed in this run (retried by the next run) */
+                        errors: {
+                            scheduleId: string;
+                            organizationId: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `CREDENTIAL_NOT_ACCEPTED`: This kind of credential is not accepted on this route.
+             *     - `GLOBAL_ADMIN_REQUIRED`: Only global administrators may call this route.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["CredentialNotAcceptedError"] | components["schemas"]["GlobalAdminRequiredError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Conflict. The body's `code` is one of:
+             *
+             *     - `RECURRING_RUN_IN_PROGRESS`: Recurring processing is already running; retry after it finishes.
+             */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecurringRunInProgressError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    systemRecurringStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description This instance's RECURRING_INTERVAL_MS; 0 = its timer is off */
+                        intervalMs: number;
+                        /** @description When this instance's timer next tries to run (null when off) */
+                        nextRunAt: string | null;
+                        /** @description A run holds the lease right now (on any instance) */
+                        running: boolean;
+                        /** @description RecurringRun */
+                        lastRun: {
+                            id: string;
+                            /** @enum {string} */
+                            trigger: "timer" | "api" | "cli";
+                            /** @description The server instance (or CLI process) that ran it */
+                            instance: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601 UTC timestamp
+                             */
+                            startedAt: string;
+                            /** @description null while running (or when the run died) */
+                            finishedAt: string | null;
+                            /** @description Invoices generated by this run */
+                            generated: number;
+                            /** @description Schedules that reached their end date in this run */
+                            completed: number;
+                            /** @description Schedules that failed in this run (retried by the next run) */
+                            errors: {
+                                scheduleId: string;
+                                organizationId: string;
+                                message: string;
+                            }[];
+                        } | null;
+                        /** @description Invoices generated by recurring processing, ever */
+                        totalGenerated: number;
+                        /** @description Active schedules due today (UTC) or earlier, waiting for a run */
+                        dueSchedules: number;
+                        /** @description The earliest next run date of an active schedule */
+                        nextDueDate: string | null;
+                    };
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8247,7 +8114,6 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8278,7 +8144,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8287,7 +8152,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8579,7 +8444,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8588,7 +8452,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8691,7 +8555,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8700,7 +8563,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8815,7 +8678,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8824,7 +8686,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8939,7 +8801,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8948,7 +8809,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9034,7 +8895,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9070,7 +8930,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9079,7 +8938,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9166,7 +9025,6 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9197,7 +9055,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9206,7 +9063,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9333,7 +9190,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9364,7 +9220,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9373,7 +9228,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9477,7 +9332,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9513,7 +9367,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9522,7 +9375,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9609,7 +9462,6 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9640,7 +9492,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9649,7 +9500,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9766,7 +9617,7 @@ export interface operations {
                 /** @description Items per page (at most 100) */
                 limit?: number;
                 clientId?: string;
-                status?: "active" | "paused" | "cancelled";
+                status?: "active" | "paused" | "cancelled" | "completed";
             };
             header?: never;
             path?: never;
@@ -9781,7 +9632,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9817,7 +9667,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9826,7 +9675,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9913,7 +9762,6 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9944,7 +9792,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9953,7 +9800,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10080,7 +9927,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10111,7 +9957,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10120,7 +9965,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10219,7 +10064,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10250,7 +10094,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10259,7 +10102,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10372,7 +10215,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10403,7 +10245,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10412,7 +10253,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10525,7 +10366,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10556,7 +10396,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10565,7 +10404,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10678,7 +10517,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10709,7 +10547,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10718,7 +10555,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10817,7 +10654,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10848,7 +10684,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10857,7 +10692,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10952,140 +10787,7 @@ export interface operations {
             };
         };
     };
-    sitesList: {
-        parameters: {
-            query?: {
-                /** @description 1-based page number (at most 1000000) */
-                page?: number;
-                /** @description Items per page (at most 100) */
-                limit?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: {
-                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
-                selectedOrganization?: string;
-            };
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: components["schemas"]["Site"][];
-                        total: number;
-                        page: number;
-                        limit: number;
-                    };
-                };
-            };
-            /**
-             * @description Bad Request. The body's `code` is one of:
-             *
-             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
-             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
-             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
-             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
-             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
-             */
-            400: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
-                };
-            };
-            /**
-             * @description Unauthorized. The body's `code` is one of:
-             *
-             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
-             *     - `API_KEY_REVOKED`: This API key has been revoked.
-             *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
-             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
-             */
-            401: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
-                };
-            };
-            /**
-             * @description Forbidden. The body's `code` is one of:
-             *
-             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
-             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
-             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
-             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
-             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             */
-            403: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
-                };
-            };
-            /**
-             * @description Too Many Requests. The body's `code` is one of:
-             *
-             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
-             */
-            429: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RateLimitedError"];
-                };
-            };
-            /**
-             * @description Internal Server Error. The body's `code` is one of:
-             *
-             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
-             */
-            500: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalError"];
-                };
-            };
-            /**
-             * @description Service Unavailable. The body's `code` is one of:
-             *
-             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
-             */
-            503: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
-                };
-            };
-        };
-    };
-    sitesCreate: {
+    dataIoExport: {
         parameters: {
             query?: never;
             header?: never;
@@ -11097,19 +10799,57 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateSiteBody"];
+                "application/json": {
+                    /** @enum {string} */
+                    entityType: "clients" | "invoices" | "transactions";
+                    /** @enum {string} */
+                    format: "csv" | "json";
+                    /**
+                     * Format: date-time
+                     * @description Only records created at or after this instant
+                     */
+                    from?: string;
+                    /**
+                     * Format: date-time
+                     * @description Only records created before this instant (default: everything created up to the start of the export)
+                     */
+                    to?: string;
+                };
             };
         };
         responses: {
-            /** @description Created */
-            201: {
+            /** @description OK */
+            200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Site"];
+                    "text/csv": string;
+                    "application/json": (components["schemas"]["Client"] | components["schemas"]["Invoice"] | {
+                        id: string;
+                        status: string;
+                        /** @description checkout or manual */
+                        source: string | null;
+                        /** @description Minor units */
+                        amount: number;
+                        /** @description Minor units */
+                        refundedAmount: number | null;
+                        currency: string;
+                        clientId: string | null;
+                        siteId: string | null;
+                        checkoutId: string | null;
+                        provider: string | null;
+                        description: string | null;
+                        externalReference: string | null;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 UTC timestamp
+                         */
+                        createdAt: string;
+                        /** @description ISO 8601 UTC timestamp */
+                        updatedAt: string | null;
+                    })[];
                 };
             };
             /**
@@ -11136,7 +10876,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -11145,7 +10884,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -11240,12 +10979,12 @@ export interface operations {
             };
         };
     };
-    sitesGet: {
+    dataIoTemplate: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                entityType: "clients" | "invoices" | "transactions";
             };
             cookie?: {
                 /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
@@ -11258,11 +10997,10 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Site"];
+                    "text/csv": string;
                 };
             };
             /**
@@ -11289,7 +11027,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -11298,7 +11035,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -11379,153 +11116,11 @@ export interface operations {
             };
         };
     };
-    sitesDelete: {
+    dataIoValidateImport: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: {
-                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
-                selectedOrganization?: string;
-            };
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /**
-             * @description Bad Request. The body's `code` is one of:
-             *
-             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
-             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
-             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
-             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
-             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
-             */
-            400: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
-                };
-            };
-            /**
-             * @description Unauthorized. The body's `code` is one of:
-             *
-             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
-             *     - `API_KEY_REVOKED`: This API key has been revoked.
-             *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
-             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
-             */
-            401: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
-                };
-            };
-            /**
-             * @description Forbidden. The body's `code` is one of:
-             *
-             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
-             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
-             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
-             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
-             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             */
-            403: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
-                };
-            };
-            /**
-             * @description Not Found. The body's `code` is one of:
-             *
-             *     - `NOT_FOUND`: The resource does not exist.
-             */
-            404: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NotFoundError"];
-                };
-            };
-            /**
-             * @description Too Many Requests. The body's `code` is one of:
-             *
-             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
-             */
-            429: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RateLimitedError"];
-                };
-            };
-            /**
-             * @description Internal Server Error. The body's `code` is one of:
-             *
-             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
-             */
-            500: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalError"];
-                };
-            };
-            /**
-             * @description Service Unavailable. The body's `code` is one of:
-             *
-             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
-             */
-            503: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
-                };
-            };
-        };
-    };
-    checkoutsCreate: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes retries safe for 24 hours, per organization: the same key with the same request answers the first response again (with `Idempotent-Replayed: true`); with another request 422 IDEMPOTENCY_KEY_REUSED; while the first is still running 409 IDEMPOTENCY_KEY_IN_PROGRESS. The SDK sends one automatically. */
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                siteId: string;
-            };
+            path?: never;
             cookie?: {
                 /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
                 selectedOrganization?: string;
@@ -11533,19 +11128,42 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateCheckoutBody"];
+                "application/json": {
+                    /** @description The clients CSV (UTF-8): a header row naming columns among email, name, externalId (email and name required; id, createdAt and updatedAt of an export are ignored), then one client per row. At most IMPORT_MAX_BYTES and IMPORT_MAX_ROWS. */
+                    csv: string;
+                };
             };
         };
         responses: {
-            /** @description Created */
-            201: {
+            /** @description OK */
+            200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CreatedCheckout"];
+                    "application/json": {
+                        /** @description true for validate: nothing was written */
+                        dryRun: boolean;
+                        totalRows: number;
+                        validRows: number;
+                        invalidRows: number;
+                        created: number;
+                        rows: {
+                            /** @description 1-based record number after the header */
+                            row: number;
+                            /** @description Line of the file where the record starts */
+                            line: number;
+                            /** @enum {string} */
+                            status: "valid" | "invalid" | "created";
+                            errors: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description The created client (import only) */
+                            clientId: string | null;
+                        }[];
+                    };
                 };
             };
             /**
@@ -11555,7 +11173,6 @@ export interface operations {
              *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
              *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
              *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
-             *     - `CHECKOUT_AMOUNT_MISMATCH`: The checkout items do not add up to amount; see details.itemsTotal and details.amount.
              *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
              */
             400: {
@@ -11564,7 +11181,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["CheckoutAmountMismatchError"] | components["schemas"]["MalformedRequestError"];
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
                 };
             };
             /**
@@ -11573,7 +11190,6 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -11582,7 +11198,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -11604,37 +11220,11 @@ export interface operations {
                 };
             };
             /**
-             * @description Not Found. The body's `code` is one of:
-             *
-             *     - `NOT_FOUND`: The resource does not exist.
-             */
-            404: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NotFoundError"];
-                };
-            };
-            /**
-             * @description Conflict. The body's `code` is one of:
-             *
-             *     - `IDEMPOTENCY_KEY_IN_PROGRESS`: A request with this Idempotency-Key is still in progress; retry shortly to get its response.
-             */
-            409: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["IdempotencyKeyInProgressError"];
-                };
-            };
-            /**
              * @description Payload Too Large. The body's `code` is one of:
              *
              *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
+             *     - `IMPORT_TOO_LARGE`: The CSV is larger than this server accepts for one import; see details.maxBytes. Split the file.
+             *     - `IMPORT_TOO_MANY_ROWS`: The CSV has more rows than one import accepts; see details.maxRows. Split the file.
              */
             413: {
                 headers: {
@@ -11642,7 +11232,200 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                    "application/json": components["schemas"]["PayloadTooLargeError"] | components["schemas"]["ImportTooLargeError"] | components["schemas"]["ImportTooManyRowsError"];
+                };
+            };
+            /**
+             * @description Unsupported Media Type. The body's `code` is one of:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: Request bodies must be application/json.
+             */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    dataIoImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The clients CSV (UTF-8): a header row naming columns among email, name, externalId (email and name required; id, createdAt and updatedAt of an export are ignored), then one client per row. At most IMPORT_MAX_BYTES and IMPORT_MAX_ROWS. */
+                    csv: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description true for validate: nothing was written */
+                        dryRun: boolean;
+                        totalRows: number;
+                        validRows: number;
+                        invalidRows: number;
+                        created: number;
+                        rows: {
+                            /** @description 1-based record number after the header */
+                            row: number;
+                            /** @description Line of the file where the record starts */
+                            line: number;
+                            /** @enum {string} */
+                            status: "valid" | "invalid" | "created";
+                            errors: {
+                                field: string;
+                                message: string;
+                            }[];
+                            /** @description The created client (import only) */
+                            clientId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Conflict. The body's `code` is one of:
+             *
+             *     - `CONFLICT`: The request conflicts with the current state of the resource.
+             */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictError"];
+                };
+            };
+            /**
+             * @description Payload Too Large. The body's `code` is one of:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
+             *     - `IMPORT_TOO_LARGE`: The CSV is larger than this server accepts for one import; see details.maxBytes. Split the file.
+             *     - `IMPORT_TOO_MANY_ROWS`: The CSV has more rows than one import accepts; see details.maxRows. Split the file.
+             */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"] | components["schemas"]["ImportTooLargeError"] | components["schemas"]["ImportTooManyRowsError"];
                 };
             };
             /**
@@ -11662,11 +11445,7 @@ export interface operations {
             /**
              * @description Unprocessable Content. The body's `code` is one of:
              *
-             *     - `PORTAL_DISABLED`: The customer portal is disabled by system policy.
-             *     - `MAGIC_LINKS_DISABLED`: Portal magic links are disabled by system policy.
-             *     - `ORGANIZATION_PORTAL_DISABLED`: This organization's customer portal is disabled.
-             *     - `PORTAL_NOTHING_TO_SHOW`: This email has no issued invoice or active recurring schedule in this organization.
-             *     - `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was already used with a different request; use a new key for a new request.
+             *     - `IMPORT_ROWS_INVALID`: Some rows are invalid, so nothing was imported; see details.rows.
              */
             422: {
                 headers: {
@@ -11674,1431 +11453,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PortalDisabledError"] | components["schemas"]["MagicLinksDisabledError"] | components["schemas"]["OrganizationPortalDisabledError"] | components["schemas"]["PortalNothingToShowError"] | components["schemas"]["IdempotencyKeyReusedError"];
-                };
-            };
-            /**
-             * @description Too Many Requests. The body's `code` is one of:
-             *
-             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
-             */
-            429: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RateLimitedError"];
-                };
-            };
-            /**
-             * @description Internal Server Error. The body's `code` is one of:
-             *
-             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
-             */
-            500: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalError"];
-                };
-            };
-            /**
-             * @description Service Unavailable. The body's `code` is one of:
-             *
-             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
-             */
-            503: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
-                };
-            };
-        };
-    };
-    checkoutsList: {
-        parameters: {
-            query?: {
-                /** @description 1-based page number (at most 1000000) */
-                page?: number;
-                /** @description Items per page (at most 100) */
-                limit?: number;
-                status?: "open" | "completed" | "cancelled" | "expired";
-                siteId?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: {
-                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
-                selectedOrganization?: string;
-            };
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: components["schemas"]["Checkout"][];
-                        total: number;
-                        page: number;
-                        limit: number;
-                    };
-                };
-            };
-            /**
-             * @description Bad Request. The body's `code` is one of:
-             *
-             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
-             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
-             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
-             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
-             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
-             */
-            400: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
-                };
-            };
-            /**
-             * @description Unauthorized. The body's `code` is one of:
-             *
-             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
-             *     - `API_KEY_REVOKED`: This API key has been revoked.
-             *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
-             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
-             */
-            401: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
-                };
-            };
-            /**
-             * @description Forbidden. The body's `code` is one of:
-             *
-             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
-             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
-             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
-             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
-             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             */
-            403: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
-                };
-            };
-            /**
-             * @description Too Many Requests. The body's `code` is one of:
-             *
-             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
-             */
-            429: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RateLimitedError"];
-                };
-            };
-            /**
-             * @description Internal Server Error. The body's `code` is one of:
-             *
-             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
-             */
-            500: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalError"];
-                };
-            };
-            /**
-             * @description Service Unavailable. The body's `code` is one of:
-             *
-             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
-             */
-            503: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
-                };
-            };
-        };
-    };
-    checkoutsGet: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: {
-                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
-                selectedOrganization?: string;
-            };
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Checkout"];
-                };
-            };
-            /**
-             * @description Bad Request. The body's `code` is one of:
-             *
-             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
-             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
-             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
-             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
-             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
-             */
-            400: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
-                };
-            };
-            /**
-             * @description Unauthorized. The body's `code` is one of:
-             *
-             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
-             *     - `API_KEY_REVOKED`: This API key has been revoked.
-             *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
-             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
-             */
-            401: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
-                };
-            };
-            /**
-             * @description Forbidden. The body's `code` is one of:
-             *
-             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
-             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
-             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
-             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
-             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             */
-            403: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
-                };
-            };
-            /**
-             * @description Not Found. The body's `code` is one of:
-             *
-             *     - `NOT_FOUND`: The resource does not exist.
-             */
-            404: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NotFoundError"];
-                };
-            };
-            /**
-             * @description Too Many Requests. The body's `code` is one of:
-             *
-             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
-             */
-            429: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RateLimitedError"];
-                };
-            };
-            /**
-             * @description Internal Server Error. The body's `code` is one of:
-             *
-             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
-             */
-            500: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalError"];
-                };
-            };
-            /**
-             * @description Service Unavailable. The body's `code` is one of:
-             *
-             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
-             */
-            503: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
-                };
-            };
-        };
-    };
-    checkoutsUpdate: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: {
-                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
-                selectedOrganization?: string;
-            };
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateCheckoutBody"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Checkout"];
-                };
-            };
-            /**
-             * @description Bad Request. The body's `code` is one of:
-             *
-             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
-             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
-             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
-             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
-             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
-             */
-            400: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
-                };
-            };
-            /**
-             * @description Unauthorized. The body's `code` is one of:
-             *
-             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
-             *     - `API_KEY_REVOKED`: This API key has been revoked.
-             *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
-             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
-             */
-            401: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
-                };
-            };
-            /**
-             * @description Forbidden. The body's `code` is one of:
-             *
-             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
-             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
-             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
-             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
-             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             */
-            403: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
-                };
-            };
-            /**
-             * @description Not Found. The body's `code` is one of:
-             *
-             *     - `NOT_FOUND`: The resource does not exist.
-             */
-            404: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NotFoundError"];
-                };
-            };
-            /**
-             * @description Conflict. The body's `code` is one of:
-             *
-             *     - `INVALID_STATE`: The resource is not in a state that allows this action.
-             */
-            409: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InvalidStateError"];
-                };
-            };
-            /**
-             * @description Payload Too Large. The body's `code` is one of:
-             *
-             *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
-             */
-            413: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PayloadTooLargeError"];
-                };
-            };
-            /**
-             * @description Unsupported Media Type. The body's `code` is one of:
-             *
-             *     - `UNSUPPORTED_MEDIA_TYPE`: Request bodies must be application/json.
-             */
-            415: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
-                };
-            };
-            /**
-             * @description Too Many Requests. The body's `code` is one of:
-             *
-             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
-             */
-            429: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RateLimitedError"];
-                };
-            };
-            /**
-             * @description Internal Server Error. The body's `code` is one of:
-             *
-             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
-             */
-            500: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalError"];
-                };
-            };
-            /**
-             * @description Service Unavailable. The body's `code` is one of:
-             *
-             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
-             */
-            503: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
-                };
-            };
-        };
-    };
-    transactionsCreateManual: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes retries safe for 24 hours, per organization: the same key with the same request answers the first response again (with `Idempotent-Replayed: true`); with another request 422 IDEMPOTENCY_KEY_REUSED; while the first is still running 409 IDEMPOTENCY_KEY_IN_PROGRESS. The SDK sends one automatically. */
-                "Idempotency-Key"?: string;
-            };
-            path?: never;
-            cookie?: {
-                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
-                selectedOrganization?: string;
-            };
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateManualTransactionBody"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Transaction"];
-                };
-            };
-            /**
-             * @description Bad Request. The body's `code` is one of:
-             *
-             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
-             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
-             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
-             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
-             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
-             */
-            400: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
-                };
-            };
-            /**
-             * @description Unauthorized. The body's `code` is one of:
-             *
-             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
-             *     - `API_KEY_REVOKED`: This API key has been revoked.
-             *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
-             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
-             */
-            401: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
-                };
-            };
-            /**
-             * @description Forbidden. The body's `code` is one of:
-             *
-             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
-             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
-             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
-             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
-             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             */
-            403: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
-                };
-            };
-            /**
-             * @description Not Found. The body's `code` is one of:
-             *
-             *     - `NOT_FOUND`: The resource does not exist.
-             */
-            404: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NotFoundError"];
-                };
-            };
-            /**
-             * @description Conflict. The body's `code` is one of:
-             *
-             *     - `IDEMPOTENCY_KEY_IN_PROGRESS`: A request with this Idempotency-Key is still in progress; retry shortly to get its response.
-             */
-            409: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["IdempotencyKeyInProgressError"];
-                };
-            };
-            /**
-             * @description Payload Too Large. The body's `code` is one of:
-             *
-             *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
-             */
-            413: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PayloadTooLargeError"];
-                };
-            };
-            /**
-             * @description Unsupported Media Type. The body's `code` is one of:
-             *
-             *     - `UNSUPPORTED_MEDIA_TYPE`: Request bodies must be application/json.
-             */
-            415: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
-                };
-            };
-            /**
-             * @description Unprocessable Content. The body's `code` is one of:
-             *
-             *     - `PORTAL_DISABLED`: The customer portal is disabled by system policy.
-             *     - `MAGIC_LINKS_DISABLED`: Portal magic links are disabled by system policy.
-             *     - `ORGANIZATION_PORTAL_DISABLED`: This organization's customer portal is disabled.
-             *     - `PORTAL_NOTHING_TO_SHOW`: This email has no issued invoice or active recurring schedule in this organization.
-             *     - `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was already used with a different request; use a new key for a new request.
-             */
-            422: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalDisabledError"] | components["schemas"]["MagicLinksDisabledError"] | components["schemas"]["OrganizationPortalDisabledError"] | components["schemas"]["PortalNothingToShowError"] | components["schemas"]["IdempotencyKeyReusedError"];
-                };
-            };
-            /**
-             * @description Too Many Requests. The body's `code` is one of:
-             *
-             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
-             */
-            429: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RateLimitedError"];
-                };
-            };
-            /**
-             * @description Internal Server Error. The body's `code` is one of:
-             *
-             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
-             */
-            500: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalError"];
-                };
-            };
-            /**
-             * @description Service Unavailable. The body's `code` is one of:
-             *
-             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
-             */
-            503: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
-                };
-            };
-        };
-    };
-    transactionsList: {
-        parameters: {
-            query?: {
-                /** @description 1-based page number (at most 1000000) */
-                page?: number;
-                /** @description Items per page (at most 100) */
-                limit?: number;
-                status?: "succeeded" | "partially_refunded" | "refunded";
-                /** @description ISO 4217 currency code, e.g. EUR */
-                currency?: string;
-                /** @description Created at or after (ISO 8601 UTC) */
-                from?: string;
-                /** @description Created before (ISO 8601 UTC) */
-                to?: string;
-                siteId?: string;
-                clientId?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: {
-                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
-                selectedOrganization?: string;
-            };
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: components["schemas"]["Transaction"][];
-                        total: number;
-                        page: number;
-                        limit: number;
-                    };
-                };
-            };
-            /**
-             * @description Bad Request. The body's `code` is one of:
-             *
-             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
-             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
-             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
-             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
-             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
-             */
-            400: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
-                };
-            };
-            /**
-             * @description Unauthorized. The body's `code` is one of:
-             *
-             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
-             *     - `API_KEY_REVOKED`: This API key has been revoked.
-             *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
-             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
-             */
-            401: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
-                };
-            };
-            /**
-             * @description Forbidden. The body's `code` is one of:
-             *
-             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
-             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
-             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
-             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
-             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             */
-            403: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
-                };
-            };
-            /**
-             * @description Too Many Requests. The body's `code` is one of:
-             *
-             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
-             */
-            429: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RateLimitedError"];
-                };
-            };
-            /**
-             * @description Internal Server Error. The body's `code` is one of:
-             *
-             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
-             */
-            500: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalError"];
-                };
-            };
-            /**
-             * @description Service Unavailable. The body's `code` is one of:
-             *
-             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
-             */
-            503: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
-                };
-            };
-        };
-    };
-    transactionsGet: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: {
-                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
-                selectedOrganization?: string;
-            };
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Transaction"];
-                };
-            };
-            /**
-             * @description Bad Request. The body's `code` is one of:
-             *
-             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
-             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
-             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
-             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
-             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
-             */
-            400: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
-                };
-            };
-            /**
-             * @description Unauthorized. The body's `code` is one of:
-             *
-             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
-             *     - `API_KEY_REVOKED`: This API key has been revoked.
-             *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
-             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
-             */
-            401: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
-                };
-            };
-            /**
-             * @description Forbidden. The body's `code` is one of:
-             *
-             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
-             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
-             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
-             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
-             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             */
-            403: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
-                };
-            };
-            /**
-             * @description Not Found. The body's `code` is one of:
-             *
-             *     - `NOT_FOUND`: The resource does not exist.
-             */
-            404: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NotFoundError"];
-                };
-            };
-            /**
-             * @description Too Many Requests. The body's `code` is one of:
-             *
-             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
-             */
-            429: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RateLimitedError"];
-                };
-            };
-            /**
-             * @description Internal Server Error. The body's `code` is one of:
-             *
-             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
-             */
-            500: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalError"];
-                };
-            };
-            /**
-             * @description Service Unavailable. The body's `code` is one of:
-             *
-             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
-             */
-            503: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
-                };
-            };
-        };
-    };
-    transactionsRefund: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes retries safe for 24 hours, per organization: the same key with the same request answers the first response again (with `Idempotent-Replayed: true`); with another request 422 IDEMPOTENCY_KEY_REUSED; while the first is still running 409 IDEMPOTENCY_KEY_IN_PROGRESS. The SDK sends one automatically. */
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: {
-                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
-                selectedOrganization?: string;
-            };
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RefundBody"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Refund"];
-                };
-            };
-            /**
-             * @description Bad Request. The body's `code` is one of:
-             *
-             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
-             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
-             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
-             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
-             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
-             */
-            400: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
-                };
-            };
-            /**
-             * @description Unauthorized. The body's `code` is one of:
-             *
-             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
-             *     - `API_KEY_REVOKED`: This API key has been revoked.
-             *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
-             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
-             */
-            401: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
-                };
-            };
-            /**
-             * @description Forbidden. The body's `code` is one of:
-             *
-             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
-             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
-             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
-             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
-             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             */
-            403: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
-                };
-            };
-            /**
-             * @description Not Found. The body's `code` is one of:
-             *
-             *     - `NOT_FOUND`: The resource does not exist.
-             */
-            404: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NotFoundError"];
-                };
-            };
-            /**
-             * @description Conflict. The body's `code` is one of:
-             *
-             *     - `REFUND_EXCEEDS_CAPTURED`: Refunds cannot add up to more than the captured amount; see details.refundable.
-             *     - `IDEMPOTENCY_KEY_IN_PROGRESS`: A request with this Idempotency-Key is still in progress; retry shortly to get its response.
-             */
-            409: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RefundExceedsCapturedError"] | components["schemas"]["IdempotencyKeyInProgressError"];
-                };
-            };
-            /**
-             * @description Payload Too Large. The body's `code` is one of:
-             *
-             *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
-             */
-            413: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PayloadTooLargeError"];
-                };
-            };
-            /**
-             * @description Unsupported Media Type. The body's `code` is one of:
-             *
-             *     - `UNSUPPORTED_MEDIA_TYPE`: Request bodies must be application/json.
-             */
-            415: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
-                };
-            };
-            /**
-             * @description Unprocessable Content. The body's `code` is one of:
-             *
-             *     - `PORTAL_DISABLED`: The customer portal is disabled by system policy.
-             *     - `MAGIC_LINKS_DISABLED`: Portal magic links are disabled by system policy.
-             *     - `ORGANIZATION_PORTAL_DISABLED`: This organization's customer portal is disabled.
-             *     - `PORTAL_NOTHING_TO_SHOW`: This email has no issued invoice or active recurring schedule in this organization.
-             *     - `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was already used with a different request; use a new key for a new request.
-             */
-            422: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortalDisabledError"] | components["schemas"]["MagicLinksDisabledError"] | components["schemas"]["OrganizationPortalDisabledError"] | components["schemas"]["PortalNothingToShowError"] | components["schemas"]["IdempotencyKeyReusedError"];
-                };
-            };
-            /**
-             * @description Too Many Requests. The body's `code` is one of:
-             *
-             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
-             */
-            429: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RateLimitedError"];
-                };
-            };
-            /**
-             * @description Internal Server Error. The body's `code` is one of:
-             *
-             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
-             */
-            500: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalError"];
-                };
-            };
-            /**
-             * @description Service Unavailable. The body's `code` is one of:
-             *
-             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
-             */
-            503: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
-                };
-            };
-        };
-    };
-    creditNotesList: {
-        parameters: {
-            query?: {
-                /** @description 1-based page number (at most 1000000) */
-                page?: number;
-                /** @description Items per page (at most 100) */
-                limit?: number;
-                transactionId?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: {
-                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
-                selectedOrganization?: string;
-            };
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: components["schemas"]["CreditNote"][];
-                        total: number;
-                        page: number;
-                        limit: number;
-                    };
-                };
-            };
-            /**
-             * @description Bad Request. The body's `code` is one of:
-             *
-             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
-             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
-             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
-             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
-             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
-             */
-            400: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
-                };
-            };
-            /**
-             * @description Unauthorized. The body's `code` is one of:
-             *
-             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
-             *     - `API_KEY_REVOKED`: This API key has been revoked.
-             *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
-             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
-             */
-            401: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
-                };
-            };
-            /**
-             * @description Forbidden. The body's `code` is one of:
-             *
-             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
-             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
-             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
-             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
-             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             */
-            403: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
-                };
-            };
-            /**
-             * @description Too Many Requests. The body's `code` is one of:
-             *
-             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
-             */
-            429: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RateLimitedError"];
-                };
-            };
-            /**
-             * @description Internal Server Error. The body's `code` is one of:
-             *
-             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
-             */
-            500: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InternalError"];
-                };
-            };
-            /**
-             * @description Service Unavailable. The body's `code` is one of:
-             *
-             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
-             */
-            503: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceUnavailableError"];
-                };
-            };
-        };
-    };
-    creditNotesGet: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: {
-                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
-                selectedOrganization?: string;
-            };
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreditNote"];
-                };
-            };
-            /**
-             * @description Bad Request. The body's `code` is one of:
-             *
-             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
-             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
-             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
-             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
-             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
-             */
-            400: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
-                };
-            };
-            /**
-             * @description Unauthorized. The body's `code` is one of:
-             *
-             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
-             *     - `API_KEY_REVOKED`: This API key has been revoked.
-             *     - `API_KEY_EXPIRED`: This API key has expired.
-             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
-             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
-             */
-            401: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
-                };
-            };
-            /**
-             * @description Forbidden. The body's `code` is one of:
-             *
-             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
-             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
-             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
-             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
-             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
-             */
-            403: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
-                };
-            };
-            /**
-             * @description Not Found. The body's `code` is one of:
-             *
-             *     - `NOT_FOUND`: The resource does not exist.
-             */
-            404: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NotFoundError"];
+                    "application/json": components["schemas"]["ImportRowsInvalidError"];
                 };
             };
             /**
@@ -13218,19 +11573,6 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         status: "ready";
-                        /** @description RateLimitsHealth */
-                        rateLimits: {
-                            /**
-                             * @description memory: per instance (no REDIS_URL); redis: shared by every instance
-                             * @enum {string}
-                             */
-                            store: "memory" | "redis";
-                            /**
-                             * @description unreachable: Redis does not answer, so limits are counted per instance until it does (requests are still served)
-                             * @enum {string}
-                             */
-                            status: "ok" | "unreachable";
-                        };
                     };
                 };
             };

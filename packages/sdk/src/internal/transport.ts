@@ -11,6 +11,8 @@ import { createRotationWarner } from './rotation-warning.js';
 export interface CallOptions extends RequestOptions {
   /** Non-2xx statuses that carry a normal body for this route (e.g. 503 from deep health). */
   acceptStatuses?: readonly number[];
+  /** A 2xx answer's body is the unread `Response` (streamed exports); errors are read and thrown as usual. */
+  rawResponse?: boolean;
 }
 
 export interface TransportConfig extends ResolvedOptions {
@@ -100,6 +102,7 @@ export function createTransport(config: TransportConfig): (args: SdkFetcherArgs)
         continue;
       }
       warnIfRotationDue(response.headers, authorization);
+      if (options.rawResponse && response.ok) return { status: response.status, body: response, headers: response.headers };
       const body = await readBody(response);
       if (response.ok || options.acceptStatuses?.includes(response.status)) {
         return { status: response.status, body, headers: response.headers };

@@ -10,6 +10,8 @@ import type {
   ListUsersParams,
   Membership,
   Organization,
+  RecurringRun,
+  RecurringStatus,
   SetMembershipParams,
   SystemHealth,
   SystemSettings,
@@ -129,12 +131,35 @@ export class SystemAuditEvents {
   }
 }
 
+/** Recurring invoice processing (SPEC §5): run it now (`system:execute`), or read its status (`system:read`). */
+export class SystemRecurring {
+  readonly #ctx: ResourceContext;
+  constructor(ctx: ResourceContext) {
+    this.#ctx = ctx;
+  }
+
+  /**
+   * Generates the invoices of every due schedule period now (each period once, however often
+   * this runs). Throws `ConflictError` with code `RECURRING_RUN_IN_PROGRESS` while another run
+   * (a timer or another caller) holds the lease.
+   */
+  process(options: RequestOptions = {}): Promise<RecurringRun> {
+    return unwrap(this.#ctx.api.system.processRecurring({ requestOptions: options }));
+  }
+
+  /** Last run, this instance's next timer run, generated count, due schedules. */
+  status(options: RequestOptions = {}): Promise<RecurringStatus> {
+    return unwrap(this.#ctx.api.system.recurringStatus({ requestOptions: options }));
+  }
+}
+
 /** System administration, for system keys. */
 export class SystemResource {
   readonly organizations: SystemOrganizations;
   readonly users: SystemUsers;
   readonly settings: SystemSettingsResource;
   readonly auditEvents: SystemAuditEvents;
+  readonly recurring: SystemRecurring;
   readonly #ctx: ResourceContext;
 
   constructor(ctx: ResourceContext) {
@@ -143,6 +168,7 @@ export class SystemResource {
     this.users = new SystemUsers(ctx);
     this.settings = new SystemSettingsResource(ctx);
     this.auditEvents = new SystemAuditEvents(ctx);
+    this.recurring = new SystemRecurring(ctx);
   }
 
   /**

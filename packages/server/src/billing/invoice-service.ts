@@ -65,6 +65,7 @@ export class InvoiceService {
       total_amount: total,
       due_date: input.dueDate ?? null,
       recurring_schedule_id: null,
+      recurring_period: null,
       issued_at: null,
       created_at: at,
       updated_at: at,
@@ -126,7 +127,7 @@ export class InvoiceService {
 }
 
 /** Per-organization sequence: INV-000001, INV-000002, … (rolled back with the transaction). */
-async function nextInvoiceNumber(trx: Transaction<Database>, organizationId: string): Promise<string> {
+export async function nextInvoiceNumber(trx: Transaction<Database>, organizationId: string): Promise<string> {
   await trx
     .insertInto('invoice_counters')
     .values({ organization_id: organizationId, last_number: 0 })

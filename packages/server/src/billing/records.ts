@@ -45,6 +45,7 @@ export function toSchedule(r: RecurringSchedulesTable): RecurringSchedule {
     lines: JSON.parse(r.lines) as Line[],
     startDate: r.start_date,
     nextRunDate: r.next_run_date,
+    endDate: r.end_date,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     cancelledAt: r.cancelled_at,

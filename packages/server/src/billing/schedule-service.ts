@@ -56,6 +56,11 @@ export class ScheduleService {
         issues: [{ path: 'body.startDate', message: `must be ${utcDate(now)} (today, UTC) or later` }],
       });
     }
+    if (input.endDate !== undefined && input.endDate < input.startDate) {
+      throw new AppError('VALIDATION_FAILED', 'endDate cannot be before startDate.', {
+        issues: [{ path: 'body.endDate', message: `must be ${input.startDate} (startDate) or later` }],
+      });
+    }
     const at = now.toISOString();
     const row: RecurringSchedulesTable = {
       id: newId('rec'),
@@ -70,6 +75,8 @@ export class ScheduleService {
       created_at: at,
       updated_at: at,
       cancelled_at: null,
+      end_date: input.endDate ?? null,
+      completed_at: null,
     };
     await this.#db.transaction().execute(async (trx) => {
       await this.clients.find(organizationId, input.clientId, trx);
@@ -81,7 +88,7 @@ export class ScheduleService {
           action: 'recurring_schedule.created',
           organizationId,
           target: { type: 'recurring_schedule', id: row.id },
-          metadata: { clientId: row.client_id, interval: row.interval, startDate: row.start_date },
+          metadata: { clientId: row.client_id, interval: row.interval, startDate: row.start_date, endDate: row.end_date },
         },
         now,
       );
@@ -101,16 +108,26 @@ export class ScheduleService {
       if (!rule.from.includes(current.status)) throw invalid();
       const now = this.#now();
       const at = now.toISOString();
+      const nextRun = rule.to === 'cancelled' ? null : resumedRunDate(current, utcDate(now));
+      // Resuming past the end date (or past the last calendar date) completes the schedule.
+      const status: Status = rule.to !== 'cancelled' && nextRun === null ? 'completed' : rule.to;
       const next: RecurringSchedulesTable = {
         ...current,
-        status: rule.to,
+        status,
         updated_at: at,
         cancelled_at: rule.to === 'cancelled' ? at : current.cancelled_at,
-        next_run_date: rule.to === 'cancelled' ? null : nextRunOnOrAfter(current.start_date, current.interval, utcDate(now)),
+        completed_at: status === 'completed' ? at : current.completed_at,
+        next_run_date: nextRun,
       };
       const res = await trx
         .updateTable('recurring_schedules')
-        .set({ status: next.status, updated_at: at, cancelled_at: next.cancelled_at, next_run_date: next.next_run_date })
+        .set({
+          status: next.status,
+          updated_at: at,
+          cancelled_at: next.cancelled_at,
+          completed_at: next.completed_at,
+          next_run_date: next.next_run_date,
+        })
         .where('id', '=', id)
         .where('organization_id', '=', organizationId)
         .where('status', '=', current.status)
@@ -123,28 +140,50 @@ export class ScheduleService {
           action: rule.audit,
           organizationId,
           target: { type: 'recurring_schedule', id },
-          metadata: { from: current.status, to: next.status },
+          metadata: { from: current.status, to: rule.to },
         },
         now,
       );
+      if (status === 'completed') {
+        await recordAudit(
+          trx,
+          origin,
+          {
+            action: 'recurring_schedule.completed',
+            organizationId,
+            target: { type: 'recurring_schedule', id },
+            metadata: { endDate: next.end_date },
+          },
+          now,
+        );
+      }
       return toSchedule(next);
     });
   }
 
   /**
-   * No invoice runner exists yet, so a stored next run date can fall behind the clock;
-   * what a caller sees is always the next date on the schedule's grid from today.
+   * The stored next run date is the next period to invoice: recurring processing advances it
+   * (billing-recurring-processor.ts). A date in the past is a period that is due and not yet
+   * generated; it is shown as it is, since it will be invoiced.
    */
   #present(row: RecurringSchedulesTable): RecurringSchedule {
-    if (row.status === 'cancelled' || !row.next_run_date) return toSchedule(row);
-    const today = utcDate(this.#now());
-    return toSchedule({
-      ...row,
-      next_run_date: row.next_run_date >= today ? row.next_run_date : nextRunOnOrAfter(row.start_date, row.interval, today),
-    });
+    return toSchedule(row);
   }
 
   async #find(db: Kysely<Database>, organizationId: string, id: string): Promise<RecurringSchedulesTable> {
     return findInOrganization(db, 'recurring_schedules', organizationId, id, 'recurring schedule');
   }
+}
+
+/**
+ * The next run of a schedule that becomes (or stays) active on `today`: the first grid date from
+ * today (paused periods are not invoiced), but never a period before the stored one (a period
+ * generated before a pause is not generated again). Null when no run remains within the end
+ * date (or the calendar).
+ */
+function resumedRunDate(row: RecurringSchedulesTable, today: string): string | null {
+  const fromToday = nextRunOnOrAfter(row.start_date, row.interval, today);
+  const next = fromToday !== null && row.next_run_date !== null && row.next_run_date > fromToday ? row.next_run_date : fromToday;
+  if (next === null || (row.end_date !== null && next > row.end_date)) return null;
+  return next;
 }

@@ -93,6 +93,16 @@ export async function runCommand(command: string, values: CliValues, config: Ser
         const membership = await gw.users.setMembership(organizationId, user.id, role as Role, CLI_ORIGIN);
         out(values, { userId: user.id, ...membership }, `${email} is now ${role} in ${organizationId}`);
       });
+    case 'recurring:process':
+      // The same run as POST /system/recurring/process: the lease keeps it from overlapping a server's timer.
+      return withGateway('recurring:process', config, async (gw) => {
+        const run = await gw.recurring.process('cli');
+        out(
+          values,
+          run,
+          `generated ${run.generated} invoice(s), completed ${run.completed} schedule(s)${run.errors.length ? `, ${run.errors.length} schedule(s) failed` : ''}`,
+        );
+      });
     default:
       console.error(`unknown command "${command}"\n\n${usage}`);
       return 2;

@@ -121,6 +121,8 @@ export interface InvoicesTable {
   total_amount: number;
   due_date: string | null;
   recurring_schedule_id: string | null;
+  /** The schedule period (its run date, YYYY-MM-DD) a generated invoice bills; unique per schedule (migration 006). */
+  recurring_period: string | null;
   issued_at: string | null;
   created_at: string;
   updated_at: string;
@@ -130,7 +132,7 @@ export interface RecurringSchedulesTable {
   id: string;
   organization_id: string;
   client_id: string;
-  status: 'active' | 'paused' | 'cancelled';
+  status: 'active' | 'paused' | 'cancelled' | 'completed';
   interval: 'weekly' | 'monthly' | 'quarterly' | 'yearly';
   currency: string;
   /** JSON array of invoice lines. */
@@ -141,6 +143,9 @@ export interface RecurringSchedulesTable {
   created_at: string;
   updated_at: string;
   cancelled_at: string | null;
+  /** YYYY-MM-DD: the last date a period may start on (migration 006). */
+  end_date: string | null;
+  completed_at: string | null;
 }
 
 export interface MagicLinksTable {
@@ -209,4 +214,27 @@ export interface Database extends CommerceTables {
   recurring_schedules: RecurringSchedulesTable;
   magic_links: MagicLinksTable;
   portal_sessions: PortalSessionsTable;
+  recurring_leases: RecurringLeasesTable;
+  recurring_runs: RecurringRunsTable;
+}
+
+/** One row per background job (`recurring`): who runs it and until when (migration 006). */
+export interface RecurringLeasesTable {
+  name: string;
+  owner: string | null;
+  /** ISO 8601; the lease is free when null or past. */
+  expires_at: string | null;
+}
+
+/** One row per recurring-processing run (migration 006). */
+export interface RecurringRunsTable {
+  id: string;
+  trigger: 'timer' | 'api' | 'cli';
+  instance: string;
+  started_at: string;
+  finished_at: string | null;
+  generated: number;
+  completed: number;
+  /** JSON array of { scheduleId, organizationId, message }. */
+  errors: string;
 }

@@ -2,6 +2,7 @@ import { contract } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import type { Express } from 'express';
 import type { AuditService } from '../../audit/audit-service.js';
+import type { RecurringService } from '../../billing/recurring-service.js';
 import { deepHealth, type DeepHealthDeps } from '../../system/health-service.js';
 import type { SettingsService } from '../../settings/settings-service.js';
 import type { OrganizationService } from '../../system/organization-service.js';
@@ -17,6 +18,7 @@ export type SystemRouteDeps = DeepHealthDeps & {
   settings: SettingsService;
   organizations: OrganizationService;
   users: UserService;
+  recurring: RecurringService;
 };
 
 /** SPEC §4.5: organizations, users and memberships, settings, deep health, audit (system keys, global admins). */
@@ -50,6 +52,8 @@ export function registerSystemRoutes(app: Express, d: SystemRouteDeps, options: 
       return health.database.status === 'ok' ? { status: 200, body: health } : { status: 503, body: health };
     },
     auditEvents: async ({ query }) => ({ status: 200, body: await d.audit.list(query) }),
+    processRecurring: async () => ({ status: 200, body: await d.recurring.process('api') }),
+    recurringStatus: async () => ({ status: 200, body: await d.recurring.status() }),
   });
   createExpressEndpoints(contract.api.system, router, app, options);
 }

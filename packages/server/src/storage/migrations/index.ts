@@ -5,6 +5,7 @@ import { sessionsMigration } from './002-sessions.js';
 import { billingPortalMigration } from './003-billing-portal.js';
 import { keyUsageMigration } from './004-key-usage.js';
 import { commerceMigration } from './005-commerce.js';
+import { recurringDataMigration } from './006-recurring-data.js';
 import { keyRotationMigration } from './007-key-rotation.js';
 
 /**
@@ -18,6 +19,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '003-billing-portal': billingPortalMigration(),
     '004-key-usage': keyUsageMigration(),
     '005-commerce': commerceMigration(),
+    '006-recurring-data': recurringDataMigration(),
     '007-key-rotation': keyRotationMigration(),
   };
 }
