@@ -33,6 +33,7 @@ export const ERROR_DETAILS = {
   API_KEY_ROTATION_REQUIRED: z.object({
     rotationDueAt: z.string().describe('When the key fell due for rotation (ISO 8601)'),
     refusedFrom: z.string().describe('When its rotationGraceDays ended and the key began to be refused (ISO 8601)'),
+  }),
   IMPORT_TOO_LARGE: z.object({
     maxBytes: z.number().int().min(1).describe('The largest CSV one import accepts, in UTF-8 bytes (IMPORT_MAX_BYTES)'),
   }),

@@ -1077,6 +1077,300 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List sites
+         * @description **Required scope:** `site:read`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        get: operations["sitesList"];
+        put?: never;
+        /**
+         * Create a site
+         * @description **Required scope:** `site:create`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        post: operations["sitesCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sites/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a site
+         * @description **Required scope:** `site:read`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        get: operations["sitesGet"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a site (its open checkouts are cancelled; its transactions stay)
+         * @description **Required scope:** `site:delete`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        delete: operations["sitesDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checkouts/{siteId}/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a checkout and its payment link
+         * @description The items must add up to amount (400 CHECKOUT_AMOUNT_MISMATCH). Honours Idempotency-Key.
+         *
+         *     **Required scope:** `checkout:create`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        post: operations["checkoutsCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checkouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List checkouts
+         * @description **Required scope:** `checkout:read`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        get: operations["checkoutsList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checkouts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a checkout
+         * @description **Required scope:** `checkout:read`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        get: operations["checkoutsGet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update an open checkout (externalReference, metadata)
+         * @description **Required scope:** `checkout:update`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        patch: operations["checkoutsUpdate"];
+        trace?: never;
+    };
+    "/transactions/manual": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a payment taken outside the gateway
+         * @description Honours Idempotency-Key.
+         *
+         *     **Required scope:** `transaction:create`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        post: operations["transactionsCreateManual"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List transactions (filters: status, currency, from, to, siteId, clientId)
+         * @description **Required scope:** `transaction:read`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        get: operations["transactionsList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transactions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a transaction
+         * @description **Required scope:** `transaction:read`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        get: operations["transactionsGet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transactions/{id}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a transaction, fully or partly; creates a credit note
+         * @description Refunds never add up to more than the captured amount (409 REFUND_EXCEEDS_CAPTURED). Status: succeeded → partially_refunded → refunded. Honours Idempotency-Key.
+         *
+         *     **Required scope:** `transaction:execute`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        post: operations["transactionsRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List credit notes
+         * @description **Required scope:** `credit_note:read`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        get: operations["creditNotesList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credit-notes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a credit note
+         * @description **Required scope:** `credit_note:read`.
+         *
+         *     **Accepted credentials:** an organization API key (`Bearer sk_…`); or a dashboard session (`Bearer <JWT>`) whose role in the organization grants the scope.
+         *
+         *     **Organization:** the organization key's own, or a session's `selectedOrganization` cookie (400 `ORGANIZATION_CONTEXT_REQUIRED` without one). `X-Organization-ID` is never accepted.
+         */
+        get: operations["creditNotesGet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/data-import-export/export": {
         parameters: {
             query?: never;
@@ -1206,7 +1500,7 @@ export interface paths {
         };
         /**
          * Readiness probe for load balancers (no auth)
-         * @description Answers 200 while the instance reaches its database and its change feed is proven alive (a heartbeat heard within FEED_LIVENESS_MS); otherwise 503 SERVICE_UNAVAILABLE with Retry-After, so a load balancer stops routing to it. Never waits longer than DATABASE_TIMEOUT_MS.
+         * @description Answers 200 while the instance reaches its database and its change feed is proven alive (a heartbeat heard within FEED_LIVENESS_MS); otherwise 503 SERVICE_UNAVAILABLE with Retry-After, so a load balancer stops routing to it. Never waits longer than DATABASE_TIMEOUT_MS. An unreachable Redis (REDIS_URL) does not make it fail: limits are then counted per instance, reported in rateLimits.
          *
          *     **Authentication:** none (public route).
          */
@@ -1250,6 +1544,42 @@ export interface components {
              * @enum {string}
              */
             code: "API_KEY_REVOKED";
+            /** @description Echoed in the X-Request-ID header; quote it to support */
+            requestId: string;
+        };
+        /**
+         * ApiKeyRotationRequiredError
+         * @description This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key). (HTTP 401)
+         */
+        ApiKeyRotationRequiredError: {
+            /** @description Human-readable message; safe to show, never contains secrets */
+            error: string;
+            /**
+             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            code: "API_KEY_ROTATION_REQUIRED";
+            /** @description Echoed in the X-Request-ID header; quote it to support */
+            requestId: string;
+            details?: {
+                /** @description When the key fell due for rotation (ISO 8601) */
+                rotationDueAt: string;
+                /** @description When its rotationGraceDays ended and the key began to be refused (ISO 8601) */
+                refusedFrom: string;
+            };
+        };
+        /**
+         * CheckoutAmountMismatchError
+         * @description The checkout items do not add up to amount; see details.itemsTotal and details.amount. (HTTP 400)
+         */
+        CheckoutAmountMismatchError: {
+            /** @description Human-readable message; safe to show, never contains secrets */
+            error: string;
+            /**
+             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            code: "CHECKOUT_AMOUNT_MISMATCH";
             /** @description Echoed in the X-Request-ID header; quote it to support */
             requestId: string;
         };
@@ -1329,6 +1659,36 @@ export interface components {
              * @enum {string}
              */
             code: "GLOBAL_ADMIN_SESSION_REQUIRED";
+            /** @description Echoed in the X-Request-ID header; quote it to support */
+            requestId: string;
+        };
+        /**
+         * IdempotencyKeyInProgressError
+         * @description A request with this Idempotency-Key is still in progress; retry shortly to get its response. (HTTP 409)
+         */
+        IdempotencyKeyInProgressError: {
+            /** @description Human-readable message; safe to show, never contains secrets */
+            error: string;
+            /**
+             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            code: "IDEMPOTENCY_KEY_IN_PROGRESS";
+            /** @description Echoed in the X-Request-ID header; quote it to support */
+            requestId: string;
+        };
+        /**
+         * IdempotencyKeyReusedError
+         * @description This Idempotency-Key was already used with a different request; use a new key for a new request. (HTTP 422)
+         */
+        IdempotencyKeyReusedError: {
+            /** @description Human-readable message; safe to show, never contains secrets */
+            error: string;
+            /**
+             * @description Stable machine-readable code
+             * @constant
+             */
+            code: "IDEMPOTENCY_KEY_REUSED";
             /** @description Echoed in the X-Request-ID header; quote it to support */
             requestId: string;
         };
@@ -1792,6 +2152,21 @@ export interface components {
             requestId: string;
         };
         /**
+         * RefundExceedsCapturedError
+         * @description Refunds cannot add up to more than the captured amount; see details.refundable. (HTTP 409)
+         */
+        RefundExceedsCapturedError: {
+            /** @description Human-readable message; safe to show, never contains secrets */
+            error: string;
+            /**
+             * @description Stable machine-readable code (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            code: "REFUND_EXCEEDS_CAPTURED";
+            /** @description Echoed in the X-Request-ID header; quote it to support */
+            requestId: string;
+        };
+        /**
          * ScopeEscalationError
          * @description A credential can only grant scopes it holds itself. (HTTP 403)
          */
@@ -1921,7 +2296,7 @@ export interface components {
          * @description A scope from the catalogue (see `x-scopes`): `resource:action`, or `resource:*` for every action of a resource.
          * @enum {string}
          */
-        Scope: "checkout:create" | "checkout:read" | "checkout:update" | "checkout:execute" | "checkout:*" | "transaction:read" | "transaction:execute" | "transaction:*" | "invoice:create" | "invoice:read" | "invoice:update" | "invoice:delete" | "invoice:execute" | "invoice:*" | "credit_note:create" | "credit_note:read" | "credit_note:update" | "credit_note:execute" | "credit_note:*" | "client:create" | "client:read" | "client:update" | "client:delete" | "client:*" | "site:create" | "site:read" | "site:update" | "site:delete" | "site:*" | "provider:create" | "provider:read" | "provider:update" | "provider:delete" | "provider:*" | "domain:create" | "domain:read" | "domain:update" | "domain:delete" | "domain:execute" | "domain:*" | "api_key:create" | "api_key:read" | "api_key:update" | "api_key:delete" | "api_key:execute" | "api_key:*" | "organization:create" | "organization:read" | "organization:update" | "organization:delete" | "organization:*" | "tax_rule:create" | "tax_rule:read" | "tax_rule:update" | "tax_rule:delete" | "tax_rule:*" | "tax_rate:create" | "tax_rate:read" | "tax_rate:update" | "tax_rate:delete" | "tax_rate:*" | "tax_report:read" | "tax_report:execute" | "tax_report:*" | "tax_record:read" | "tax_record:*" | "data_io:read" | "data_io:execute" | "data_io:*" | "export:create" | "export:read" | "export:*" | "system:read" | "system:update" | "system:execute" | "system:*" | "portal:create" | "portal:*" | "vies:execute" | "vies:*" | "userprofile:read" | "userprofile:update" | "userprofile:*";
+        Scope: "checkout:create" | "checkout:read" | "checkout:update" | "checkout:execute" | "checkout:*" | "transaction:create" | "transaction:read" | "transaction:execute" | "transaction:*" | "invoice:create" | "invoice:read" | "invoice:update" | "invoice:delete" | "invoice:execute" | "invoice:*" | "credit_note:create" | "credit_note:read" | "credit_note:update" | "credit_note:execute" | "credit_note:*" | "client:create" | "client:read" | "client:update" | "client:delete" | "client:*" | "site:create" | "site:read" | "site:update" | "site:delete" | "site:*" | "provider:create" | "provider:read" | "provider:update" | "provider:delete" | "provider:*" | "domain:create" | "domain:read" | "domain:update" | "domain:delete" | "domain:execute" | "domain:*" | "api_key:create" | "api_key:read" | "api_key:update" | "api_key:delete" | "api_key:execute" | "api_key:*" | "organization:create" | "organization:read" | "organization:update" | "organization:delete" | "organization:*" | "tax_rule:create" | "tax_rule:read" | "tax_rule:update" | "tax_rule:delete" | "tax_rule:*" | "tax_rate:create" | "tax_rate:read" | "tax_rate:update" | "tax_rate:delete" | "tax_rate:*" | "tax_report:read" | "tax_report:execute" | "tax_report:*" | "tax_record:read" | "tax_record:*" | "data_io:read" | "data_io:execute" | "data_io:*" | "export:create" | "export:read" | "export:*" | "system:read" | "system:update" | "system:execute" | "system:*" | "portal:create" | "portal:*" | "vies:execute" | "vies:*" | "userprofile:read" | "userprofile:update" | "userprofile:*";
         /** Actor */
         Actor: {
             /** @enum {string} */
@@ -1964,6 +2339,8 @@ export interface components {
             lastRotatedAt: string | null;
             /** @description ISO 8601 UTC timestamp */
             previousSecretExpiresAt: string | null;
+            /** @description When the current secret falls (or fell) due for rotation under keyPolicy.maxKeyAgeDays: creation or last rotation plus that many days; null when no maximum age is set or the key is revoked */
+            rotationDueAt: string | null;
             /** @description ISO 8601 UTC timestamp */
             revokedAt: string | null;
             revokedReason: string | null;
@@ -2003,6 +2380,8 @@ export interface components {
             lastRotatedAt: string | null;
             /** @description ISO 8601 UTC timestamp */
             previousSecretExpiresAt: string | null;
+            /** @description When the current secret falls (or fell) due for rotation under keyPolicy.maxKeyAgeDays: creation or last rotation plus that many days; null when no maximum age is set or the key is revoked */
+            rotationDueAt: string | null;
             /** @description ISO 8601 UTC timestamp */
             revokedAt: string | null;
             revokedReason: string | null;
@@ -2061,6 +2440,8 @@ export interface components {
             scopes: components["schemas"]["Scope"][];
             /** @description ISO 8601 UTC timestamp */
             expiresAt: string | null;
+            /** @description When the key's current secret falls (or fell) due for rotation (keyPolicy.maxKeyAgeDays); null when no maximum age is set */
+            rotationDueAt: string | null;
         } | {
             /** @constant */
             type: "session";
@@ -2187,6 +2568,12 @@ export interface components {
                 defaultGracePeriodSeconds: number;
                 /** @description Longest grace a rotation may ask for (default 604800) */
                 maxGracePeriodSeconds: number;
+                /** @description Days a key secret may live (since creation or its last rotation) before its rotation is due; null = no maximum age (default null) */
+                maxKeyAgeDays: number | null;
+                /** @description Refuse a key with 401 API_KEY_ROTATION_REQUIRED once rotationGraceDays have passed since it fell due (default false) */
+                enforceMaxKeyAge: boolean;
+                /** @description Days a due key keeps working under enforceMaxKeyAge before it is refused (default 14) */
+                rotationGraceDays: number;
             };
             organizationDefaults: {
                 /** @description Whether new organizations start with their portal enabled */
@@ -2209,6 +2596,12 @@ export interface components {
                 defaultGracePeriodSeconds?: number;
                 /** @description Longest grace a rotation may ask for (default 604800) */
                 maxGracePeriodSeconds?: number;
+                /** @description Days a key secret may live (since creation or its last rotation) before its rotation is due; null = no maximum age (default null) */
+                maxKeyAgeDays?: number | null;
+                /** @description Refuse a key with 401 API_KEY_ROTATION_REQUIRED once rotationGraceDays have passed since it fell due (default false) */
+                enforceMaxKeyAge?: boolean;
+                /** @description Days a due key keeps working under enforceMaxKeyAge before it is refused (default 14) */
+                rotationGraceDays?: number;
             };
             organizationDefaults?: {
                 /** @description Whether new organizations start with their portal enabled */
@@ -2238,6 +2631,30 @@ export interface components {
                 entries: number;
                 maxAgeMs: number;
                 readThrough: boolean;
+            };
+            /** @description RateLimitsHealth */
+            rateLimits: {
+                /**
+                 * @description memory: per instance (no REDIS_URL); redis: shared by every instance
+                 * @enum {string}
+                 */
+                store: "memory" | "redis";
+                /**
+                 * @description unreachable: Redis does not answer, so limits are counted per instance until it does (requests are still served)
+                 * @enum {string}
+                 */
+                status: "ok" | "unreachable";
+            };
+            /** @description Pepper rotation: keys are never re-hashed on use, only a rotation moves a key to the current pepper */
+            apiKeyPepper: {
+                /** @description API_KEY_PEPPER_VERSION: the pepper new and rotated secrets are hashed with */
+                currentVersion: number;
+                /** @description Whether API_KEY_PEPPER_PREVIOUS is set (accepted for verification only) */
+                previousConfigured: boolean;
+                /** @description Active, unexpired keys whose current secret is hashed with an older pepper: rotate them before removing API_KEY_PEPPER_PREVIOUS (null if the database did not answer) */
+                keysOnOlderPepper: number | null;
+                /** @description Previous secrets still in their rotation grace period that are hashed with an older pepper; they stop working early if the previous pepper is removed */
+                graceSecretsOnOlderPepper: number | null;
             };
         };
         /** CreateUserBody */
@@ -2391,6 +2808,202 @@ export interface components {
              */
             endDate?: string;
         };
+        /** Site */
+        Site: {
+            id: string;
+            organizationId: string;
+            name: string;
+            /** @description The merchant site's address */
+            url: string;
+            /** @description ISO 4217 currency code, e.g. EUR */
+            defaultCurrency: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            createdAt: string;
+        };
+        /** CreateSiteBody */
+        CreateSiteBody: {
+            name: string;
+            /** @description Absolute http(s) URL */
+            url: string;
+            /** @description ISO 4217 currency code, e.g. EUR */
+            defaultCurrency: string;
+        };
+        /** Checkout */
+        Checkout: {
+            id: string;
+            organizationId: string;
+            siteId: string;
+            /** @enum {string} */
+            status: "open" | "completed" | "cancelled" | "expired";
+            amount: number;
+            currency: string;
+            email: string;
+            externalReference: string | null;
+            invoiceNumber: string | null;
+            clientId: string | null;
+            returnUrl: string | null;
+            cancelUrl: string | null;
+            items: components["schemas"]["CheckoutItem"][];
+            metadata: {
+                [key: string]: string;
+            };
+            sessionPublicId: string;
+            shortCode: string;
+            paymentUrl: string;
+            /** @description The transaction that paid it, once completed */
+            transactionId: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            expiresAt: string;
+            /** @description ISO 8601 UTC timestamp */
+            completedAt: string | null;
+            /** @description ISO 8601 UTC timestamp */
+            cancelledAt: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            updatedAt: string;
+        };
+        /** CheckoutItem */
+        CheckoutItem: {
+            name: string;
+            quantity: number;
+            /** @description Price of one unit in minor units, VAT included; discounts are positive and subtracted */
+            unitPrice: number;
+            /** @description VAT rate in percent, e.g. 21 */
+            vatRate?: number;
+            /** @enum {string} */
+            itemType: "goods" | "digital_service" | "shipping" | "tax" | "discount";
+        };
+        /** CreateCheckoutBody */
+        CreateCheckoutBody: {
+            /** @description Integer amount in minor units (e.g. cents), at least 1 */
+            amount: number;
+            /** @description ISO 4217 code; defaults to the site's defaultCurrency */
+            currency?: string;
+            /** Format: email */
+            email: string;
+            externalReference?: string;
+            invoiceNumber?: string;
+            clientId?: string;
+            /** @description Absolute http(s) URL; {transactionId} is replaced by the transaction id (empty on cancel) */
+            returnUrl?: string;
+            /** @description Absolute http(s) URL; {transactionId} is replaced by the transaction id (empty on cancel) */
+            cancelUrl?: string;
+            /** @description Must add up to amount (discounts subtract) */
+            items: components["schemas"]["CheckoutItem"][];
+            /** @description Up to 20 string values of your own (keys 1-40 characters, values up to 500) */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        /** CreatedCheckout */
+        CreatedCheckout: {
+            id: string;
+            /** @description Public id of the payment session, safe to show the customer */
+            sessionPublicId: string;
+            /** @description The code in paymentUrl */
+            shortCode: string;
+            /** @description {PUBLIC_BASE_URL}/checkout/{shortCode}: the hosted payment page */
+            paymentUrl: string;
+        };
+        /** UpdateCheckoutBody */
+        UpdateCheckoutBody: {
+            externalReference?: string | null;
+            /** @description Replaces the metadata */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        /** Transaction */
+        Transaction: {
+            id: string;
+            organizationId: string;
+            /** @enum {string} */
+            status: "succeeded" | "partially_refunded" | "refunded";
+            /**
+             * @description Paid through a checkout, or recorded with POST /transactions/manual
+             * @enum {string}
+             */
+            source: "checkout" | "manual";
+            /** @description Captured amount in minor units */
+            amount: number;
+            /** @description Sum of every refund so far, in minor units; never more than amount */
+            refundedAmount: number;
+            currency: string;
+            siteId: string | null;
+            checkoutId: string | null;
+            clientId: string | null;
+            /** @description The payment provider that captured it (`test` for the built-in test provider, `manual`) */
+            provider: string;
+            providerReference: string | null;
+            description: string | null;
+            externalReference: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            updatedAt: string;
+        };
+        /** CreateManualTransactionBody */
+        CreateManualTransactionBody: {
+            /** @description Integer amount in minor units (e.g. cents), at least 1 */
+            amount: number;
+            /** @description ISO 4217 currency code, e.g. EUR */
+            currency: string;
+            clientId?: string;
+            siteId?: string;
+            description?: string;
+            externalReference?: string;
+        };
+        /** RefundBody */
+        RefundBody: {
+            /** @description Minor units to refund; absent refunds everything not yet refunded */
+            amount?: number;
+            reason?: string;
+        };
+        /**
+         * Refund
+         * @description Refund: the transaction after the refund and the credit note it created
+         */
+        Refund: {
+            transaction: components["schemas"]["Transaction"];
+            creditNote: components["schemas"]["CreditNote"];
+        };
+        /** CreditNote */
+        CreditNote: {
+            id: string;
+            organizationId: string;
+            /** @description Per-organization sequence, e.g. CN-000001 */
+            number: string;
+            transactionId: string;
+            clientId: string | null;
+            /** @description Refunded amount in minor units */
+            amount: number;
+            currency: string;
+            reason: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC timestamp
+             */
+            createdAt: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2400,6 +3013,8 @@ export interface components {
         "X-Request-ID": string;
         /** @description Seconds to wait before retrying. */
         "Retry-After": number;
+        /** @description Sent on every request an API key authenticates once the key's secret is older than the system's keyPolicy.maxKeyAgeDays: when it fell due for rotation (ISO 8601). With keyPolicy.enforceMaxKeyAge the key is refused with 401 API_KEY_ROTATION_REQUIRED after keyPolicy.rotationGraceDays. */
+        "Payment-Gateway-Key-Rotation-Due": string;
     };
     pathItems: never;
 }
@@ -2706,6 +3321,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -2714,7 +3330,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -2828,6 +3444,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -2836,7 +3453,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -2916,6 +3533,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2944,6 +3562,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -2952,7 +3571,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3036,6 +3655,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3070,6 +3690,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3078,7 +3699,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3178,6 +3799,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3209,6 +3831,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3217,7 +3840,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3358,6 +3981,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3387,6 +4011,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3395,7 +4020,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3496,6 +4121,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3527,6 +4153,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3535,7 +4162,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3676,6 +4303,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3703,6 +4331,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3711,7 +4340,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3814,6 +4443,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3843,6 +4473,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -3851,7 +4482,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -3983,6 +4614,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4013,6 +4645,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4021,7 +4654,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4163,6 +4796,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4220,6 +4854,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4228,7 +4863,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4362,6 +4997,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4370,7 +5006,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4483,6 +5119,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4491,7 +5128,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4645,6 +5282,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4653,7 +5291,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4782,6 +5420,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4790,7 +5429,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -4956,6 +5595,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -4964,7 +5604,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5094,6 +5734,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5102,7 +5743,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5262,6 +5903,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5270,7 +5912,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5467,6 +6109,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5475,7 +6118,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5571,6 +6214,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5600,6 +6244,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5608,7 +6253,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5695,6 +6340,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5725,6 +6371,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5733,7 +6380,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5854,6 +6501,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5888,6 +6536,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -5896,7 +6545,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -5997,6 +6646,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6031,6 +6681,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6039,7 +6690,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6122,6 +6773,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6151,6 +6803,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6159,7 +6812,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6268,6 +6921,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6297,6 +6951,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6305,7 +6960,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6400,6 +7055,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6429,6 +7085,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6437,7 +7094,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6536,6 +7193,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6565,6 +7223,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6573,7 +7232,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6713,6 +7372,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6747,6 +7407,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6755,7 +7416,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -6838,6 +7499,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6867,6 +7529,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -6875,7 +7538,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7006,6 +7669,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7035,6 +7699,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7043,7 +7708,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7167,6 +7832,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7194,6 +7860,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7202,7 +7869,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7295,6 +7962,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7323,6 +7991,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7331,7 +8000,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7414,6 +8083,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7443,6 +8113,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7451,7 +8122,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7558,6 +8229,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7586,6 +8258,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7594,7 +8267,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7680,6 +8353,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7714,6 +8388,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7722,7 +8397,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7801,6 +8476,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7853,6 +8529,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -7861,7 +8538,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -7954,6 +8631,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8020,6 +8698,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8028,7 +8707,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8114,6 +8793,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8144,6 +8824,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8152,7 +8833,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8444,6 +9125,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8452,7 +9134,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8555,6 +9237,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8563,7 +9246,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8678,6 +9361,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8686,7 +9370,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8801,6 +9485,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8809,7 +9494,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -8895,6 +9580,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8930,6 +9616,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -8938,7 +9625,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9025,6 +9712,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9055,6 +9743,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9063,7 +9752,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9190,6 +9879,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9220,6 +9910,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9228,7 +9919,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9332,6 +10023,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9367,6 +10059,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9375,7 +10068,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9462,6 +10155,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9492,6 +10186,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9500,7 +10195,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9632,6 +10327,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9667,6 +10363,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9675,7 +10372,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9762,6 +10459,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9792,6 +10490,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9800,7 +10499,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -9927,6 +10626,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9957,6 +10657,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -9965,7 +10666,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10064,6 +10765,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10094,6 +10796,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10102,7 +10805,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10215,6 +10918,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10245,6 +10949,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10253,7 +10958,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10366,6 +11071,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10396,6 +11102,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10404,7 +11111,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10517,6 +11224,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10547,6 +11255,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10555,7 +11264,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10654,6 +11363,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10684,6 +11394,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10692,7 +11403,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10787,6 +11498,2189 @@ export interface operations {
             };
         };
     };
+    sitesList: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (at most 1000000) */
+                page?: number;
+                /** @description Items per page (at most 100) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Site"][];
+                        total: number;
+                        page: number;
+                        limit: number;
+                    };
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    sitesCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSiteBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Site"];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Payload Too Large. The body's `code` is one of:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
+             */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /**
+             * @description Unsupported Media Type. The body's `code` is one of:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: Request bodies must be application/json.
+             */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    sitesGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Site"];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    sitesDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    checkoutsCreate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe for 24 hours, per organization: the same key with the same request answers the first response again (with `Idempotent-Replayed: true`); with another request 422 IDEMPOTENCY_KEY_REUSED; while the first is still running 409 IDEMPOTENCY_KEY_IN_PROGRESS. The SDK sends one automatically. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                siteId: string;
+            };
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCheckoutBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCheckout"];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `CHECKOUT_AMOUNT_MISMATCH`: The checkout items do not add up to amount; see details.itemsTotal and details.amount.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["CheckoutAmountMismatchError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Conflict. The body's `code` is one of:
+             *
+             *     - `IDEMPOTENCY_KEY_IN_PROGRESS`: A request with this Idempotency-Key is still in progress; retry shortly to get its response.
+             */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdempotencyKeyInProgressError"];
+                };
+            };
+            /**
+             * @description Payload Too Large. The body's `code` is one of:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
+             */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /**
+             * @description Unsupported Media Type. The body's `code` is one of:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: Request bodies must be application/json.
+             */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /**
+             * @description Unprocessable Content. The body's `code` is one of:
+             *
+             *     - `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was already used with a different request; use a new key for a new request.
+             */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdempotencyKeyReusedError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    checkoutsList: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (at most 1000000) */
+                page?: number;
+                /** @description Items per page (at most 100) */
+                limit?: number;
+                status?: "open" | "completed" | "cancelled" | "expired";
+                siteId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Checkout"][];
+                        total: number;
+                        page: number;
+                        limit: number;
+                    };
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    checkoutsGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkout"];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    checkoutsUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCheckoutBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkout"];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Conflict. The body's `code` is one of:
+             *
+             *     - `INVALID_STATE`: The resource is not in a state that allows this action.
+             */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidStateError"];
+                };
+            };
+            /**
+             * @description Payload Too Large. The body's `code` is one of:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
+             */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /**
+             * @description Unsupported Media Type. The body's `code` is one of:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: Request bodies must be application/json.
+             */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    transactionsCreateManual: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe for 24 hours, per organization: the same key with the same request answers the first response again (with `Idempotent-Replayed: true`); with another request 422 IDEMPOTENCY_KEY_REUSED; while the first is still running 409 IDEMPOTENCY_KEY_IN_PROGRESS. The SDK sends one automatically. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateManualTransactionBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transaction"];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Conflict. The body's `code` is one of:
+             *
+             *     - `IDEMPOTENCY_KEY_IN_PROGRESS`: A request with this Idempotency-Key is still in progress; retry shortly to get its response.
+             */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdempotencyKeyInProgressError"];
+                };
+            };
+            /**
+             * @description Payload Too Large. The body's `code` is one of:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
+             */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /**
+             * @description Unsupported Media Type. The body's `code` is one of:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: Request bodies must be application/json.
+             */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /**
+             * @description Unprocessable Content. The body's `code` is one of:
+             *
+             *     - `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was already used with a different request; use a new key for a new request.
+             */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdempotencyKeyReusedError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    transactionsList: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (at most 1000000) */
+                page?: number;
+                /** @description Items per page (at most 100) */
+                limit?: number;
+                status?: "succeeded" | "partially_refunded" | "refunded";
+                /** @description ISO 4217 currency code, e.g. EUR */
+                currency?: string;
+                /** @description Created at or after (ISO 8601 UTC) */
+                from?: string;
+                /** @description Created before (ISO 8601 UTC) */
+                to?: string;
+                siteId?: string;
+                clientId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Transaction"][];
+                        total: number;
+                        page: number;
+                        limit: number;
+                    };
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    transactionsGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transaction"];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    transactionsRefund: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe for 24 hours, per organization: the same key with the same request answers the first response again (with `Idempotent-Replayed: true`); with another request 422 IDEMPOTENCY_KEY_REUSED; while the first is still running 409 IDEMPOTENCY_KEY_IN_PROGRESS. The SDK sends one automatically. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refund"];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Conflict. The body's `code` is one of:
+             *
+             *     - `REFUND_EXCEEDS_CAPTURED`: Refunds cannot add up to more than the captured amount; see details.refundable.
+             *     - `IDEMPOTENCY_KEY_IN_PROGRESS`: A request with this Idempotency-Key is still in progress; retry shortly to get its response.
+             */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundExceedsCapturedError"] | components["schemas"]["IdempotencyKeyInProgressError"];
+                };
+            };
+            /**
+             * @description Payload Too Large. The body's `code` is one of:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
+             */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /**
+             * @description Unsupported Media Type. The body's `code` is one of:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: Request bodies must be application/json.
+             */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /**
+             * @description Unprocessable Content. The body's `code` is one of:
+             *
+             *     - `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was already used with a different request; use a new key for a new request.
+             */
+            422: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdempotencyKeyReusedError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    creditNotesList: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (at most 1000000) */
+                page?: number;
+                /** @description Items per page (at most 100) */
+                limit?: number;
+                transactionId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CreditNote"][];
+                        total: number;
+                        page: number;
+                        limit: number;
+                    };
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    creditNotesGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: {
+                /** @description The organization a dashboard session acts in on routes without {orgId} (an organization id, org_…). Ignored for API keys: their organization is their own. */
+                selectedOrganization?: string;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            /**
+             * @description Bad Request. The body's `code` is one of:
+             *
+             *     - `VALIDATION_FAILED`: The request is invalid; see details.issues.
+             *     - `MALFORMED_AUTHORIZATION`: The Authorization header must be "Bearer <credential>".
+             *     - `ORGANIZATION_HEADER_NOT_ALLOWED`: X-Organization-ID is not accepted: the organization comes from the API key (or, for dashboard sessions, from the route or the selectedOrganization cookie). Remove the header.
+             *     - `ORGANIZATION_CONTEXT_REQUIRED`: This route needs an organization: use an organization key, or select an organization.
+             *     - `MALFORMED_REQUEST`: The request is not valid HTTP/1.1 (method, header, framing or encoding); it was refused before routing.
+             */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"] | components["schemas"]["MalformedAuthorizationError"] | components["schemas"]["OrganizationHeaderNotAllowedError"] | components["schemas"]["OrganizationContextRequiredError"] | components["schemas"]["MalformedRequestError"];
+                };
+            };
+            /**
+             * @description Unauthorized. The body's `code` is one of:
+             *
+             *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
+             *     - `API_KEY_REVOKED`: This API key has been revoked.
+             *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
+             *     - `SESSION_EXPIRED`: The session has expired; sign in again.
+             */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
+                };
+            };
+            /**
+             * @description Forbidden. The body's `code` is one of:
+             *
+             *     - `INSUFFICIENT_SCOPE`: The credential lacks the scope this route requires.
+             *     - `ORGANIZATION_SCOPED_ROUTE`: System keys cannot call organization-scoped routes; use an organization key.
+             *     - `NOT_ORGANIZATION_MEMBER`: You are not a member of this organization.
+             *     - `ORGANIZATION_INACTIVE`: This organization has been offboarded.
+             *     - `IP_NOT_ALLOWED`: The request's IP address is not in this key's allowlist.
+             */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsufficientScopeError"] | components["schemas"]["OrganizationScopedRouteError"] | components["schemas"]["NotOrganizationMemberError"] | components["schemas"]["OrganizationInactiveError"] | components["schemas"]["IpNotAllowedError"];
+                };
+            };
+            /**
+             * @description Not Found. The body's `code` is one of:
+             *
+             *     - `NOT_FOUND`: The resource does not exist.
+             */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /**
+             * @description Too Many Requests. The body's `code` is one of:
+             *
+             *     - `RATE_LIMITED`: Too many requests; retry after the number of seconds in Retry-After.
+             */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /**
+             * @description Internal Server Error. The body's `code` is one of:
+             *
+             *     - `INTERNAL_ERROR`: Something went wrong on our side. Quote the request id when you contact support.
+             */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /**
+             * @description Service Unavailable. The body's `code` is one of:
+             *
+             *     - `SERVICE_UNAVAILABLE`: The service is temporarily unavailable.
+             */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
     dataIoExport: {
         parameters: {
             query?: never;
@@ -10822,6 +13716,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10876,6 +13771,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -10884,7 +13780,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -10997,6 +13893,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11027,6 +13924,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -11035,7 +13933,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -11139,6 +14037,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11190,6 +14089,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -11198,7 +14098,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -11318,6 +14218,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "Payment-Gateway-Key-Rotation-Due": components["headers"]["Payment-Gateway-Key-Rotation-Due"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11369,6 +14270,7 @@ export interface operations {
              *     - `INVALID_CREDENTIALS`: The credential is missing or invalid.
              *     - `API_KEY_REVOKED`: This API key has been revoked.
              *     - `API_KEY_EXPIRED`: This API key has expired.
+             *     - `API_KEY_ROTATION_REQUIRED`: This API key's secret is past its maximum age (system key policy) and must be rotated; rotate it with another credential (dashboard or another key).
              *     - `SESSION_EXPIRED`: The session has expired; sign in again.
              */
             401: {
@@ -11377,7 +14279,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["SessionExpiredError"];
+                    "application/json": components["schemas"]["InvalidCredentialsError"] | components["schemas"]["ApiKeyRevokedError"] | components["schemas"]["ApiKeyExpiredError"] | components["schemas"]["ApiKeyRotationRequiredError"] | components["schemas"]["SessionExpiredError"];
                 };
             };
             /**
@@ -11573,6 +14475,19 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         status: "ready";
+                        /** @description RateLimitsHealth */
+                        rateLimits: {
+                            /**
+                             * @description memory: per instance (no REDIS_URL); redis: shared by every instance
+                             * @enum {string}
+                             */
+                            store: "memory" | "redis";
+                            /**
+                             * @description unreachable: Redis does not answer, so limits are counted per instance until it does (requests are still served)
+                             * @enum {string}
+                             */
+                            status: "ok" | "unreachable";
+                        };
                     };
                 };
             };
