@@ -15,6 +15,10 @@ Commands:
                                 Create a dashboard user (password also from GATEWAY_USER_PASSWORD)
   member:set --org <orgId> --email <email> --role viewer|editor|admin
                                 Set a user's role in an organization
+  db:copy --to <postgres url> [--batch-rows <n>]
+                                Copy the embedded database of DATA_DIR into an empty PostgreSQL
+                                database (one transaction; prints where the pepper and JWT secret are)
+  backup --out <file> [--force] Consistent online backup of the embedded database (mode 0600)
 Options:
   --json                        Machine-readable output
   -h, --help                    Show this help
@@ -36,6 +40,10 @@ async function main(): Promise<number> {
       password: { type: 'string' },
       role: { type: 'string' },
       'global-admin': { type: 'boolean', default: false },
+      to: { type: 'string' },
+      'batch-rows': { type: 'string' },
+      out: { type: 'string' },
+      force: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
