@@ -13,15 +13,16 @@
 //   dependents; `pnpm run -r` builds dependencies first);
 // - the workspace root's package.json, pnpm-lock.yaml, pnpm-workspace.yaml and
 //   tsconfig.base.json, the build command itself and the Node.js version.
-// After a successful build the hash is written to dist/.build-stamp; the build script deletes
-// dist/ first, so an interrupted or failed build leaves no stamp and the next run rebuilds.
-// BUILD_FORCE=1 always rebuilds.
+// The stamp (the hash of the last successful build) lives in the package's
+// node_modules/.cache/build-if-changed/stamp, outside dist/ so it is never published. It is
+// deleted before a build runs and written only after it succeeds, so an interrupted or failed
+// build always rebuilds next time; a missing dist/ rebuilds too. BUILD_FORCE=1 always rebuilds.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 
-const STAMP = join('dist', '.build-stamp');
+const STAMP = join('node_modules', '.cache', 'build-if-changed', 'stamp');
 const ROOT_INPUTS = ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', 'tsconfig.base.json'];
 
 function workspaceRoot(from) {
@@ -97,10 +98,12 @@ function main() {
   }
   const stampFile = join(pkgDir, STAMP);
   const before = inputHash(pkgDir, command);
-  if (!process.env.BUILD_FORCE && existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === before) {
+  const built = existsSync(join(pkgDir, 'dist')) && existsSync(stampFile);
+  if (!process.env.BUILD_FORCE && built && readFileSync(stampFile, 'utf8').trim() === before) {
     console.log(`${pkg.name}: build is up to date (no input changed since the last build; BUILD_FORCE=1 rebuilds)`);
     return;
   }
+  rmSync(stampFile, { force: true });
   const r = spawnSync(command, { cwd: pkgDir, shell: true, stdio: 'inherit', env: process.env });
   if (r.status !== 0) process.exit(r.status ?? 1);
   // A build that changed its own inputs (or a source edited meanwhile) is not stamped: the next run rebuilds.
