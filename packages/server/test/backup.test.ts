@@ -146,6 +146,11 @@ describe('backup: a consistent online backup of the embedded database under writ
     expect(forced.code, forced.stderr).toBe(0);
     expect(readFileSync(out).subarray(0, 15).toString()).toBe('SQLite format 3');
     expect(statSync(out).mode & 0o777).toBe(0o600);
+
+    // Not even --force replaces the live database with a copy of itself.
+    const live = await runCli(bundle, ['backup', '--out', join(dataDir, 'gateway.sqlite'), '--force'], { DATA_DIR: dataDir });
+    expect(live.code).toBe(1);
+    expect(live.stderr).toContain('LIVE_DATABASE');
   });
 
   it('on PostgreSQL points at pg_dump instead, and needs --out', async () => {

@@ -78,8 +78,7 @@ export async function dbCopyCommand(values: DbCopyValues, config: ServerConfig, 
     return 0;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const code = err instanceof DatabaseCopyError ? `${err.code}: ` : '';
-    console.error(redact(`error: db:copy ${code}${message}`));
+    console.error(redact(err instanceof DatabaseCopyError ? `error: db:copy ${err.code}: ${message}` : `error: ${message}`));
     console.error(`The target ${shown} was left as it was (the copy is one transaction).`);
     return 1;
   }

@@ -6,12 +6,13 @@ import SQLite from 'better-sqlite3';
 /**
  * Why a backup was not written.
  * - `EXISTS`: the output file exists and `force` was not given (it is left untouched);
+ * - `LIVE_DATABASE`: the output is the database file being backed up (or its -wal/-shm/-journal);
  * - `CORRUPT`: the copy failed `PRAGMA integrity_check` (nothing is left at the output path).
  */
 export class BackupError extends Error {
   override name = 'BackupError';
   constructor(
-    readonly code: 'EXISTS' | 'CORRUPT',
+    readonly code: 'EXISTS' | 'LIVE_DATABASE' | 'CORRUPT',
     message: string,
   ) {
     super(message);
@@ -38,7 +39,8 @@ export interface BackupResult {
  *   integrity_check`, switched to a self-contained rollback journal (no -wal file needed), and
  *   only then moved to `out`: atomically refused if `out` appeared meanwhile (without `force`).
  *
- * @throws BackupError `EXISTS` when `out` exists and `force` is false; `CORRUPT` when the copy
+ * @throws BackupError `EXISTS` when `out` exists and `force` is false; `LIVE_DATABASE` when `out` is
+ *   the database itself (even with `force`); `CORRUPT` when the copy
  *   fails its integrity check. SQLite and file-system errors as they come (no file is left).
  */
 export async function backupSqlite(
@@ -47,6 +49,10 @@ export async function backupSqlite(
   options: { force?: boolean; busyTimeoutMs?: number } = {},
 ): Promise<BackupResult> {
   const path = resolve(out);
+  const live = resolve(sqliteFile);
+  if ([live, `${live}-wal`, `${live}-shm`, `${live}-journal`].includes(path)) {
+    throw new BackupError('LIVE_DATABASE', `${path} is the live database (or one of its files); write the backup somewhere else`);
+  }
   if (!options.force && existsSync(path)) {
     throw new BackupError('EXISTS', `${path} already exists; nothing was written (pass --force to replace it)`);
   }
