@@ -85,7 +85,8 @@ type Db = Parameters<typeof postgresTarget.tables>[0];
 
 async function copyInTransaction(db: Db, source: SqliteSource, batchRows: number, progress: (line: string) => void): Promise<CopyReport> {
   // Data in a database the gateway never migrated is someone else's: refuse before touching it.
-  if (!(await postgresTarget.hasMigrationTable(db))) {
+  const wasMigrated = await postgresTarget.hasMigrationTable(db);
+  if (!wasMigrated) {
     const holding = await tablesWithRows(db, await postgresTarget.tables(db));
     if (holding.length > 0) throw notEmpty(holding);
   }
@@ -96,9 +97,16 @@ async function copyInTransaction(db: Db, source: SqliteSource, batchRows: number
   }
   const tables = orderTablesByDependencies(await postgresTarget.tables(db), await postgresTarget.dependencies(db));
   await postgresTarget.lock(db, tables);
-  const holding = await tablesWithRows(db, tables);
+  // On a target this transaction migrated from nothing, every row is one a migration inserted
+  // (nobody else sees uncommitted tables). On a target migrated before, rows beyond what the
+  // migrations insert into an empty schema are data.
+  const holding = wasMigrated ? await tablesWithRows(db, tables) : [];
   if (holding.length > 0) {
-    const seeds = await postgresTarget.seedCounts(db);
+    const seeds = await postgresTarget.seedCounts(db).catch((err: unknown) => {
+      throw new Error(
+        `could not tell the rows the migrations insert from data (${(err as Error).message}); grant the role CREATE on the database, or copy into a database where no migration ran`,
+      );
+    });
     const data = holding.filter((t) => !seeds.has(t));
     for (const t of holding) if (seeds.has(t) && (await postgresTarget.count(db, t)) > seeds.get(t)!) data.push(t);
     if (data.length > 0) throw notEmpty(data);
