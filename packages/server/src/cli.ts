@@ -17,6 +17,10 @@ Commands:
                                 Set a user's role in an organization
   recurring:process             Generate the invoices of every due recurring schedule now
                                 (one run at a time with the servers' timers)
+  db:copy --to <postgres url> [--batch-rows <n>]
+                                Copy the embedded database of DATA_DIR into an empty PostgreSQL
+                                database (one transaction; prints where the pepper and JWT secret are)
+  backup --out <file> [--force] Consistent online backup of the embedded database (mode 0600)
 Options:
   --json                        Machine-readable output
   -h, --help                    Show this help
@@ -38,6 +42,10 @@ async function main(): Promise<number> {
       password: { type: 'string' },
       role: { type: 'string' },
       'global-admin': { type: 'boolean', default: false },
+      to: { type: 'string' },
+      'batch-rows': { type: 'string' },
+      out: { type: 'string' },
+      force: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },

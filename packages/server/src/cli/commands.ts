@@ -5,6 +5,8 @@ import { AppError } from '../errors/app-error.js';
 import { migrateToLatest, openDatabase } from '../storage/database.js';
 import { resolve } from 'node:path';
 import { assertExistingDatabase } from './existing-database.js';
+import { backupCommand } from './backup-command.js';
+import { dbCopyCommand } from './db-copy-command.js';
 import { ALL_SCOPES, ROLES, type Role } from '@payment-gateway/contract';
 
 export interface CliValues {
@@ -103,6 +105,10 @@ export async function runCommand(command: string, values: CliValues, config: Ser
           `generated ${run.generated} invoice(s), completed ${run.completed} schedule(s)${run.errors.length ? `, ${run.errors.length} schedule(s) failed` : ''}`,
         );
       });
+    case 'db:copy':
+      return dbCopyCommand(values, config, process.env);
+    case 'backup':
+      return backupCommand(values, config, process.env);
     default:
       console.error(`unknown command "${command}"\n\n${usage}`);
       return 2;

@@ -19,9 +19,16 @@ const HOW_TO_POINT =
   '(its start log prints it) or DATABASE_URL (and API_KEY_PEPPER) for PostgreSQL. ' +
   'To create a new database on purpose, run `payment-gateway migrate` (or `start`) first.';
 
-/** `postgres://user:secret@host/db` → `postgres://user:***@host/db`. */
-function redactDatabaseUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+/** `postgres://user:secret@host/db` → `postgres://user:***@host/db` (a `password` query parameter too). */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
+    return parsed.toString();
+  } catch {
+    return url.replace(/(\/\/[^:/@]+:).*@/, '$1***@');
+  }
 }
 
 /**

@@ -77,16 +77,34 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<Migration
       await own.close();
     }
   }
-  const migrator = new Migrator({
-    db: handle.db,
-    provider: { getMigrations: async () => migrationsFor(handle.dialect) },
-    migrationTableName: 'gateway_migrations',
-    migrationLockTableName: 'gateway_migrations_lock',
-  });
-  const result = await migrator.migrateToLatest();
+  const result = await createMigrator(handle.db, handle.dialect).migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${String((result.error as Error).message ?? result.error)}`);
   }
   return result;
+}
+
+/** The gateway's bookkeeping tables of applied migrations (never copied as data). */
+export const MIGRATION_TABLES = ['gateway_migrations', 'gateway_migrations_lock'] as const;
+
+/**
+ * The gateway's migrator over `db`. `inOpenTransaction`: the caller already holds an open
+ * transaction on `db`'s single connection (db:copy migrates inside its copy transaction, so a
+ * failed or killed copy leaves no tables behind); `schema`: where the bookkeeping tables live.
+ */
+export function createMigrator(
+  // biome-ignore lint/suspicious/noExplicitAny: migrations are written against an untyped schema
+  db: Kysely<any>,
+  dialect: DialectName,
+  options: { inOpenTransaction?: boolean; schema?: string } = {},
+): Migrator {
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrationsFor(dialect) },
+    migrationTableName: MIGRATION_TABLES[0],
+    migrationLockTableName: MIGRATION_TABLES[1],
+    ...(options.schema ? { migrationTableSchema: options.schema } : {}),
+    ...(options.inOpenTransaction ? { disableTransactions: true } : {}),
+  });
 }

@@ -1,11 +1,11 @@
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
 const serverDir = fileURLToPath(new URL('../../', import.meta.url));
 const cacheDir = join(serverDir, 'node_modules', '.cache', 'gateway-instances');
-let bundle: { root: string; file: Promise<string> } | null = null;
+const bundles = new Map<string, { root: string; file: Promise<string> }>();
 
 function alive(pid: number): boolean {
   try {
@@ -23,12 +23,22 @@ function alive(pid: number): boolean {
  * starts in a fraction of the time a per-process TypeScript loader takes on a busy machine.
  */
 export function instanceBundle(): Promise<string> {
-  if (bundle) return bundle.file;
+  return bundleOnce('./instance-main.ts');
+}
+
+/** The CLI (src/cli.ts, what `payment-gateway` runs) bundled from the sources the same way: `node <file> <command>`. */
+export function cliBundle(): Promise<string> {
+  return bundleOnce('../../src/cli.ts');
+}
+
+function bundleOnce(entry: string): Promise<string> {
+  const existing = bundles.get(entry);
+  if (existing) return existing.file;
   // Bundles of test processes that died before disposing of theirs.
   for (const name of readdirSafe(cacheDir)) {
     if (!alive(Number(name.split('-')[0]))) rmSync(join(cacheDir, name), { recursive: true, force: true });
   }
-  const root = join(cacheDir, `${process.pid}-${Date.now().toString(36)}`);
+  const root = join(cacheDir, `${process.pid}-${basename(entry, '.ts')}-${Date.now().toString(36)}`);
   const file = (async () => {
     const outDir = join(root, 'dist');
     mkdirSync(outDir, { recursive: true });
@@ -40,24 +50,35 @@ export function instanceBundle(): Promise<string> {
       resolve: { conditions: ['source'] },
       ssr: { resolve: { conditions: ['source'] } },
       build: {
-        ssr: fileURLToPath(new URL('./instance-main.ts', import.meta.url)),
+        ssr: fileURLToPath(new URL(entry, import.meta.url)),
         outDir,
         emptyOutDir: true,
         target: 'node20',
         minify: false,
-        rollupOptions: { output: { format: 'es', entryFileNames: '[name].mjs' } },
+        // better-sqlite3 finds its native addon relative to its own package: it must stay a package.
+        rollupOptions: { external: ['better-sqlite3'], output: { format: 'es', entryFileNames: '[name].mjs' } },
       },
     });
-    return join(outDir, 'instance-main.mjs');
+    return join(outDir, `${basename(entry, '.ts')}.mjs`);
   })();
-  bundle = { root, file };
+  bundles.set(entry, { root, file });
   return file;
 }
 
 /** Deletes the bundle once the processes have loaded it (their imports are resolved at start). */
 export function disposeInstanceBundle(): void {
+  dispose('./instance-main.ts');
+}
+
+/** Deletes the CLI bundle (when no CLI process started from it still has to load it). */
+export function disposeCliBundle(): void {
+  dispose('../../src/cli.ts');
+}
+
+function dispose(entry: string): void {
+  const bundle = bundles.get(entry);
   if (bundle) rmSync(bundle.root, { recursive: true, force: true });
-  bundle = null;
+  bundles.delete(entry);
 }
 
 function readdirSafe(dir: string): string[] {
