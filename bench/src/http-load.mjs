@@ -23,7 +23,8 @@ export async function load({ url, headers = {}, durationSec, connections = 10, o
 
 /**
  * Measures several routes of one server in alternating rounds (A B, B A, …) after a warm-up,
- * so drift on a shared machine hits every route alike. Returns the median round per route.
+ * so drift on a shared machine hits every route alike. Returns the median round per route, and
+ * each route's requests/s per round in `rounds` (in round order, for per-round ratios).
  * @param {{ name: string, url: string, headers?: Record<string, string> }[]} routes
  */
 export async function compareRoutes(routes, { rounds, durationSec, warmupSec = 1, connections = 10, onTick }) {
@@ -41,6 +42,7 @@ export async function compareRoutes(routes, { rounds, durationSec, warmupSec = 1
       p99: median(list.map((x) => x.p99)),
       non2xx: list.reduce((n, x) => n + x.non2xx, 0),
       errors: list.reduce((n, x) => n + x.errors, 0),
+      rounds: list.map((x) => x.rps),
     };
   }
   return out;
