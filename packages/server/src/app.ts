@@ -4,7 +4,6 @@ import { contract } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Principal } from './access/principal.js';
 import { createAuthMiddleware } from './http/auth-middleware.js';
 import type { ServerConfig } from './config.js';
@@ -24,7 +23,7 @@ import { endpointOptions } from './http/routes/endpoints.js';
 import { registerOrganizationRoutes } from './http/routes/organization.js';
 import { registerPortalRoutes } from './http/routes/portal.js';
 import { registerSystemRoutes } from './http/routes/system.js';
-import { requestLogOptions } from './logging/logger.js';
+import { createRequestLogger } from './logging/request-log.js';
 import { createServices, type Services, type ServicesOptions } from './services.js';
 import { readyHandler } from './system/ready-handler.js';
 import { VERSION } from './version.js';
@@ -90,14 +89,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(requestId);
   // TLS usually ends at the load balancer: do not ask browsers to upgrade the docs' asset requests.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req) => (req as express.Request).requestId,
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/health/ready' },
-      ...requestLogOptions,
-    }),
-  );
+  app.use(createRequestLogger(logger));
   app.use(requireHost);
   // Before anything that answers OPTIONS (allowed-methods) or rejects bodies: CORS preflights (SPEC §12).
   app.use(createCors(config));

@@ -222,6 +222,8 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
       await lastUsed.stop().catch(() => {});
       await feed.close();
       await database.close();
+      // Log lines are written asynchronously (createLogger): none is lost at shutdown.
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import pino, { type Logger } from 'pino';
 
 /**
@@ -102,16 +102,6 @@ export function maskedPath(url: string | undefined): string {
     .join('/');
 }
 
-function pickHeaders(headers: Record<string, unknown> | undefined, allowed: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!headers) return out;
-  for (const name of allowed) {
-    const value = headers[name];
-    if (value !== undefined) out[name] = scrubCredentials(Array.isArray(value) ? value.join(', ') : String(value));
-  }
-  return out;
-}
-
 type Raw = IncomingMessage & { originalUrl?: string; route?: { path?: unknown }; tsRestRoute?: { path?: string }; id?: unknown };
 
 /** The contract route pattern a request matched (e.g. `/api/v1/organizations/:orgId/api-keys`), or null. */
@@ -121,35 +111,20 @@ export function routePattern(req: IncomingMessage): string | null {
   return typeof r.route?.path === 'string' ? r.route.path : null;
 }
 
-/**
- * pino-http options: request and response serializers that keep only what is safe, and the
- * route pattern on the finished-request line. Spread into `pinoHttp({...})`.
- */
-export const requestLogOptions = {
-  serializers: {
-    req: (req: { id?: unknown; method?: string; raw?: Raw; url?: string; headers?: Record<string, unknown> }) => ({
-      id: req.id,
-      method: req.method,
-      path: maskedPath(req.raw?.originalUrl ?? req.url),
-      headers: pickHeaders(req.headers, REQUEST_LOG_HEADERS),
-    }),
-    res: (res: { statusCode?: number; headers?: Record<string, unknown> }) => ({
-      statusCode: res.statusCode,
-      headers: pickHeaders(res.headers, RESPONSE_LOG_HEADERS),
-    }),
-  },
-  customSuccessObject: (req: IncomingMessage, _res: ServerResponse, val: Record<string, unknown>) => ({ ...val, route: routePattern(req) }),
-  customErrorObject: (req: IncomingMessage, _res: ServerResponse, _err: Error, val: Record<string, unknown>) => ({
-    ...val,
-    route: routePattern(req),
-  }),
-};
-
 /** pino's streamWrite hook: the last step before a line leaves the process. */
 const streamWrite = (line: string): string => scrubCredentials(line);
 
+/**
+ * The server's logger: JSON lines on stdout at `level`, redacted and scrubbed (see above).
+ * Lines are written asynchronously (pino.destination with `sync: false`, a sonic-boom stream):
+ * the request path never waits on the write, and pino flushes what is buffered when the process
+ * exits (flush it yourself with `logger.flush()` before any other shutdown).
+ */
 export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: CENSOR }, base: undefined, hooks: { streamWrite } });
+  return pino(
+    { level, redact: { paths: REDACT_PATHS, censor: CENSOR }, base: undefined, hooks: { streamWrite } },
+    pino.destination({ dest: 1, sync: false }),
+  );
 }
 
 /**
@@ -163,7 +138,8 @@ export function secureLogger(logger: Logger): Logger {
   // Children inherit the hooks of their prototype: set them on this child, not on the caller's logger.
   (child as unknown as Record<symbol, unknown>)[pino.symbols.hooksSym] = {
     ...hooks,
-    streamWrite: (line: string) => streamWrite(inner ? inner(line) : line),
+    // A logger from createLogger already scrubs with this very hook: once is enough.
+    streamWrite: inner === streamWrite ? streamWrite : (line: string) => streamWrite(inner ? inner(line) : line),
   };
   return child;
 }
