@@ -15,6 +15,7 @@ import { registerPortalPage } from './portal/page/portal-page.js';
 import { ownUrl } from './util/own-url.js';
 import { jsonBodiesOnly, noConditionalRequests, noNulCharacters, requireHost } from './http/request-guards.js';
 import { requestId } from './http/request-id.js';
+import { indexRoutesSince } from './http/route-index.js';
 import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
 import { registerAuthRoutes } from './http/routes/auth.js';
 import { registerBillingRoutes } from './http/routes/billing.js';
@@ -104,6 +105,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
     health: async () => ({ status: 200, body: { status: 'ok' as const } }),
     ready: readyHandler({ database, feed }),
   });
+  // The contract's routes, from here to the next marker, are looked up by path prefix (route-index.ts).
+  const contractRoutesStart = (app as unknown as { router: { stack: unknown[] } }).router.stack.length;
   createExpressEndpoints(contract.health, health, app, endpoints);
   registerOrgApiKeyRoutes(app, keys, endpoints);
   registerSystemApiKeyRoutes(app, keys, endpoints);
@@ -112,6 +115,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   registerOrganizationRoutes(app, services, endpoints);
   registerBillingRoutes(app, services.billing, endpoints);
   registerPortalRoutes(app, services.portal, endpoints);
+  indexRoutesSince(app, contractRoutesStart);
 
   registerPortalPage(app);
   registerAdminPanel(app);
