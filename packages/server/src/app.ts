@@ -16,6 +16,7 @@ import { ownUrl } from './util/own-url.js';
 import { jsonBodiesOnly, noConditionalRequests, noNulCharacters, requireHost } from './http/request-guards.js';
 import { requestId } from './http/request-id.js';
 import { indexRoutesSince } from './http/route-index.js';
+import { installJsonResponse } from './http/json-response.js';
 import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
 import { registerAuthRoutes } from './http/routes/auth.js';
 import { registerBillingRoutes } from './http/routes/billing.js';
@@ -86,6 +87,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.disable('x-powered-by');
   // API answers are never conditional: no ETag, so no bodiless 304 (every non-2xx has the error body).
   app.set('etag', false);
+  installJsonResponse(app);
   if (config.trustProxy) app.set('trust proxy', /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
   app.use(requestId);
   // TLS usually ends at the load balancer: do not ask browsers to upgrade the docs' asset requests.

@@ -56,11 +56,51 @@ const CREDENTIAL_PATTERNS: readonly RegExp[] = [
   // Access tokens: JWTs (base64url JSON header "{"… = eyJ…), whole or in part (sessions/access-tokens.ts).
   /eyJ[0-9A-Za-z_-]{6,}(?:\.[0-9A-Za-z_-]*){0,2}/g,
   // A bare secret: 40+ base62 characters (every token's random part is 43; request ids are 32 hex).
-  /[0-9A-Za-z]{40,}/g,
+  // Tried only where a run starts: the same matches, without re-scanning a run from each position.
+  /(?<![0-9A-Za-z])[0-9A-Za-z]{40,}/g,
 ];
+
+/** 1 for the ASCII letters and digits, the characters of every credential shape above. */
+const ALNUM = new Uint8Array(128);
+for (const c of '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz') ALNUM[c.charCodeAt(0)] = 1;
+const isAlnum = (c: number) => c < 128 && ALNUM[c] === 1;
+const isJwtChar = (c: number) => isAlnum(c) || c === 45 /* - */ || c === 95; /* _ */
+
+/** True when `count` characters from `from` on all satisfy `ok`. */
+function runOf(text: string, from: number, count: number, ok: (c: number) => boolean): boolean {
+  if (from + count > text.length) return false;
+  for (let i = from; i < from + count; i++) if (!ok(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * True wherever at least one of CREDENTIAL_PATTERNS would match (the shortest start of each
+ * pattern, found in one pass): a clean line (the usual case) is then returned as it is, without
+ * the four regular-expression passes, the 40-character one of which backtracks at every position.
+ */
+function mayHoldCredential(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!isAlnum(c)) {
+      run = 0;
+      continue;
+    }
+    // Prefixed tokens start where a run of letters and digits starts (the patterns' lookbehind).
+    if (run === 0) {
+      if (c === 115 /* s */ && text.startsWith('sk_', i) && runOf(text, i + 3, 1, isAlnum)) return true;
+      if (c === 112 /* p */ && (text.startsWith('pml_', i) || text.startsWith('pst_', i)) && runOf(text, i + 4, 6, isAlnum)) return true;
+      if (c === 114 /* r */ && text.startsWith('rt_', i) && runOf(text, i + 3, 6, isAlnum)) return true;
+    }
+    if (c === 101 /* e */ && text.startsWith('eyJ', i) && runOf(text, i + 3, 6, isJwtChar)) return true;
+    if (++run >= 40) return true;
+  }
+  return false;
+}
 
 /** Replaces every credential-shaped substring of `text` with `[redacted]`. */
 export function scrubCredentials(text: string): string {
+  if (!mayHoldCredential(text)) return text;
   let out = text;
   for (const pattern of CREDENTIAL_PATTERNS) out = out.replace(pattern, CENSOR);
   return out;
@@ -96,11 +136,24 @@ function mayCarryCredential(segment: string): boolean {
  */
 export function maskedPath(url: string | undefined): string {
   const path = (url ?? '').split('?')[0]!.split('#')[0]!;
-  return path
+  const known = maskedPaths.get(path);
+  if (known !== undefined) return known;
+  const masked = path
     .split('/')
     .map((segment) => (mayCarryCredential(segment) ? CENSOR : segment))
     .join('/');
+  // Request paths repeat (the same few routes, ids): remember the answer for the clean ones only,
+  // so no credential is kept in memory for longer than its request.
+  if (masked === path) {
+    if (maskedPaths.size >= MASKED_PATHS_MAX) maskedPaths.clear();
+    maskedPaths.set(path, masked);
+  }
+  return masked;
 }
+
+/** Paths already found to carry nothing credential-shaped (bounded; cleared when full). */
+const maskedPaths = new Map<string, string>();
+const MASKED_PATHS_MAX = 1000;
 
 type Raw = IncomingMessage & { originalUrl?: string; route?: { path?: unknown }; tsRestRoute?: { path?: string }; id?: unknown };
 
