@@ -3,7 +3,6 @@ import { createServer, type Server } from 'node:http';
 import { contract } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import type { Principal } from './access/principal.js';
 import { createAuthMiddleware } from './http/auth-middleware.js';
 import type { ServerConfig } from './config.js';
@@ -17,6 +16,7 @@ import { jsonBodiesOnly, noConditionalRequests, noNulCharacters, requireHost } f
 import { requestId } from './http/request-id.js';
 import { indexRoutesSince } from './http/route-index.js';
 import { installJsonResponse } from './http/json-response.js';
+import { staticSecurityHeaders } from './http/security-headers.js';
 import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
 import { registerAuthRoutes } from './http/routes/auth.js';
 import { registerBillingRoutes } from './http/routes/billing.js';
@@ -91,7 +91,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   if (config.trustProxy) app.set('trust proxy', /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
   app.use(requestId);
   // TLS usually ends at the load balancer: do not ask browsers to upgrade the docs' asset requests.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // Helmet's headers, computed once (security-headers.ts).
+  app.use(staticSecurityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(createRequestLogger(logger));
   app.use(requireHost);
   // Before anything that answers OPTIONS (allowed-methods) or rejects bodies: CORS preflights (SPEC §12).
