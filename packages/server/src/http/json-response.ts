@@ -14,6 +14,8 @@ export function installJsonResponse(app: Express): void {
   app.response.json = function json(this: Response, value: unknown): Response {
     const req = this.req;
     const status = this.statusCode;
+    // What app.get(name) answers, read directly (the settings object inherits from the parent app's).
+    const settings = this.app.settings as Record<string, unknown>;
     if (
       status === 204 ||
       status === 205 ||
@@ -22,10 +24,10 @@ export function installJsonResponse(app: Express): void {
       this.getHeader('transfer-encoding') !== undefined ||
       req.headers['if-none-match'] !== undefined ||
       req.headers['if-modified-since'] !== undefined ||
-      this.app.get('json replacer') !== undefined ||
-      this.app.get('json spaces') !== undefined ||
-      this.app.get('json escape') ||
-      typeof this.app.get('etag fn') === 'function'
+      settings['json replacer'] !== undefined ||
+      settings['json spaces'] !== undefined ||
+      settings['json escape'] ||
+      typeof settings['etag fn'] === 'function'
     )
       return expressJson.call(this, value);
     const body = JSON.stringify(value) as string | undefined;
