@@ -45,9 +45,9 @@ export async function pipelineBench({ quick }) {
       stops.push(() => bypassed.stop());
       const run = await compareRoutes(
         [
-          { name: 'bare', url: `${bare.url}${PATH}`, headers },
-          { name: 'whoami', url: `${gateway.url}${PATH}`, headers },
-          { name: 'bypassed', url: `${bypassed.url}${PATH}`, headers },
+          { name: 'bare', url: `${bare.url}${PATH}`, headers, pid: bare.pid },
+          { name: 'whoami', url: `${gateway.url}${PATH}`, headers, pid: gateway.pid },
+          { name: 'bypassed', url: `${bypassed.url}${PATH}`, headers, pid: bypassed.pid },
         ],
         { rounds: 3, durationSec: quick ? 2 : 5, warmupSec: 1 },
       );
@@ -66,12 +66,23 @@ export async function pipelineBench({ quick }) {
         fmt(r.p50, 1),
         fmt(r.p99, 1),
         vs,
+        fmt(r.cpuPerRequest, 0),
+        fmtRatio(ratio(run.bare.cpuPerRequest, r.cpuPerRequest)),
         r.non2xx + r.errors === 0 ? '0' : `${r.non2xx} non-2xx, ${r.errors} errors`,
       ];
       return {
         title: '7. HTTP pipeline: authenticated whoami on the gateway vs a bare Express 5 app (same JSON, same route)',
         table: table(
-          ['server', 'req/s', 'p50 ms', 'p99 ms', 'vs bare Express (median of per-round ratios)', 'failures'],
+          [
+            'server',
+            'req/s',
+            'p50 ms',
+            'p99 ms',
+            'vs bare Express (median of per-round ratios)',
+            'server CPU µs/request',
+            'bare CPU / this CPU',
+            'failures',
+          ],
           [
             row('bare Express 5 app, same route, same JSON body (baseline)', run.bare, fmtRatio(1)),
             row('gateway, API key proven, request log at info to a file', run.whoami, fmtRatio(keep)),
@@ -79,11 +90,11 @@ export async function pipelineBench({ quick }) {
           ],
         ),
         notes: [
-          `autocannon, 10 connections, keep-alive, 3 alternating rounds of ${quick ? 2 : 5} s per server after a 1 s warm-up; per-round ratios ${perRound.map((r) => fmtRatio(r)).join(', ')}.`,
+          `autocannon, 10 connections, keep-alive, 3 alternating rounds of ${quick ? 2 : 5} s per server after a 1 s warm-up; per-round ratios ${perRound.map((r) => fmtRatio(r)).join(', ')}. CPU µs/request: the server process's user + system time (/proc) per answer, median round; it moves less than requests/s when other jobs share the cores.`,
           `The gateways ran createGateway + listen with LOG_LEVEL=info, stdout appended to a file: ${logLines.toLocaleString('en-US')} request lines, ${(logBytes / 2 ** 20).toFixed(1)} MiB.`,
           'Baseline: express() with its defaults and one app.get answering res.json(the gateway’s own whoami body); the gap is the gateway’s pipeline (security headers, request id, guards, routing, contract validation, authentication, request logging, serialisation).',
         ],
-        summary: `the authenticated gateway answers ${fmtRatio(keep)} the requests/s of a bare Express 5 app (target ≥ ${TARGET}×): ${verdict(keep, '>=', TARGET)}`,
+        summary: `the authenticated gateway answers ${fmtRatio(keep)} the requests/s of a bare Express 5 app (target ≥ ${TARGET}×): ${verdict(keep, '>=', TARGET)}; it spends ${fmt(run.whoami.cpuPerRequest / run.bare.cpuPerRequest)}× the bare app's CPU per request`,
         values: { run, perRound },
       };
     } finally {

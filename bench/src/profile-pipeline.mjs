@@ -54,7 +54,11 @@ function dutyOf(frame) {
   if (fn === '(garbage collector)') return 'garbage collection';
   if (['pino', 'pino-http', 'pino-std-serializers', '@pinojs/redact', 'sonic-boom', 'server/logging', 'on-exit-leak-free'].includes(w)) return 'request logging (pino)';
   if (w === 'helmet') return 'security headers (helmet)';
-  if (fn === 'requestId' || fn === 'newRequestId') return 'request id';
+  const url = frame.url ?? '';
+  if (fn === 'requestId' || fn === 'newRequestId' || url.endsWith('/http/request-id.js')) return 'request id';
+  if (url.endsWith('/http/security-headers.js')) return 'security headers (helmet)';
+  if (url.endsWith('/http/route-index.js')) return 'routing (express router, ts-rest)';
+  if (url.endsWith('/http/json-response.js')) return 'express request/response (res.json, send)';
   if (['zod', '@ts-rest/core'].includes(w)) return 'contract validation (zod, ts-rest)';
   if (w === '@ts-rest/express') return 'routing (express router, ts-rest)';
   if (['router', 'path-to-regexp', 'parseurl'].includes(w)) return 'routing (express router, ts-rest)';
