@@ -53,7 +53,9 @@ export async function pipelineBench({ quick }) {
       );
       for (const stop of stops.reverse()) await stop();
       stops.length = 0;
-      const logLines = readFileSync(logFile, 'utf8').split('\n').filter((l) => l.includes('"request completed"')).length;
+      const logLines = readFileSync(logFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"request completed"')).length;
       const logBytes = statSync(logFile).size;
 
       // Per round (same moment of the machine), then the median of the three.

@@ -52,7 +52,8 @@ function dutyOf(frame) {
   const w = where(frame.url);
   const fn = frame.functionName;
   if (fn === '(garbage collector)') return 'garbage collection';
-  if (['pino', 'pino-http', 'pino-std-serializers', '@pinojs/redact', 'sonic-boom', 'server/logging', 'on-exit-leak-free'].includes(w)) return 'request logging (pino)';
+  if (['pino', 'pino-http', 'pino-std-serializers', '@pinojs/redact', 'sonic-boom', 'server/logging', 'on-exit-leak-free'].includes(w))
+    return 'request logging (pino)';
   if (w === 'helmet') return 'security headers (helmet)';
   const url = frame.url ?? '';
   if (fn === 'requestId' || fn === 'newRequestId' || url.endsWith('/http/request-id.js')) return 'request id';
@@ -62,13 +63,27 @@ function dutyOf(frame) {
   if (['zod', '@ts-rest/core'].includes(w)) return 'contract validation (zod, ts-rest)';
   if (w === '@ts-rest/express') return 'routing (express router, ts-rest)';
   if (['router', 'path-to-regexp', 'parseurl'].includes(w)) return 'routing (express router, ts-rest)';
-  if (['server/keys', 'server/auth', 'server/access', 'server/limits', 'rate-limiter-flexible', 'better-sqlite3', 'kysely', 'ipaddr.js', 'server/storage'].includes(w))
+  if (
+    [
+      'server/keys',
+      'server/auth',
+      'server/access',
+      'server/limits',
+      'rate-limiter-flexible',
+      'better-sqlite3',
+      'kysely',
+      'ipaddr.js',
+      'server/storage',
+    ].includes(w)
+  )
     return 'authentication (verify, limits, usage)';
   if (fn === 'authenticateRequest' || fn === 'proveCredential') return 'authentication (verify, limits, usage)';
   if (['body-parser', 'type-is', 'cors', 'vary', 'media-typer', 'content-type', 'raw-body'].includes(w) || w === 'server/http')
     return 'guards, CORS, body parser (server/http)';
-  if (['express', 'send', 'etag', 'fresh', 'mime-types', 'on-finished', 'finalhandler'].includes(w)) return 'express request/response (res.json, send)';
-  if (w.startsWith('node:_http') || w === 'node:net' || w === 'node:stream' || fn === 'writev' || fn === 'writeUtf8String') return 'node http core (parse, headers, socket writes)';
+  if (['express', 'send', 'etag', 'fresh', 'mime-types', 'on-finished', 'finalhandler'].includes(w))
+    return 'express request/response (res.json, send)';
+  if (w.startsWith('node:_http') || w === 'node:net' || w === 'node:stream' || fn === 'writev' || fn === 'writeUtf8String')
+    return 'node http core (parse, headers, socket writes)';
   return null;
 }
 

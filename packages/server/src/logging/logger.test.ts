@@ -63,13 +63,44 @@ describe('scrubCredentials on clean and mixed text', () => {
     ].reduce((out, pattern) => out.replace(pattern, '[redacted]'), text);
 
   it('answers exactly what the four patterns answer, on near-misses and random mixes of token parts', () => {
-    const parts = ['sk_', 'sk', '_', 'pml_', 'pst_', 'rt_', 'eyJ', '.', '-', 'a', 'Z', '9', 'x'.repeat(39), 'y'.repeat(40), 'abcdef', '"', ' ', '/', 'é'];
+    const parts = [
+      'sk_',
+      'sk',
+      '_',
+      'pml_',
+      'pst_',
+      'rt_',
+      'eyJ',
+      '.',
+      '-',
+      'a',
+      'Z',
+      '9',
+      'x'.repeat(39),
+      'y'.repeat(40),
+      'abcdef',
+      '"',
+      ' ',
+      '/',
+      'é',
+    ];
     let seed = 42;
     const random = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed / 2 ** 31;
     };
-    const samples = ['sk_a', 'xsk_a', 'sk_', 'pml_abcde', 'pml_abcdef', 'ert_abcdef', 'eyJabcde', 'eyJabc-_f', 'a'.repeat(39), 'a'.repeat(40)];
+    const samples = [
+      'sk_a',
+      'xsk_a',
+      'sk_',
+      'pml_abcde',
+      'pml_abcdef',
+      'ert_abcdef',
+      'eyJabcde',
+      'eyJabc-_f',
+      'a'.repeat(39),
+      'a'.repeat(40),
+    ];
     for (let i = 0; i < 3000; i++) {
       let text = '';
       const n = 1 + Math.floor(random() * 8);
