@@ -2,7 +2,7 @@
 // `npm run bench` (after the build): every benchmark, each printing absolute numbers and
 // ratios against a baseline measured in the same run, as Markdown.
 //   --quick | BENCH_QUICK=1           shorter rounds and fewer trials (a smoke run)
-//   --only=verify,http,growth,revocation,memory,faults | BENCH_ONLY=…
+//   --only=verify,http,growth,revocation,memory,faults,pipeline | BENCH_ONLY=…
 //   --out=<file> | BENCH_OUT=…         also write the report to a file
 // A missed target is reported (MISS), never a failure; the exit code is non-zero only when a
 // benchmark could not run to the end.
@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { growthBench } from './growth-bench.mjs';
 import { httpBench } from './http-bench.mjs';
 import { memoryBench } from './memory-bench.mjs';
+import { pipelineBench } from './pipeline-bench.mjs';
 import { faultsBench } from './faults-bench.mjs';
 import { benchDatabase } from './postgres.mjs';
 import { revocationBench } from './revocation-bench.mjs';
@@ -24,6 +25,7 @@ const BENCHES = {
   revocation: revocationBench,
   memory: memoryBench,
   faults: faultsBench,
+  pipeline: pipelineBench,
 };
 
 const { values } = parseArgs({

@@ -2,7 +2,7 @@
 // node, loopback only: the built CLI (the package's `bin`, the bundle dist/payment-gateway.mjs),
 // and for the HTTP benchmarks a gateway process built through the library (gateway-server.mjs).
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,8 @@ export const CLI = join(serverRoot, serverBin);
 export const CLI_UNBUNDLED = join(serverRoot, 'dist', 'cli.js');
 /** A gateway process built through the library, which can switch authentication off (gateway-server.mjs). */
 export const GATEWAY_SERVER = fileURLToPath(new URL('./gateway-server.mjs', import.meta.url));
+/** A bare Express 5 app that answers one JSON body on one route (bare-express-server.mjs). */
+export const BARE_EXPRESS_SERVER = fileURLToPath(new URL('./bare-express-server.mjs', import.meta.url));
 
 const run = promisify(execFile);
 
@@ -79,8 +81,12 @@ export async function cliJson(env, args) {
   return JSON.parse(stdout);
 }
 
-/** Creates an organization and one organization key through the CLI; returns ids and token. */
+/**
+ * Creates an organization and one organization key through the CLI; returns ids and token.
+ * Applies the migrations first (`migrate`): the CLI refuses to create a database implicitly.
+ */
 export async function provisionKey(env, scopes, name = 'bench key') {
+  await run(process.execPath, [CLI, 'migrate'], { env, maxBuffer: 1 << 20 });
   const org = await cliJson(env, ['org:create', '--name', 'Bench Org']);
   const key = await cliJson(env, ['key:create', '--org', org.id, '--name', name, '--scopes', scopes.join(',')]);
   return { orgId: org.id, keyId: key.id, token: key.token };
@@ -114,8 +120,17 @@ export function startServer({ env, port, cli = CLI }) {
  * `bypassToken`, the gateway is created with GatewayOptions.authenticationBypass acting as that
  * key: same routes, same middleware, no credential proven per request.
  */
-export function startGatewayServer({ env, port, bypassToken }) {
-  return startProcess({ args: [GATEWAY_SERVER], env: bypassToken ? { ...env, BENCH_BYPASS_TOKEN: bypassToken } : env, port });
+export function startGatewayServer({ env, port, bypassToken, stdoutFile }) {
+  return startProcess({ args: [GATEWAY_SERVER], env: bypassToken ? { ...env, BENCH_BYPASS_TOKEN: bypassToken } : env, port, stdoutFile });
+}
+
+/** The pipeline baseline: a bare Express 5 app answering `body` as JSON on `path` (bare-express-server.mjs). */
+export function startBareExpressServer({ port, path, body }) {
+  return startProcess({
+    args: [BARE_EXPRESS_SERVER],
+    env: { PATH: process.env.PATH, BENCH_PATH: path, BENCH_BODY: JSON.stringify(body) },
+    port,
+  });
 }
 
 /** The memory/startup baseline: a bare node:http server answering 200 to everything. */
@@ -124,11 +139,16 @@ export function startBareNodeServer({ port }) {
   return startProcess({ args: ['-e', code], env: { PATH: process.env.PATH }, port });
 }
 
-/** Spawns node with `args` on `port` and waits until GET /health answers 200. */
-export async function startProcess({ args, env, port }) {
+/**
+ * Spawns node with `args` on `port` and waits until GET /health answers 200. The child's stdout
+ * (where the server's logs go) is discarded, or appended to `stdoutFile` when given.
+ */
+export async function startProcess({ args, env, port, stdoutFile }) {
   const url = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const out = stdoutFile ? openSync(stdoutFile, 'a') : 'ignore';
+  const child = spawn(process.execPath, args, { env: { ...env, PORT: String(port) }, stdio: ['ignore', out, 'pipe'] });
+  if (typeof out === 'number') closeSync(out);
   let stderr = '';
   child.stderr.on('data', (d) => {
     stderr = (stderr + d).slice(-4000);

@@ -3,8 +3,6 @@ import { createServer, type Server } from 'node:http';
 import { contract } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Principal } from './access/principal.js';
 import { createAuthMiddleware } from './http/auth-middleware.js';
 import type { ServerConfig } from './config.js';
@@ -16,6 +14,9 @@ import { registerPortalPage } from './portal/page/portal-page.js';
 import { ownUrl } from './util/own-url.js';
 import { jsonBodiesOnly, noConditionalRequests, noNulCharacters, requireHost } from './http/request-guards.js';
 import { requestId } from './http/request-id.js';
+import { indexRoutesSince } from './http/route-index.js';
+import { installJsonResponse } from './http/json-response.js';
+import { staticSecurityHeaders } from './http/security-headers.js';
 import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
 import { registerAuthRoutes } from './http/routes/auth.js';
 import { registerBillingRoutes } from './http/routes/billing.js';
@@ -30,7 +31,7 @@ import { endpointOptions } from './http/routes/endpoints.js';
 import { registerOrganizationRoutes } from './http/routes/organization.js';
 import { registerPortalRoutes } from './http/routes/portal.js';
 import { registerSystemRoutes } from './http/routes/system.js';
-import { requestLogOptions } from './logging/logger.js';
+import { createRequestLogger } from './logging/request-log.js';
 import { createServices, type Services, type ServicesOptions } from './services.js';
 import { readyHandler } from './system/ready-handler.js';
 import { VERSION } from './version.js';
@@ -94,18 +95,13 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.disable('x-powered-by');
   // API answers are never conditional: no ETag, so no bodiless 304 (every non-2xx has the error body).
   app.set('etag', false);
+  installJsonResponse(app);
   if (config.trustProxy) app.set('trust proxy', /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
   app.use(requestId);
   // TLS usually ends at the load balancer: do not ask browsers to upgrade the docs' asset requests.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req) => (req as express.Request).requestId,
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/health/ready' },
-      ...requestLogOptions,
-    }),
-  );
+  // Helmet's headers, computed once (security-headers.ts).
+  app.use(staticSecurityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(createRequestLogger(logger));
   app.use(requireHost);
   // Before anything that answers OPTIONS (allowed-methods) or rejects bodies: CORS preflights (SPEC §12).
   app.use(createCors(config));
@@ -121,6 +117,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
     health: async () => ({ status: 200, body: { status: 'ok' as const } }),
     ready: readyHandler({ database, feed, limits: services.limits }),
   });
+  // The contract's routes, from here to the next marker, are looked up by path prefix (route-index.ts).
+  const contractRoutesStart = (app as unknown as { router: { stack: unknown[] } }).router.stack.length;
   createExpressEndpoints(contract.health, health, app, endpoints);
   registerOrgApiKeyRoutes(app, keys, endpoints);
   registerSystemApiKeyRoutes(app, keys, endpoints);
@@ -131,6 +129,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   registerDataIoRoutes(app, services.dataIo, endpoints);
   registerPortalRoutes(app, services.portal, endpoints);
   registerCommerceRoutes(app, services.commerce, endpoints);
+  indexRoutesSince(app, contractRoutesStart);
 
   registerPortalPage(app);
   registerCheckoutPage(app, { payments: services.commerce.payments, isCrossSite, clientIp: clientIpOf });

@@ -325,6 +325,8 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
       await feed.close();
       await limits.close();
       await database.close();
+      // Log lines are written asynchronously (createLogger): none is lost at shutdown.
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
     },
   };
 }

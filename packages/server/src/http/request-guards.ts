@@ -70,7 +70,9 @@ export function firstNul(root: unknown, prefix: string): string | null {
  * edge for every route, present and future: 400 VALIDATION_FAILED naming the field (SPEC §7.1).
  */
 export const noNulCharacters: RequestHandler = (req, _res, next) => {
-  const where = firstNul(req.query, 'query') ?? firstNul(req.body, 'body');
+  // Without a query string or a body there is nothing to look at (and no query to parse).
+  const where =
+    (req.url.includes('?') ? firstNul(req.query, 'query') : null) ?? (req.body === undefined ? null : firstNul(req.body, 'body'));
   if (where)
     next(
       new AppError('VALIDATION_FAILED', undefined, { issues: [{ path: where, message: 'must not contain the NUL character (U+0000)' }] }),

@@ -51,3 +51,62 @@ describe('maskedPath', () => {
     expect(maskedPath('/api/v1/clients/%7Eplain')).toBe('/api/v1/clients/%7Eplain');
   });
 });
+
+describe('scrubCredentials on clean and mixed text', () => {
+  // The four replacements as first written, without the one-pass pre-check: the reference.
+  const reference = (text: string) =>
+    [
+      /(?<![0-9A-Za-z])sk_[0-9A-Za-z]+(?:\.[0-9A-Za-z]*)?/g,
+      /(?<![0-9A-Za-z])(?:pml|pst|rt)_[0-9A-Za-z]{6,}/g,
+      /eyJ[0-9A-Za-z_-]{6,}(?:\.[0-9A-Za-z_-]*){0,2}/g,
+      /[0-9A-Za-z]{40,}/g,
+    ].reduce((out, pattern) => out.replace(pattern, '[redacted]'), text);
+
+  it('answers exactly what the four patterns answer, on near-misses and random mixes of token parts', () => {
+    const parts = [
+      'sk_',
+      'sk',
+      '_',
+      'pml_',
+      'pst_',
+      'rt_',
+      'eyJ',
+      '.',
+      '-',
+      'a',
+      'Z',
+      '9',
+      'x'.repeat(39),
+      'y'.repeat(40),
+      'abcdef',
+      '"',
+      ' ',
+      '/',
+      'é',
+    ];
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const samples = [
+      'sk_a',
+      'xsk_a',
+      'sk_',
+      'pml_abcde',
+      'pml_abcdef',
+      'ert_abcdef',
+      'eyJabcde',
+      'eyJabc-_f',
+      'a'.repeat(39),
+      'a'.repeat(40),
+    ];
+    for (let i = 0; i < 3000; i++) {
+      let text = '';
+      const n = 1 + Math.floor(random() * 8);
+      for (let j = 0; j < n; j++) text += parts[Math.floor(random() * parts.length)];
+      samples.push(text);
+    }
+    for (const text of samples) expect(scrubCredentials(text), text).toBe(reference(text));
+  });
+});

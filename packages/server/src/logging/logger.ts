@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import pino, { type Logger } from 'pino';
 
 /**
@@ -56,11 +56,51 @@ const CREDENTIAL_PATTERNS: readonly RegExp[] = [
   // Access tokens: JWTs (base64url JSON header "{"… = eyJ…), whole or in part (sessions/access-tokens.ts).
   /eyJ[0-9A-Za-z_-]{6,}(?:\.[0-9A-Za-z_-]*){0,2}/g,
   // A bare secret: 40+ base62 characters (every token's random part is 43; request ids are 32 hex).
-  /[0-9A-Za-z]{40,}/g,
+  // Tried only where a run starts: the same matches, without re-scanning a run from each position.
+  /(?<![0-9A-Za-z])[0-9A-Za-z]{40,}/g,
 ];
+
+/** 1 for the ASCII letters and digits, the characters of every credential shape above. */
+const ALNUM = new Uint8Array(128);
+for (const c of '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz') ALNUM[c.charCodeAt(0)] = 1;
+const isAlnum = (c: number) => c < 128 && ALNUM[c] === 1;
+const isJwtChar = (c: number) => isAlnum(c) || c === 45 /* - */ || c === 95; /* _ */
+
+/** True when `count` characters from `from` on all satisfy `ok`. */
+function runOf(text: string, from: number, count: number, ok: (c: number) => boolean): boolean {
+  if (from + count > text.length) return false;
+  for (let i = from; i < from + count; i++) if (!ok(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * True wherever at least one of CREDENTIAL_PATTERNS would match (the shortest start of each
+ * pattern, found in one pass): a clean line (the usual case) is then returned as it is, without
+ * the four regular-expression passes, the 40-character one of which backtracks at every position.
+ */
+function mayHoldCredential(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!isAlnum(c)) {
+      run = 0;
+      continue;
+    }
+    // Prefixed tokens start where a run of letters and digits starts (the patterns' lookbehind).
+    if (run === 0) {
+      if (c === 115 /* s */ && text.startsWith('sk_', i) && runOf(text, i + 3, 1, isAlnum)) return true;
+      if (c === 112 /* p */ && (text.startsWith('pml_', i) || text.startsWith('pst_', i)) && runOf(text, i + 4, 6, isAlnum)) return true;
+      if (c === 114 /* r */ && text.startsWith('rt_', i) && runOf(text, i + 3, 6, isAlnum)) return true;
+    }
+    if (c === 101 /* e */ && text.startsWith('eyJ', i) && runOf(text, i + 3, 6, isJwtChar)) return true;
+    if (++run >= 40) return true;
+  }
+  return false;
+}
 
 /** Replaces every credential-shaped substring of `text` with `[redacted]`. */
 export function scrubCredentials(text: string): string {
+  if (!mayHoldCredential(text)) return text;
   let out = text;
   for (const pattern of CREDENTIAL_PATTERNS) out = out.replace(pattern, CENSOR);
   return out;
@@ -96,21 +136,24 @@ function mayCarryCredential(segment: string): boolean {
  */
 export function maskedPath(url: string | undefined): string {
   const path = (url ?? '').split('?')[0]!.split('#')[0]!;
-  return path
+  const known = maskedPaths.get(path);
+  if (known !== undefined) return known;
+  const masked = path
     .split('/')
     .map((segment) => (mayCarryCredential(segment) ? CENSOR : segment))
     .join('/');
+  // Request paths repeat (the same few routes, ids): remember the answer for the clean ones only,
+  // so no credential is kept in memory for longer than its request.
+  if (masked === path) {
+    if (maskedPaths.size >= MASKED_PATHS_MAX) maskedPaths.clear();
+    maskedPaths.set(path, masked);
+  }
+  return masked;
 }
 
-function pickHeaders(headers: Record<string, unknown> | undefined, allowed: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!headers) return out;
-  for (const name of allowed) {
-    const value = headers[name];
-    if (value !== undefined) out[name] = scrubCredentials(Array.isArray(value) ? value.join(', ') : String(value));
-  }
-  return out;
-}
+/** Paths already found to carry nothing credential-shaped (bounded; cleared when full). */
+const maskedPaths = new Map<string, string>();
+const MASKED_PATHS_MAX = 1000;
 
 type Raw = IncomingMessage & { originalUrl?: string; route?: { path?: unknown }; tsRestRoute?: { path?: string }; id?: unknown };
 
@@ -121,35 +164,20 @@ export function routePattern(req: IncomingMessage): string | null {
   return typeof r.route?.path === 'string' ? r.route.path : null;
 }
 
-/**
- * pino-http options: request and response serializers that keep only what is safe, and the
- * route pattern on the finished-request line. Spread into `pinoHttp({...})`.
- */
-export const requestLogOptions = {
-  serializers: {
-    req: (req: { id?: unknown; method?: string; raw?: Raw; url?: string; headers?: Record<string, unknown> }) => ({
-      id: req.id,
-      method: req.method,
-      path: maskedPath(req.raw?.originalUrl ?? req.url),
-      headers: pickHeaders(req.headers, REQUEST_LOG_HEADERS),
-    }),
-    res: (res: { statusCode?: number; headers?: Record<string, unknown> }) => ({
-      statusCode: res.statusCode,
-      headers: pickHeaders(res.headers, RESPONSE_LOG_HEADERS),
-    }),
-  },
-  customSuccessObject: (req: IncomingMessage, _res: ServerResponse, val: Record<string, unknown>) => ({ ...val, route: routePattern(req) }),
-  customErrorObject: (req: IncomingMessage, _res: ServerResponse, _err: Error, val: Record<string, unknown>) => ({
-    ...val,
-    route: routePattern(req),
-  }),
-};
-
 /** pino's streamWrite hook: the last step before a line leaves the process. */
 const streamWrite = (line: string): string => scrubCredentials(line);
 
+/**
+ * The server's logger: JSON lines on stdout at `level`, redacted and scrubbed (see above).
+ * Lines are written asynchronously (pino.destination with `sync: false`, a sonic-boom stream):
+ * the request path never waits on the write, and pino flushes what is buffered when the process
+ * exits (flush it yourself with `logger.flush()` before any other shutdown).
+ */
 export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: CENSOR }, base: undefined, hooks: { streamWrite } });
+  return pino(
+    { level, redact: { paths: REDACT_PATHS, censor: CENSOR }, base: undefined, hooks: { streamWrite } },
+    pino.destination({ dest: 1, sync: false }),
+  );
 }
 
 /**
@@ -163,7 +191,8 @@ export function secureLogger(logger: Logger): Logger {
   // Children inherit the hooks of their prototype: set them on this child, not on the caller's logger.
   (child as unknown as Record<symbol, unknown>)[pino.symbols.hooksSym] = {
     ...hooks,
-    streamWrite: (line: string) => streamWrite(inner ? inner(line) : line),
+    // A logger from createLogger already scrubs with this very hook: once is enough.
+    streamWrite: inner === streamWrite ? streamWrite : (line: string) => streamWrite(inner ? inner(line) : line),
   };
   return child;
 }
