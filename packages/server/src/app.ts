@@ -126,7 +126,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   registerAuthRoutes(app, { sessions, users }, endpoints);
   registerOrganizationRoutes(app, services, endpoints);
   registerBillingRoutes(app, services.billing, endpoints);
-  registerDataIoRoutes(app, services.dataIo, endpoints);
+  registerDataIoRoutes(app, services.dataIo, endpoints, logger);
   registerPortalRoutes(app, services.portal, endpoints);
   registerCommerceRoutes(app, services.commerce, endpoints);
   indexRoutesSince(app, contractRoutesStart);

@@ -1,6 +1,7 @@
 import { CLIENT_IMPORT_COLUMNS, CSV_COLUMNS, contract, type DataEntityType } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import express, { type Express, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import type { DataIoServices } from '../../services.js';
 import { organizationOf as orgOf, originOf } from '../request-context.js';
 import type { EndpointOptions } from './endpoints.js';
@@ -27,7 +28,7 @@ function templateOf(entity: DataEntityType): string {
 }
 
 /** SPEC §5: streamed exports, CSV templates and the clients import of the calling organization. */
-export function registerDataIoRoutes(app: Express, d: DataIoServices, options: EndpointOptions): void {
+export function registerDataIoRoutes(app: Express, d: DataIoServices, options: EndpointOptions, logger: Logger): void {
   const router = s.router(contract.api.dataIo, {
     export: async ({ body, req, res }) => {
       const opened = await d.exports.open(orgOf(req), body, originOf(req));
@@ -40,7 +41,7 @@ export function registerDataIoRoutes(app: Express, d: DataIoServices, options: E
       });
       // After the first byte the status is sent: abort the connection so a truncated export never looks complete.
       opened.stream.on('error', (err) => {
-        req.log?.warn({ err: err.message }, 'export aborted');
+        logger.warn({ err: err.message, requestId: req.requestId }, 'export aborted');
         res.destroy();
       });
       // ts-rest pipes a stream body into the response (backpressure: the database is read as the client reads).
