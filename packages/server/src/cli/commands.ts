@@ -144,7 +144,13 @@ async function withGateway(
 ): Promise<number> {
   await assertExistingDatabase(command, config);
   // An operator command may wait for a busy server's write lock (SQLite): longer than a request may.
-  const gw = await createGateway({ ...config, logLevel: 'silent', databaseTimeoutMs: Math.max(config.databaseTimeoutMs, 30_000) });
+  // An operator command serves no requests, so it counts no rate limits: it never connects to Redis.
+  const gw = await createGateway({
+    ...config,
+    logLevel: 'silent',
+    databaseTimeoutMs: Math.max(config.databaseTimeoutMs, 30_000),
+    redisUrl: undefined,
+  });
   try {
     await fn(gw);
     return 0;
