@@ -79,7 +79,7 @@ export class DataExport {
    * body still streaming. Errors before the first byte (scope, validation) throw as usual.
    * @example
    * const download = await gw.dataExport.export({ entityType: 'clients', format: 'csv' });
-   * for await (const chunk of download) process.stdout.write(chunk);
+   * for await (const chunk of download) file.write(chunk); // file: e.g. a fs.WriteStream
    */
   async export(body: ExportParams, options: RequestOptions = {}): Promise<ExportDownload> {
     const response = await this.#ctx.api.dataIo.export({ body, requestOptions: { ...options, rawResponse: true } });
