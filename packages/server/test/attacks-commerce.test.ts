@@ -167,7 +167,10 @@ describe.each(DIALECTS)('attacks on commerce, data-io and recurring (%s)', (dial
 
   it('Idempotency-Key: long, reused across organizations, routes and bodies, replayed refunds', async () => {
     const long = 'k'.repeat(256);
-    expectErrorBody(await acme.call('POST', '/api/v1/transactions/manual', { amount: 1, currency: 'EUR' }, { 'idempotency-key': long }), 400);
+    expectErrorBody(
+      await acme.call('POST', '/api/v1/transactions/manual', { amount: 1, currency: 'EUR' }, { 'idempotency-key': long }),
+      400,
+    );
     expectErrorBody(
       await acme.call('POST', '/api/v1/transactions/manual', { amount: 1, currency: 'EUR' }, { 'idempotency-key': 'k'.repeat(10_000) }),
       400,
@@ -202,7 +205,11 @@ describe.each(DIALECTS)('attacks on commerce, data-io and recurring (%s)', (dial
 
   it('escapes merchant text on the payment page', async () => {
     const evil = '<script>alert(1)</script>"\'><img src=x onerror=alert(1)>';
-    const site = await acme.call('POST', '/api/v1/sites', { name: evil, url: 'https://shop.example.com/?q="><script>', defaultCurrency: 'EUR' });
+    const site = await acme.call('POST', '/api/v1/sites', {
+      name: evil,
+      url: 'https://shop.example.com/?q="><script>',
+      defaultCurrency: 'EUR',
+    });
     expect(site.status).toBe(201);
     const chk = await acme.call(
       'POST',
@@ -223,7 +230,9 @@ describe.each(DIALECTS)('attacks on commerce, data-io and recurring (%s)', (dial
   });
 
   it('a returnUrl cannot inject headers into the redirect', async () => {
-    const chk = await acme.createCheckout(checkoutBody(100, { returnUrl: 'https://shop.example.com/ok\r\nSet-Cookie: a=b?t={transactionId}' }));
+    const chk = await acme.createCheckout(
+      checkoutBody(100, { returnUrl: 'https://shop.example.com/ok\r\nSet-Cookie: a=b?t={transactionId}' }),
+    );
     const paid = await pressOnPage(server.url, chk.shortCode, 'pay');
     expect(paid.status).toBe(303);
     expect(paid.headers.get('set-cookie')).toBeNull();
@@ -321,15 +330,35 @@ describe.each(DIALECTS)('attacks on commerce, data-io and recurring (%s)', (dial
       ['GET', '/checkout/%ff'],
       ['GET', `/checkout/${'a'.repeat(5000)}`],
       ['GET', '/checkout/..%2f..%2fapi'],
-      ['POST', `/checkout/${chk.shortCode}/pay`, { headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' }, body: '{bad' }],
+      [
+        'POST',
+        `/checkout/${chk.shortCode}/pay`,
+        { headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' }, body: '{bad' },
+      ],
       ['POST', `/checkout/${chk.shortCode}/pay`, { headers: { 'content-type': 'text/plain', 'sec-fetch-site': 'same-origin' }, body: 'x' }],
-      ['POST', `/checkout/${chk.shortCode}/pay`, { headers: { 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' }, body: '' }],
+      [
+        'POST',
+        `/checkout/${chk.shortCode}/pay`,
+        { headers: { 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' }, body: '' },
+      ],
       ['POST', `/checkout/${chk.shortCode}/refund`],
       ['PUT', `/checkout/${chk.shortCode}/pay`],
       ['GET', `/checkout/${chk.shortCode}/pay`],
-      ['POST', `/api/v1/checkouts/${acme.siteId}/create`, { headers: { authorization: `Bearer ${acme.token}`, 'content-type': 'application/json' }, body: '{"amount":' }],
-      ['POST', `/api/v1/checkouts/${acme.siteId}/create`, { headers: { authorization: `Bearer ${acme.token}`, 'content-type': 'application/json' }, body: `${'['.repeat(100_000)}` }],
-      ['POST', `/api/v1/checkouts/not-a-site/create`, { headers: { authorization: `Bearer ${acme.token}`, 'content-type': 'application/json' }, body: '{}' }],
+      [
+        'POST',
+        `/api/v1/checkouts/${acme.siteId}/create`,
+        { headers: { authorization: `Bearer ${acme.token}`, 'content-type': 'application/json' }, body: '{"amount":' },
+      ],
+      [
+        'POST',
+        `/api/v1/checkouts/${acme.siteId}/create`,
+        { headers: { authorization: `Bearer ${acme.token}`, 'content-type': 'application/json' }, body: `${'['.repeat(100_000)}` },
+      ],
+      [
+        'POST',
+        `/api/v1/checkouts/not-a-site/create`,
+        { headers: { authorization: `Bearer ${acme.token}`, 'content-type': 'application/json' }, body: '{}' },
+      ],
       ['GET', `/api/v1/transactions?from=2030-13-45`, { headers: { authorization: `Bearer ${acme.token}` } }],
       ['GET', `/api/v1/transactions?limit=1e9`, { headers: { authorization: `Bearer ${acme.token}` } }],
       ['GET', `/api/v1/checkouts?page=-1`, { headers: { authorization: `Bearer ${acme.token}` } }],
@@ -346,5 +375,63 @@ describe.each(DIALECTS)('attacks on commerce, data-io and recurring (%s)', (dial
       expect(typeof body.requestId, what).toBe('string');
     }
     expect((await acme.call('GET', `/api/v1/checkouts/${chk.id}`)).body.status).toBe('open');
+  });
+
+  it('concurrent presses of Pay make one transaction; amounts export as numbers', async () => {
+    const chk = await acme.createCheckout(checkoutBody(4321, { externalReference: '=cmd|calc' }));
+    const presses = await Promise.all(Array.from({ length: 8 }, () => pressOnPage(server.url, chk.shortCode, 'pay')));
+    for (const p of presses) expect(p.status).toBe(200);
+    const got = (await acme.call('GET', `/api/v1/checkouts/${chk.id}`)).body;
+    expect(got.status).toBe('completed');
+    const list = (await acme.call('GET', '/api/v1/transactions?limit=100')).body.items.filter(
+      (t: { checkoutId: string | null }) => t.checkoutId === chk.id,
+    );
+    expect(list).toHaveLength(1);
+    expect(list[0].id).toBe(got.transactionId);
+    const { token } = await server.createOrgKey(acme.organizationId, ['data_io:execute', 'data_io:read']);
+    const json = await server.request('POST', '/api/v1/data-import-export/export', {
+      token,
+      body: { entityType: 'transactions', format: 'json' },
+    });
+    expect(json.status).toBe(200);
+    const mine = (json.body as { id: string; amount: unknown; refundedAmount: unknown; organizationId?: string }[]).find(
+      (t) => t.id === got.transactionId,
+    );
+    expect(mine).toMatchObject({ amount: 4321, refundedAmount: 0, externalReference: '=cmd|calc' });
+    expect(JSON.stringify(json.body)).not.toContain(globex.organizationId);
+    const csv = await fetch(`${server.url}/api/v1/data-import-export/export`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ entityType: 'transactions', format: 'csv' }),
+    });
+    const text = await csv.text();
+    expect(text).toContain(`'=cmd|calc`);
+    expect(text).not.toMatch(/(^|,)=cmd/m);
+  });
+
+  it('a clients CSV export imports back to the same values, leading apostrophes included', async () => {
+    const values = ["'=SUM(1)", "''+x", "'abc", '=HYPERLINK("x")', "'-5", '-5', "'\uFF20y"];
+    const made: { name: string; externalId: string }[] = [];
+    for (const [i, v] of values.entries()) {
+      const res = await acme.call('POST', '/api/v1/clients', { email: `rt${i}@example.com`, name: v, externalId: `${v}#${dialect}` });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      made.push({ name: res.body.name, externalId: res.body.externalId });
+    }
+    const from = (await server.createOrgKey(acme.organizationId, ['data_io:execute'])).token;
+    const csv = await (
+      await fetch(`${server.url}/api/v1/data-import-export/export`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${from}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ entityType: 'clients', format: 'csv' }),
+      })
+    ).text();
+    const to = await server.createOrgKey(globex.organizationId, ['data_io:execute', 'client:read']);
+    const imported = await server.request('POST', '/api/v1/data-import-export/import', { token: to.token, body: { csv } });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    const back = (await server.request('GET', '/api/v1/clients?limit=100', { token: to.token })).body.items as {
+      name: string;
+      externalId: string;
+    }[];
+    for (const m of made) expect(back.map((c) => ({ name: c.name, externalId: c.externalId }))).toContainEqual(m);
   });
 });

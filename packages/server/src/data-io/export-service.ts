@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
 import { AppError } from '../errors/app-error.js';
 import type { Database } from '../storage/schema.js';
+import { ESCAPED_FORMULA } from './formula-escape.js';
 import { EXPORT_PAGE_SIZE, exportPage, type ExportRecord } from './export-pages.js';
 import type { ExportWindow } from './export-window.js';
 
@@ -20,11 +21,22 @@ export interface OpenedExport {
 /**
  * RFC 4180 CSV (CRLF, quoted where needed) with formula cells escaped per OWASP: a cell starting
  * with = + - @ tab or CR (or their full-width forms) gets a leading `'`, so a spreadsheet shows it
- * as text instead of running it. Numbers are never prefixed (a negative amount stays a number).
+ * as text instead of running it. Numbers are never prefixed (a negative amount stays a number). A
+ * string that already starts with `'` + a formula character gets one more `'`, so every value
+ * imports back unchanged.
  */
 export function csvStringifier(columns: readonly string[], header = true) {
   // csv-stringify leaves a lone LF or CR unquoted when the record delimiter is CRLF: quote them (RFC 4180 §2.6).
-  return stringify({ header, columns: [...columns], escape_formulas: true, quoted_match: /[\r\n]/, record_delimiter: '\r\n', eof: true });
+  return stringify({
+    header,
+    columns: [...columns],
+    escape_formulas: true,
+    // A value that already looks escaped (`'=…`, `''+…`) gets one more `'`, so the import's unescape gives it back unchanged.
+    cast: { string: (value) => (ESCAPED_FORMULA.test(value) ? `'${value}` : value) },
+    quoted_match: /[\r\n]/,
+    record_delimiter: '\r\n',
+    eof: true,
+  });
 }
 
 /** SPEC §5 exports of one organization's records, streamed (never the whole set in memory). */
