@@ -434,4 +434,59 @@ describe.each(DIALECTS)('attacks on commerce, data-io and recurring (%s)', (dial
     }[];
     for (const m of made) expect(back.map((c) => ({ name: c.name, externalId: c.externalId }))).toContainEqual(m);
   });
+
+  it('from/to bounds without milliseconds (…00Z) compare as instants: export, transactions, audit events', async () => {
+    const { token } = await server.createOrgKey(acme.organizationId, ['data_io:execute', 'organization:read']);
+    const txn = (await acme.call('GET', `/api/v1/transactions/${await acme.manualTransaction(77)}`)).body;
+    const audited = await server.request(
+      'GET',
+      `/api/v1/organizations/${acme.organizationId}/audit-events?action=transaction.created&limit=100`,
+      {
+        token,
+      },
+    );
+    const event = audited.body.items.find((e: { target: { id: string } | null }) => e.target?.id === txn.id);
+    // [from, to) windows around `createdAt`, its instants written without fractional digits or with more than stored.
+    const windowsAround = (createdAt: string): [string, string, boolean][] => {
+      const at = Date.parse(createdAt);
+      const second = Math.floor(at / 1000) * 1000;
+      const bare = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const fine = (ms: number, extra: string) => new Date(ms).toISOString().replace(/Z$/, `${extra}Z`);
+      return [
+        [bare(second), bare(second + 1000), true],
+        [bare(second - 1000), bare(second), false],
+        [fine(at, '000'), fine(at, '001'), true],
+        [fine(at, '001'), bare(second + 1000), false],
+        [bare(second - 1000), fine(at, '001'), true],
+      ];
+    };
+    for (const [from, to, included] of windowsAround(txn.createdAt)) {
+      const what = `[${from}, ${to}) ∋ ${txn.createdAt}: ${included}`;
+      const listed = await acme.call('GET', `/api/v1/transactions?from=${from}&to=${to}&limit=100`);
+      expect(listed.status, what).toBe(200);
+      expect(
+        listed.body.items.some((t: { id: string }) => t.id === txn.id),
+        `list ${what}`,
+      ).toBe(included);
+      const exported = await server.request('POST', '/api/v1/data-import-export/export', {
+        token,
+        body: { entityType: 'transactions', format: 'json', from, to },
+      });
+      expect(exported.status, what).toBe(200);
+      expect(
+        (exported.body as { id: string }[]).some((t) => t.id === txn.id),
+        `export ${what}`,
+      ).toBe(included);
+    }
+    for (const [from, to, included] of windowsAround(event.createdAt)) {
+      const what = `[${from}, ${to}) ∋ ${event.createdAt}: ${included}`;
+      const path = `/api/v1/organizations/${acme.organizationId}/audit-events?action=transaction.created&from=${from}&to=${to}&limit=100`;
+      const audit = await server.request('GET', path, { token });
+      expect(audit.status, what).toBe(200);
+      expect(
+        audit.body.items.some((e: { id: string }) => e.id === event.id),
+        `audit ${what}`,
+      ).toBe(included);
+    }
+  });
 });

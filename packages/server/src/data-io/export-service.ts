@@ -6,6 +6,7 @@ import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
 import { AppError } from '../errors/app-error.js';
 import type { Database } from '../storage/schema.js';
 import { ESCAPED_FORMULA } from './formula-escape.js';
+import { storedInstant } from '../util/stored-instant.js';
 import { EXPORT_PAGE_SIZE, exportPage, type ExportRecord } from './export-pages.js';
 import type { ExportWindow } from './export-window.js';
 
@@ -58,13 +59,15 @@ export class DataExportService {
   async open(organizationId: string, input: ExportBody, origin: RequestOrigin): Promise<OpenedExport> {
     const now = this.#now();
     // Without `to`, everything created up to the start of the export (that millisecond included).
-    const to = input.to ?? new Date(now.getTime() + 1).toISOString();
-    if (input.from !== undefined && input.from >= to) {
+    // Bounds in the stored form, so text comparison is instant comparison (…00Z vs …00.500Z).
+    const from = input.from === undefined ? undefined : storedInstant(input.from);
+    const to = input.to === undefined ? new Date(now.getTime() + 1).toISOString() : storedInstant(input.to);
+    if (from !== undefined && from >= to) {
       throw new AppError('VALIDATION_FAILED', 'from must be before to.', {
         issues: [{ path: 'body.from', message: `must be before ${to}${input.to ? '' : ' (now)'}` }],
       });
     }
-    const window: ExportWindow = { organizationId, from: input.from, to };
+    const window: ExportWindow = { organizationId, from, to };
     const first = await exportPage(this.#db, input.entityType, window, null);
     await recordAudit(
       this.#db,
