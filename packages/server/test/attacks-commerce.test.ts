@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutBody, createCommerceOrg, pressOnPage, type CommerceOrg } from './commerce-fixtures.js';
 import { DIALECTS, startTestServer, type HttpResult, type TestServer } from './harness.js';
@@ -489,4 +490,31 @@ describe.each(DIALECTS)('attacks on commerce, data-io and recurring (%s)', (dial
       ).toBe(included);
     }
   });
+
+  it.runIf(dialect === 'postgres')(
+    'a checkout created while its site is being deleted is refused, never left open on a deleted site',
+    async () => {
+      const site = (await acme.call('POST', '/api/v1/sites', { name: 'Racy', url: 'https://racy.example.com', defaultCurrency: 'EUR' }))
+        .body;
+      const db = new pg.Client({ connectionString: server.databaseUrl });
+      await db.connect();
+      try {
+        // A site deletion in progress (what SiteService.delete does, held open before its commit).
+        await db.query('BEGIN');
+        await db.query('UPDATE sites SET deleted_at = $1 WHERE id = $2', [new Date().toISOString(), site.id]);
+        await db.query("UPDATE checkouts SET status = 'cancelled' WHERE site_id = $1 AND status = 'open'", [site.id]);
+        const pending = acme.call('POST', `/api/v1/checkouts/${site.id}/create`, checkoutBody());
+        // Lets the create reach the database first (an ordering aid, not a timing assertion).
+        await new Promise((r) => setTimeout(r, 300));
+        await db.query('COMMIT');
+        const res = await pending;
+        if (res.status === 201) {
+          const chk = (await acme.call('GET', `/api/v1/checkouts/${res.body.id}`)).body;
+          expect(chk.status, 'an open checkout on a deleted site').not.toBe('open');
+        } else expectErrorBody(res, 404, 'NOT_FOUND');
+      } finally {
+        await db.end();
+      }
+    },
+  );
 });

@@ -70,7 +70,7 @@ export class TransactionService {
     };
     await this.#db.transaction().execute(async (trx) => {
       if (input.clientId) await findOwned(trx, 'clients', organizationId, input.clientId, 'client');
-      if (input.siteId) await this.#sites.find(organizationId, input.siteId, trx);
+      if (input.siteId) await this.#sites.findForWrite(organizationId, input.siteId, trx);
       await trx.insertInto('transactions').values(row).execute();
       await recordAudit(
         trx,
