@@ -517,4 +517,14 @@ describe.each(DIALECTS)('attacks on commerce, data-io and recurring (%s)', (dial
       }
     },
   );
+
+  it("a fresh organization's first refunds, all at once, get distinct credit note numbers", async () => {
+    const fresh = await createCommerceOrg(server, 'Initech');
+    const txns = await Promise.all(Array.from({ length: 6 }, () => fresh.manualTransaction(100)));
+    const refunds = await Promise.all(txns.map((t) => fresh.call('POST', `/api/v1/transactions/${t}/refund`, {})));
+    for (const r of refunds) expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const numbers = refunds.map((r) => r.body.creditNote.number);
+    expect(new Set(numbers).size).toBe(6);
+    expect([...numbers].sort()).toEqual(['CN-000001', 'CN-000002', 'CN-000003', 'CN-000004', 'CN-000005', 'CN-000006']);
+  });
 });
