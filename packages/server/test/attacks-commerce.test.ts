@@ -527,4 +527,25 @@ describe.each(DIALECTS)('attacks on commerce, data-io and recurring (%s)', (dial
     expect(new Set(numbers).size).toBe(6);
     expect([...numbers].sort()).toEqual(['CN-000001', 'CN-000002', 'CN-000003', 'CN-000004', 'CN-000005', 'CN-000006']);
   });
+
+  it('metadata keys like __proto__ and constructor are data or refused, never a 5xx', async () => {
+    const chk = await acme.createCheckout();
+    for (const raw of [
+      '{"metadata":{"__proto__":"x"}}',
+      '{"metadata":{"constructor":"x","toString":"y"}}',
+      '{"__proto__":{"status":"completed"}}',
+    ]) {
+      const res = await fetch(`${server.url}/api/v1/checkouts/${chk.id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${acme.token}`, 'content-type': 'application/json' },
+        body: raw,
+      });
+      const body = await res.json();
+      expect(res.status, `${raw}: ${JSON.stringify(body)}`).toBeLessThan(500);
+      if (res.status !== 200) expect(body.code).toBe('VALIDATION_FAILED');
+    }
+    const got = (await acme.call('GET', `/api/v1/checkouts/${chk.id}`)).body;
+    expect(got.status).toBe('open');
+    expect(Object.getPrototypeOf(got.metadata)).toBe(Object.prototype);
+  });
 });
