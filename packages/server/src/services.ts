@@ -255,7 +255,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     sessions: new PortalSessionService({ db, settings, organizations, now }),
   };
   authenticators.push(new PortalSessionAuthenticator(portal.sessions));
-  const sites = new SiteService({ db, now });
+  const sites = new SiteService({ db, now, dialect: database.dialect });
   const commerce: CommerceServices = {
     sites,
     checkouts: new CheckoutService({

@@ -81,7 +81,7 @@ export class CheckoutService {
       updated_at: at,
     };
     await this.#db.transaction().execute(async (trx) => {
-      const site = await this.#sites.find(organizationId, siteId, trx);
+      const site = await this.#sites.findForWrite(organizationId, siteId, trx);
       if (!input.currency) row.currency = site.default_currency;
       if (input.clientId) await findOwned(trx, 'clients', organizationId, input.clientId, 'client');
       await trx.insertInto('checkouts').values(row).execute();

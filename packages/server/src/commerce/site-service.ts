@@ -3,7 +3,9 @@ import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
 import type { SitesTable } from '../storage/commerce-schema.js';
 import { paginate, type Page } from '../storage/paginate.js';
+import type { DialectName } from '../storage/dialect.js';
 import type { Database } from '../storage/schema.js';
+import { notFound } from '../errors/app-error.js';
 import { newId } from '../util/ids.js';
 import type { CommerceDeps } from './commerce-deps.js';
 import { findOwned } from './find-owned.js';
@@ -13,10 +15,12 @@ import { toSite } from './records.js';
 export class SiteService {
   readonly #db: Kysely<Database>;
   readonly #now: () => Date;
+  readonly #dialect: DialectName;
 
-  constructor(deps: CommerceDeps) {
+  constructor(deps: CommerceDeps & { dialect?: DialectName }) {
     this.#db = deps.db;
     this.#now = deps.now ?? (() => new Date());
+    this.#dialect = deps.dialect ?? 'sqlite';
   }
 
   async list(organizationId: string, q: { page: number; limit: number }): Promise<Page<Site>> {
@@ -32,6 +36,26 @@ export class SiteService {
   /** The site row. @throws AppError NOT_FOUND */
   async find(organizationId: string, id: string, db: Kysely<Database> = this.#db): Promise<SitesTable> {
     return findOwned(db, 'sites', organizationId, id, 'site');
+  }
+
+  /**
+   * The live site row for a write that depends on it (a checkout or transaction for the site),
+   * locked until `trx` ends so a concurrent delete waits for it, or it for the delete (which then
+   * makes this 404): never a new open checkout on a deleted site. PostgreSQL `FOR SHARE` (after a
+   * wait it re-reads the row); SQLite write transactions are serial already.
+   * @throws AppError NOT_FOUND (unknown, deleted, or another organization's)
+   */
+  async findForWrite(organizationId: string, id: string, trx: Kysely<Database>): Promise<SitesTable> {
+    let q = trx
+      .selectFrom('sites')
+      .selectAll()
+      .where('id', '=', id)
+      .where('organization_id', '=', organizationId)
+      .where('deleted_at', 'is', null);
+    if (this.#dialect === 'postgres') q = q.forShare();
+    const row = await q.executeTakeFirst();
+    if (!row) throw notFound('site');
+    return row;
   }
 
   async create(organizationId: string, input: CreateSiteBody, origin: RequestOrigin): Promise<Site> {

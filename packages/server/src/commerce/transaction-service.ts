@@ -6,6 +6,7 @@ import type { CreditNotesTable, TransactionsTable } from '../storage/commerce-sc
 import { paginate, type Page } from '../storage/paginate.js';
 import type { Database } from '../storage/schema.js';
 import { newId } from '../util/ids.js';
+import { storedInstant } from '../util/stored-instant.js';
 import type { CommerceDeps } from './commerce-deps.js';
 import { findOwned } from './find-owned.js';
 import { toCreditNote, toTransaction } from './records.js';
@@ -33,8 +34,8 @@ export class TransactionService {
     if (q.siteId) base = base.where('site_id', '=', q.siteId);
     if (q.clientId) base = base.where('client_id', '=', q.clientId);
     // Normalised to toISOString() form, so text comparison matches stored timestamps (…00.000Z vs …00Z).
-    if (q.from) base = base.where('created_at', '>=', new Date(q.from).toISOString());
-    if (q.to) base = base.where('created_at', '<', new Date(q.to).toISOString());
+    if (q.from) base = base.where('created_at', '>=', storedInstant(q.from));
+    if (q.to) base = base.where('created_at', '<', storedInstant(q.to));
     return paginate(base.selectAll().orderBy('created_at', 'desc').orderBy('id'), q, toTransaction);
   }
 
@@ -69,7 +70,7 @@ export class TransactionService {
     };
     await this.#db.transaction().execute(async (trx) => {
       if (input.clientId) await findOwned(trx, 'clients', organizationId, input.clientId, 'client');
-      if (input.siteId) await this.#sites.find(organizationId, input.siteId, trx);
+      if (input.siteId) await this.#sites.findForWrite(organizationId, input.siteId, trx);
       await trx.insertInto('transactions').values(row).execute();
       await recordAudit(
         trx,

@@ -1,6 +1,7 @@
 import { CLIENT_IMPORT_COLUMNS } from '@payment-gateway/contract';
 import { CsvError, parse } from 'csv-parse/sync';
 import { AppError } from '../errors/app-error.js';
+import { ESCAPED_FORMULA } from './formula-escape.js';
 
 /** Export columns an import reads past (so an export can be imported back); every other unknown column is refused. */
 const IGNORED_COLUMNS = new Set(['id', 'createdat', 'updatedat']);
@@ -18,11 +19,12 @@ export interface ImportLimits {
 }
 
 /**
- * Undoes the export's formula escape (`'=…` → `=…`, likewise + - @ tab CR and their full-width
- * forms), so an export imports back to the same values. Any other leading `'` is data.
+ * Undoes the export's formula escape: one `'` off a cell that starts with `'`s then a formula
+ * character (`'=…` → `=…`, `''=…` → `'=…`; likewise + - @ tab CR and their full-width forms),
+ * so an export imports back to the same values. Any other leading `'` is data.
  */
 export function unescapeFormula(cell: string): string {
-  return /^'[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(cell) ? cell.slice(1) : cell;
+  return ESCAPED_FORMULA.test(cell) ? cell.slice(1) : cell;
 }
 
 const invalid = (message: string) => new AppError('VALIDATION_FAILED', message, { issues: [{ path: 'body.csv', message }] });

@@ -5,6 +5,8 @@ import type { Kysely } from 'kysely';
 import { recordAudit, type RequestOrigin } from '../audit/audit-log.js';
 import { AppError } from '../errors/app-error.js';
 import type { Database } from '../storage/schema.js';
+import { ESCAPED_FORMULA } from './formula-escape.js';
+import { storedInstant } from '../util/stored-instant.js';
 import { EXPORT_PAGE_SIZE, exportPage, type ExportRecord } from './export-pages.js';
 import type { ExportWindow } from './export-window.js';
 
@@ -20,11 +22,22 @@ export interface OpenedExport {
 /**
  * RFC 4180 CSV (CRLF, quoted where needed) with formula cells escaped per OWASP: a cell starting
  * with = + - @ tab or CR (or their full-width forms) gets a leading `'`, so a spreadsheet shows it
- * as text instead of running it. Numbers are never prefixed (a negative amount stays a number).
+ * as text instead of running it. Numbers are never prefixed (a negative amount stays a number). A
+ * string that already starts with `'` + a formula character gets one more `'`, so every value
+ * imports back unchanged.
  */
 export function csvStringifier(columns: readonly string[], header = true) {
   // csv-stringify leaves a lone LF or CR unquoted when the record delimiter is CRLF: quote them (RFC 4180 §2.6).
-  return stringify({ header, columns: [...columns], escape_formulas: true, quoted_match: /[\r\n]/, record_delimiter: '\r\n', eof: true });
+  return stringify({
+    header,
+    columns: [...columns],
+    escape_formulas: true,
+    // A value that already looks escaped (`'=…`, `''+…`) gets one more `'`, so the import's unescape gives it back unchanged.
+    cast: { string: (value) => (ESCAPED_FORMULA.test(value) ? `'${value}` : value) },
+    quoted_match: /[\r\n]/,
+    record_delimiter: '\r\n',
+    eof: true,
+  });
 }
 
 /** SPEC §5 exports of one organization's records, streamed (never the whole set in memory). */
@@ -46,13 +59,15 @@ export class DataExportService {
   async open(organizationId: string, input: ExportBody, origin: RequestOrigin): Promise<OpenedExport> {
     const now = this.#now();
     // Without `to`, everything created up to the start of the export (that millisecond included).
-    const to = input.to ?? new Date(now.getTime() + 1).toISOString();
-    if (input.from !== undefined && input.from >= to) {
+    // Bounds in the stored form, so text comparison is instant comparison (…00Z vs …00.500Z).
+    const from = input.from === undefined ? undefined : storedInstant(input.from);
+    const to = input.to === undefined ? new Date(now.getTime() + 1).toISOString() : storedInstant(input.to);
+    if (from !== undefined && from >= to) {
       throw new AppError('VALIDATION_FAILED', 'from must be before to.', {
         issues: [{ path: 'body.from', message: `must be before ${to}${input.to ? '' : ' (now)'}` }],
       });
     }
-    const window: ExportWindow = { organizationId, from: input.from, to };
+    const window: ExportWindow = { organizationId, from, to };
     const first = await exportPage(this.#db, input.entityType, window, null);
     await recordAudit(
       this.#db,
