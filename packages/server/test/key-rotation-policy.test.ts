@@ -239,6 +239,39 @@ describe.each(DIALECTS)('key rotation policy (%s)', (dialect) => {
     expect(events.map((e) => JSON.parse(e.metadata).rotationDueAt)).toEqual([dueAt, newDue]);
   });
 
+  it('rotation grace never revives an overdue secret, and a due secret keeps it only until its refusal', async () => {
+    await putPolicy({ maxKeyAgeDays: 30, enforceMaxKeyAge: true, rotationGraceDays: 7 });
+    const admin = async () => (await server.createOrgKey(org, ORG_KEY_SCOPES)).token;
+    const overdue = await newKey(['invoice:read']);
+    clock.advance(37 * DAY);
+    expectError(await server.request('GET', WHOAMI, { token: overdue.token }), 401, 'API_KEY_ROTATION_REQUIRED');
+
+    // The overdue key is rotated with a day of grace: its old secret stays refused (no grace at all).
+    const rotatedOverdue = await server.request('POST', keysPath(org, overdue.id, 'rotate'), {
+      token: await admin(),
+      body: { gracePeriodSeconds: 86_400 },
+    });
+    expect(rotatedOverdue.status, JSON.stringify(rotatedOverdue.body)).toBe(200);
+    expect(rotatedOverdue.body.previousSecretExpiresAt ?? null).toBeNull();
+    expectError(await server.request('GET', WHOAMI, { token: overdue.token }), 401, 'INVALID_CREDENTIALS');
+    expect((await server.request('GET', WHOAMI, { token: rotatedOverdue.body.token })).status).toBe(200);
+
+    // A key rotated while due but not yet refused keeps its old secret until the refusal, not a day past it.
+    const later = await newKey(['invoice:read']);
+    clock.advance(36 * DAY);
+    const laterRefusedFrom = plusDays(later.createdAt, 37);
+    const rotatedDue = await server.request('POST', keysPath(org, later.id, 'rotate'), {
+      token: await admin(),
+      body: { gracePeriodSeconds: 3 * 86_400 },
+    });
+    expect(rotatedDue.status, JSON.stringify(rotatedDue.body)).toBe(200);
+    expect(rotatedDue.body.previousSecretExpiresAt).toBe(laterRefusedFrom);
+    expect((await server.request('GET', WHOAMI, { token: later.token })).status).toBe(200);
+    clock.advance(DAY);
+    expectError(await server.request('GET', WHOAMI, { token: later.token }), 401, 'INVALID_CREDENTIALS');
+    expect((await server.request('GET', WHOAMI, { token: rotatedDue.body.token })).status).toBe(200);
+  });
+
   it('a key nobody uses is audited by the hourly sweep, once; a rotated or revoked key is not', async () => {
     const idle = await newKey();
     const rotated = await newKey();

@@ -26,7 +26,7 @@ import {
 import { toApiKey, type KeyRecord } from './key-record.js';
 import * as repo from './key-repository.js';
 import { readKeyUsage } from './key-usage.js';
-import { rotationDueAt } from './rotation-policy.js';
+import { keyRotationStatus, rotationDueAt } from './rotation-policy.js';
 import { newKeyId, newSecret, secretPrefix } from './token.js';
 
 /** Which keys an operation addresses: one organization's, or the system tier. */
@@ -261,6 +261,11 @@ export class KeyService {
       if (grace > 0) {
         graceEnd = new Date(now.getTime() + grace * 1000).toISOString();
         if (key.expiresAt && graceEnd > key.expiresAt) graceEnd = key.expiresAt;
+        // With enforceMaxKeyAge, the old secret's grace never outlives its own refusal (issue #17):
+        // rotating an overdue key must not revive its old secret, and a due one keeps it only
+        // until the moment it would have been refused anyway.
+        const refusedFrom = keyRotationStatus(key, policy, now)?.refusedFrom ?? null;
+        if (refusedFrom !== null && graceEnd > refusedFrom) graceEnd = refusedFrom <= now.toISOString() ? null : refusedFrom;
       }
       const next: KeyRecord = {
         ...key,
