@@ -230,6 +230,16 @@ describe.each(DIALECTS)('organization API keys (%s)', (dialect) => {
       expectError(await rotate(k.id, { gracePeriodSeconds: 0 }), 409, 'INVALID_STATE');
     });
 
+    it('stores an expiry written without milliseconds as the instant it names, so grace caps compare instants', async () => {
+      // `…:00Z` sorts after `…:00.000Z` as text: stored as sent, the grace cap below would not apply.
+      const at = new Date(Math.ceil((clock.now().getTime() + 600_000) / 1000) * 1000);
+      const written = at.toISOString().replace('.000Z', 'Z');
+      const k = await newKey(['invoice:read'], { expiresAt: written });
+      expect(k.expiresAt).toBe(at.toISOString());
+      const r = await rotate(k.id, { gracePeriodSeconds: 86_400 });
+      expect(r.body.previousSecretExpiresAt).toBe(at.toISOString());
+    });
+
     // With the real clock (no injected one): the grace ends when the server's own clock passes
     // previousSecretExpiresAt. That the old secret is accepted *during* the grace is shown with the
     // test clock above: asserting it here raced the 1 s window on a loaded machine (the rotate

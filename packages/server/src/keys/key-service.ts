@@ -26,6 +26,7 @@ import {
 import { toApiKey, type KeyRecord } from './key-record.js';
 import * as repo from './key-repository.js';
 import { readKeyUsage } from './key-usage.js';
+import { storedInstant } from '../util/stored-instant.js';
 import { keyRotationStatus, rotationDueAt } from './rotation-policy.js';
 import { newKeyId, newSecret, secretPrefix } from './token.js';
 
@@ -119,6 +120,7 @@ export class KeyService {
    * @throws AppError NOT_FOUND (404) / INVALID_STATE (409) when the organization does not exist / is offboarded.
    */
   async create(owner: KeyOwner, input: CreateApiKeyBody, grantor: Grantor): Promise<ApiKeyWithToken> {
+    input = { ...input, expiresAt: input.expiresAt && storedInstant(input.expiresAt) };
     const scopes = checkScopesForTier(input.scopes, owner.tier);
     assertNoEscalation(grantor.scopes, scopes);
     const now = this.#now();
@@ -193,6 +195,7 @@ export class KeyService {
    * @throws AppError INVALID_STATE (409) for a revoked key; CONFLICT (409) after too many concurrent changes.
    */
   async update(owner: KeyOwner, keyId: string, input: UpdateApiKeyBody, grantor: Grantor): Promise<ApiKey> {
+    input = { ...input, expiresAt: input.expiresAt && storedInstant(input.expiresAt) };
     const now = this.#now();
     const scopes = input.scopes ? checkScopesForTier(input.scopes, owner.tier) : undefined;
     if (scopes) assertNoEscalation(grantor.scopes, scopes);
