@@ -8,30 +8,49 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { load } from './http-load.mjs';
-import { freePort, GATEWAY_SERVER, provisionKey, removeDir, serverEnv, startProcess, tempDataDir } from './server-process.mjs';
+import {
+  BARE_EXPRESS_SERVER,
+  freePort,
+  GATEWAY_SERVER,
+  provisionKey,
+  removeDir,
+  serverEnv,
+  startProcess,
+  tempDataDir,
+} from './server-process.mjs';
+
+const PATH = '/api/v1/auth/whoami';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, keep: { type: 'string' } } });
+const seconds = Number(values.seconds);
 const dataDir = tempDataDir();
 const profDir = values.keep ?? join(dataDir, 'prof');
 const env = serverEnv({ dataDir, extra: { LOG_LEVEL: 'info' } });
 try {
   const { token } = await provisionKey(env, ['client:read']);
-  const server = await startProcess({
-    args: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, GATEWAY_SERVER],
-    env,
-    port: await freePort(),
-    stdoutFile: join(dataDir, 'gateway.log'),
-  });
-  const url = `${server.url}/api/v1/auth/whoami`;
   const headers = { authorization: `Bearer ${token}` };
-  await load({ url, headers, durationSec: 2 });
-  const r = await load({ url, headers, durationSec: Number(values.seconds) });
-  await server.stop();
-  console.log(`${Math.round(r.rps)} req/s under the profiler, ${r.non2xx} non-2xx`);
-  const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-  report(JSON.parse(readFileSync(join(profDir, file), 'utf8')), Number(values.seconds) * 1e6);
+  const gateway = await profileUnderLoad({ name: 'gateway', args: [GATEWAY_SERVER], env, headers, stdoutFile: join(dataDir, 'gateway.log') });
+  // The baseline under the same profiler and load: the bare Express 5 app answering the gateway's own body.
+  const bareEnv = { PATH: process.env.PATH, BENCH_PATH: PATH, BENCH_BODY: JSON.stringify(gateway.body) };
+  const bare = await profileUnderLoad({ name: 'bare', args: [BARE_EXPRESS_SERVER], env: bareEnv, headers });
+  report(gateway, bare, seconds * 1e6);
 } finally {
   if (!values.keep) removeDir(dataDir);
+}
+
+/** Runs one server under `node --cpu-prof` with the whoami load; its profile, req/s and answer. */
+async function profileUnderLoad({ name, args, env, headers, stdoutFile }) {
+  const dir = join(profDir, name);
+  const server = await startProcess({ args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...args], env, port: await freePort(), stdoutFile });
+  const url = `${server.url}${PATH}`;
+  const res = await fetch(url, { headers });
+  const body = await res.json();
+  await load({ url, headers, durationSec: 2 });
+  const r = await load({ url, headers, durationSec: seconds });
+  await server.stop();
+  console.log(`${name}: ${Math.round(r.rps)} req/s under the profiler, ${r.non2xx} non-2xx`);
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  return { name, rps: r.rps, body, profile: JSON.parse(readFileSync(join(dir, file), 'utf8')) };
 }
 
 function where(url) {
@@ -87,11 +106,12 @@ function dutyOf(frame) {
   return null;
 }
 
-function report(profile, windowUs) {
+/** Busy time of the measured window (the last `windowUs` before the load ended), by duty, by place and by function. */
+function analyse(profile, windowUs) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  // Only samples within the measured load (the last `windowUs` before the load ended), not startup.
+  // Only samples within the measured load, not startup.
   const times = [];
   let t = profile.startTime;
   for (const d of profile.timeDeltas) times.push((t += d));
@@ -113,7 +133,6 @@ function report(profile, windowUs) {
   let total = 0;
   for (const v of self.values()) total += v;
   const idle = [...self].filter(([id]) => byId.get(id).callFrame.functionName === '(idle)').reduce((a, [, v]) => a + v, 0);
-  const busy = total - idle;
   const fnSelf = new Map();
   const groupSelf = new Map();
   for (const [id, us] of self) {
@@ -124,12 +143,27 @@ function report(profile, windowUs) {
     const g = where(f.url);
     groupSelf.set(g, (groupSelf.get(g) ?? 0) + us);
   }
-  const pct = (us) => `${((us / busy) * 100).toFixed(1)}%`;
-  console.log(`busy ${(busy / 1e6).toFixed(2)} s of ${(total / 1e6).toFixed(2)} s sampled under load`);
-  console.log('\ntime by duty (inclusive: each sample goes to the innermost frame with a known duty):');
-  for (const [g, us] of [...duty].sort((a, b) => b[1] - a[1])) console.log(`  ${pct(us).padStart(6)}  ${g}`);
-  console.log('\nself time by where the code lives:');
-  for (const [g, us] of [...groupSelf].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  ${pct(us).padStart(6)}  ${g}`);
-  console.log('\ntop functions by self time:');
-  for (const [k, us] of [...fnSelf].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${pct(us).padStart(6)}  ${k}`);
+  return { busy: total - idle, total, duty, fnSelf, groupSelf };
+}
+
+/**
+ * Prints the gateway's busy time by duty as a share and as µs per request under the profiler,
+ * beside the bare Express app's for the same duty (the difference is what the gateway adds).
+ */
+function report(gateway, bare, windowUs) {
+  const g = analyse(gateway.profile, windowUs);
+  const b = analyse(bare.profile, windowUs);
+  const perReq = (us, run) => us / (run.rps * (windowUs / 1e6));
+  const pct = (us, a) => `${((us / a.busy) * 100).toFixed(1)}%`;
+  console.log(`\ngateway busy ${(g.busy / 1e6).toFixed(2)} s of ${(g.total / 1e6).toFixed(2)} s sampled under load: ${perReq(g.busy, gateway).toFixed(0)} µs per request; bare Express ${perReq(b.busy, bare).toFixed(0)} µs`);
+  console.log('\ntime by duty (each sample goes to the innermost frame with a known duty), µs per request under the profiler:');
+  console.log(`  ${'share'.padStart(6)}  ${'gateway'.padStart(8)}  ${'bare'.padStart(6)}  duty`);
+  for (const [d, us] of [...g.duty].sort((x, y) => y[1] - x[1])) {
+    const bareUs = b.duty.get(d) ?? 0;
+    console.log(`  ${pct(us, g).padStart(6)}  ${perReq(us, gateway).toFixed(1).padStart(8)}  ${perReq(bareUs, bare).toFixed(1).padStart(6)}  ${d}`);
+  }
+  console.log('\nself time by where the code lives (gateway):');
+  for (const [w, us] of [...g.groupSelf].sort((x, y) => y[1] - x[1]).slice(0, 20)) console.log(`  ${pct(us, g).padStart(6)}  ${w}`);
+  console.log('\ntop functions by self time (gateway):');
+  for (const [k, us] of [...g.fnSelf].sort((x, y) => y[1] - x[1]).slice(0, 30)) console.log(`  ${pct(us, g).padStart(6)}  ${k}`);
 }

@@ -12,7 +12,7 @@ import { createCors } from './http/cors.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { registerPortalPage } from './portal/page/portal-page.js';
 import { ownUrl } from './util/own-url.js';
-import { jsonBodiesOnly, noConditionalRequests, noNulCharacters, requireHost } from './http/request-guards.js';
+import { jsonBodiesOnly, noConditionalRequests, noNulCharacters, requireHost, skipWithoutBody } from './http/request-guards.js';
 import { requestId } from './http/request-id.js';
 import { indexRoutesSince } from './http/route-index.js';
 import { installJsonResponse } from './http/json-response.js';
@@ -108,7 +108,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(noConditionalRequests);
   app.use(jsonBodiesOnly);
   app.use(IMPORT_PATHS, importBodyParser(config.importMaxBytes));
-  app.use(express.json({ limit: config.bodyLimit, strict: true }));
+  app.use(skipWithoutBody(express.json({ limit: config.bodyLimit, strict: true })));
   app.use(noNulCharacters);
 
   const s = initServer();

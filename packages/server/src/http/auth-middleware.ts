@@ -78,7 +78,13 @@ async function authenticateRequest(req: Request, res: Response, o: AuthMiddlewar
   const params = req.params as Record<string, string | undefined>;
   try {
     const { organizationId, scopes } = await authorize(
-      { principal, route, pathOrganizationId: params.orgId, selectedOrganization: cookiesOf(req)[SELECTED_ORGANIZATION_COOKIE] },
+      {
+        principal,
+        route,
+        pathOrganizationId: params.orgId,
+        // Only a dashboard session picks its organization by cookie (SPEC §3): keys never parse the Cookie header.
+        selectedOrganization: principal.kind === 'session' ? cookiesOf(req)[SELECTED_ORGANIZATION_COOKIE] : undefined,
+      },
       o.organizations,
     );
     if (!o.bypassWith) await o.limits.consumeCredential(credentialId(principal));

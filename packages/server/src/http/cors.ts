@@ -31,10 +31,15 @@ export function createCors(
     preflightContinue: false,
   });
   return (req, res, next) => {
+    // Cheapest tests first: most API calls come from servers, without an Origin.
+    const origin = req.headers.origin;
+    if (allowed.size === 0 || origin === undefined || !allowed.has(origin.toLowerCase())) {
+      next();
+      return;
+    }
     const path = req.path.toLowerCase();
     const applies = path.startsWith(PORTAL_PREFIX) || (config.corsAdminApi && (path.startsWith(`${API_PREFIX}/`) || path === API_PREFIX));
-    const origin = req.headers.origin;
-    if (!applies || allowed.size === 0 || origin === undefined || !allowed.has(origin.toLowerCase())) {
+    if (!applies) {
       next();
       return;
     }

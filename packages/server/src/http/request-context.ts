@@ -33,6 +33,10 @@ export const SELECTED_ORGANIZATION_COOKIE = 'selectedOrganization';
 
 /** The client's address: the socket's, or the forwarded one when TRUST_PROXY trusts the proxy (SPEC §7.3). */
 export function clientIpOf(req: RequestLike): string {
+  // Without a trusted proxy (the default) Express's req.ip is the socket's address, reached only
+  // after parsing X-Forwarded-For and walking every hop through the trust function: read it directly.
+  const settings = (req as { app?: { settings?: Record<string, unknown> } }).app?.settings;
+  if (settings !== undefined && settings['trust proxy'] === false) return req.socket.remoteAddress ?? '';
   return req.ip ?? req.socket.remoteAddress ?? '';
 }
 

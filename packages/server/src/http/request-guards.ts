@@ -31,12 +31,24 @@ export const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
 };
 
 /**
+ * Runs `parser` only for requests that have a body (RFC 9112 §6.3: framed by Content-Length or
+ * Transfer-Encoding); a request without either (most GETs) has nothing to parse and goes on as
+ * the parser itself would send it, with `req.body` unset. Saves the parser's per-request checks.
+ */
+export function skipWithoutBody(parser: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) next();
+    else parser(req, res, next);
+  };
+}
+
+/**
  * API answers are never conditional: Express would turn `If-None-Match: *` into a bodiless 304 on
  * any GET, and a non-2xx always carries the error body (SPEC §7.1). The validators are dropped.
  */
 export const noConditionalRequests: RequestHandler = (req, _res, next) => {
-  delete req.headers['if-none-match'];
-  delete req.headers['if-modified-since'];
+  if (req.headers['if-none-match'] !== undefined) delete req.headers['if-none-match'];
+  if (req.headers['if-modified-since'] !== undefined) delete req.headers['if-modified-since'];
   next();
 };
 

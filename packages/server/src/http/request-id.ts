@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { RequestHandler } from 'express';
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -12,10 +12,19 @@ declare global {
   }
 }
 
-/** `req_` + a random UUID without its dashes (32 hex digits); slices cost less than replaceAll (~1 µs vs 2.4 µs). */
+/** Random bytes drawn from the CSPRNG 4 KiB at a time, 16 per id (as randomUUID caches its entropy). */
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
+/** `req_` + 32 hex digits (128 random bits, the format ids have always had); one string per id, no UUID to re-slice. */
 export function newRequestId(): string {
-  const u = randomUUID();
-  return `req_${u.slice(0, 8)}${u.slice(9, 13)}${u.slice(14, 18)}${u.slice(19, 23)}${u.slice(24)}`;
+  if (poolOffset + 16 > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const id = `req_${pool.toString('hex', poolOffset, poolOffset + 16)}`;
+  poolOffset += 16;
+  return id;
 }
 
 /**
@@ -23,8 +32,8 @@ export function newRequestId(): string {
  * plain token (so it cannot inject into logs); otherwise a fresh one is generated.
  */
 export const requestId: RequestHandler = (req, res, next) => {
-  const given = req.header('x-request-id');
-  req.requestId = given && SAFE_ID.test(given) ? given : newRequestId();
+  const given = req.headers['x-request-id'];
+  req.requestId = typeof given === 'string' && SAFE_ID.test(given) ? given : newRequestId();
   res.setHeader('X-Request-ID', req.requestId);
   next();
 };

@@ -34,6 +34,8 @@ export class RateLimits {
   readonly #fiveMinutes: RateLimiterAbstract;
   readonly #authFailures: RateLimiterAbstract;
   readonly #ipv6PrefixLength: number;
+  /** Address → bucket (ipBucket parses the address each time); bounded, cleared when full. */
+  readonly #buckets = new Map<string, string>();
 
   constructor(o: RateLimitOptions) {
     this.#store = o.store ?? createMemoryLimitStore();
@@ -73,15 +75,28 @@ export class RateLimits {
    * @throws AppError RATE_LIMITED (429, Retry-After) when it did
    */
   async assertIpNotBlocked(ip: string): Promise<void> {
-    const res = await this.#authFailures.get(ipBucket(ip, this.#ipv6PrefixLength));
+    const res = await this.#authFailures.get(this.#bucketOf(ip));
     if (res && res.remainingPoints <= 0) throw limited(res);
   }
 
   /** Counts one failed authentication (key, session, sign-in, magic link) against the client's address bucket. */
   async recordAuthFailure(ip: string): Promise<void> {
-    await this.#authFailures.penalty(ipBucket(ip, this.#ipv6PrefixLength), 1);
+    await this.#authFailures.penalty(this.#bucketOf(ip), 1);
+  }
+
+  #bucketOf(ip: string): string {
+    let bucket = this.#buckets.get(ip);
+    if (bucket === undefined) {
+      if (this.#buckets.size >= BUCKET_CACHE_MAX) this.#buckets.clear();
+      bucket = ipBucket(ip, this.#ipv6PrefixLength);
+      this.#buckets.set(ip, bucket);
+    }
+    return bucket;
   }
 }
+
+/** Client addresses whose bucket is remembered (a few hundred bytes each). */
+const BUCKET_CACHE_MAX = 10_000;
 
 function limited(e: unknown): AppError {
   if (e instanceof RateLimiterRes) {

@@ -46,9 +46,15 @@ function responseHeaders(res: ServerResponse): Record<string, string> {
  * /health/ready are not logged. The logger's own redaction and credential scrub apply as well.
  *
  * The same line pino-http wrote, at a fraction of its cost: no child logger (with the request
- * serialised up-front) per request, and the line built once from plain fields.
+ * serialised up-front) per request, and the line built once from plain fields. A completed
+ * request's line holds nothing but those allowlisted, scrubbed fields, so no redaction path can
+ * match it: it is written by a child of `logger` without pino's redaction (about 60% of the
+ * line's cost), still through the logger's destination and its credential scrub. An errored
+ * request's line carries an `err`, which may hold anything: it goes through `logger` itself.
  */
 export function createRequestLogger(logger: Logger): RequestHandler {
+  // Redaction paths that match none of a completed line's fields (see above); the scrub hook is inherited.
+  const completedLog = logger.child({}, { redact: { paths: [] } });
   function finish(res: ServerResponse, err: Error | undefined): void {
     const req = (res as ServerResponse & { req: LoggedRequest }).req;
     const state = req[STATE];
@@ -64,7 +70,7 @@ export function createRequestLogger(logger: Logger): RequestHandler {
       line.err = err ?? new Error(`failed with status code ${res.statusCode}`);
       logger.info(line, 'request errored');
     } else {
-      logger.info(line, 'request completed');
+      completedLog.info(line, 'request completed');
     }
   }
   // Shared listeners (`this` is the response), so a request allocates no closures for its log line.
