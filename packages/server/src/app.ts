@@ -15,6 +15,7 @@ import { ownUrl } from './util/own-url.js';
 import { jsonBodiesOnly, noConditionalRequests, noNulCharacters, requireHost, skipWithoutBody } from './http/request-guards.js';
 import { requestId } from './http/request-id.js';
 import { indexRoutesSince } from './http/route-index.js';
+import { composeMiddleware } from './http/compose-middleware.js';
 import { installJsonResponse } from './http/json-response.js';
 import { staticSecurityHeaders } from './http/security-headers.js';
 import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
@@ -97,19 +98,24 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.set('etag', false);
   installJsonResponse(app);
   if (config.trustProxy) app.set('trust proxy', /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
-  app.use(requestId);
-  // TLS usually ends at the load balancer: do not ask browsers to upgrade the docs' asset requests.
-  // Helmet's headers, computed once (security-headers.ts).
-  app.use(staticSecurityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
-  app.use(createRequestLogger(logger));
-  app.use(requireHost);
-  // Before anything that answers OPTIONS (allowed-methods) or rejects bodies: CORS preflights (SPEC §12).
-  app.use(createCors(config));
-  app.use(noConditionalRequests);
-  app.use(jsonBodiesOnly);
+  // Every request's first steps, in this order, as one layer each side of the import body parser
+  // (composeMiddleware: the same calls without the router's per-layer work; bench "pipeline").
+  app.use(
+    composeMiddleware([
+      requestId,
+      // TLS usually ends at the load balancer: do not ask browsers to upgrade the docs' asset requests.
+      // Helmet's headers, computed once (security-headers.ts).
+      staticSecurityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }),
+      createRequestLogger(logger),
+      requireHost,
+      // Before anything that answers OPTIONS (allowed-methods) or rejects bodies: CORS preflights (SPEC §12).
+      createCors(config),
+      noConditionalRequests,
+      jsonBodiesOnly,
+    ]),
+  );
   app.use(IMPORT_PATHS, importBodyParser(config.importMaxBytes));
-  app.use(skipWithoutBody(express.json({ limit: config.bodyLimit, strict: true })));
-  app.use(noNulCharacters);
+  app.use(composeMiddleware([skipWithoutBody(express.json({ limit: config.bodyLimit, strict: true })), noNulCharacters]));
 
   const s = initServer();
   const endpoints = endpointOptions(auth, createIdempotencyMiddleware(services.commerce.idempotency, logger));
