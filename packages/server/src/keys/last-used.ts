@@ -3,6 +3,8 @@ import type { Database } from '../storage/schema.js';
 import { touchLastUsed } from './key-repository.js';
 import { addKeyUsage, hourOf, type KeyUsageCount } from './key-usage.js';
 
+const HOUR_MS = 3_600_000;
+
 /** What one flush writes: lastUsedAt per key, and request counts per key and hour. */
 export interface KeyActivityBatch {
   lastUsed: ReadonlyMap<string, string>;
@@ -24,7 +26,10 @@ export async function writeKeyActivity(db: Kysely<Database>, batch: KeyActivityB
  * database (SPEC §7.2).
  */
 export class LastUsedRecorder {
-  #pending = new Map<string, string>();
+  /** keyId → last use, in epoch milliseconds (turned into ISO text once per flush, not per request). */
+  #pending = new Map<string, number>();
+  /** The UTC hour of the last count, so a request formats no date (hourOf) while the hour lasts. */
+  #hour = { start: Number.NaN, text: '' };
   #usage = new Map<string, KeyUsageCount>();
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
@@ -36,12 +41,17 @@ export class LastUsedRecorder {
   ) {}
 
   touch(keyId: string, at: Date): void {
-    this.#pending.set(keyId, at.toISOString());
+    this.#pending.set(keyId, at.getTime());
   }
 
   /** Counts one request of a proven key: accepted (authenticated and authorized) or refused. */
   count(keyId: string, at: Date, accepted: boolean): void {
-    const hour = hourOf(at);
+    const ms = at.getTime();
+    if (!(ms >= this.#hour.start && ms < this.#hour.start + HOUR_MS)) {
+      const text = hourOf(at);
+      this.#hour = { start: Date.parse(text), text };
+    }
+    const hour = this.#hour.text;
     const id = `${keyId} ${hour}`;
     let entry = this.#usage.get(id);
     if (!entry) {
@@ -61,13 +71,14 @@ export class LastUsedRecorder {
   flush(): Promise<void> {
     this.#flushing = this.#flushing.then(async () => {
       if (this.#pending.size === 0 && this.#usage.size === 0) return;
-      const batch = { lastUsed: this.#pending, usage: this.#usage };
+      const pending = this.#pending;
+      const batch = { lastUsed: new Map([...pending].map(([k, ms]) => [k, new Date(ms).toISOString()])), usage: this.#usage };
       this.#pending = new Map();
       this.#usage = new Map();
       try {
         await this.write(batch);
       } catch (err) {
-        for (const [k, v] of batch.lastUsed) if (!this.#pending.has(k)) this.#pending.set(k, v);
+        for (const [k, v] of pending) if (!this.#pending.has(k)) this.#pending.set(k, v);
         for (const [k, v] of batch.usage) {
           const now = this.#usage.get(k);
           if (now) {

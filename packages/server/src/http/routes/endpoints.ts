@@ -1,4 +1,5 @@
 import type { NextFunction, RequestHandler } from 'express';
+import { composeMiddleware } from '../compose-middleware.js';
 
 /**
  * A middleware as ts-rest accepts it on every router. ts-rest types `req` per route (its `res`
@@ -18,5 +19,7 @@ export interface EndpointOptions {
 }
 
 export function endpointOptions(auth: RequestHandler, ...after: RouterMiddleware[]): EndpointOptions {
-  return { requestValidationErrorHandler: (err, _req, _res, next) => next(err), globalMiddleware: [auth as RouterMiddleware, ...after] };
+  // One route layer for all of them (composeMiddleware): the same calls in the same order.
+  const middleware = composeMiddleware([auth, ...(after as RequestHandler[])]) as RouterMiddleware;
+  return { requestValidationErrorHandler: (err, _req, _res, next) => next(err), globalMiddleware: [middleware] };
 }
