@@ -1,4 +1,4 @@
-import type { Express, NextFunction, Request, Response } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 
 /** How many leading literal path segments the index keys on (`/api/v1/auth` for `/api/v1/auth/whoami`). */
 const INDEX_DEPTH = 3;
@@ -8,13 +8,7 @@ const PATTERN_SYNTAX = /[:*{}()[\]?+!\\]/;
 
 /** The parts of an Express 5 (router 2) layer the index reads. */
 interface RouteLayer {
-  route?: {
-    path?: unknown;
-    _handlesMethod(method: string): boolean;
-    dispatch(req: Request, res: Response, done: (err?: unknown) => void): void;
-  };
-  /** router 2.x: the match of `path` (decoded parameters), false, or a throw when a parameter cannot be decoded. */
-  match(path: string): false | { params: Record<string, string> };
+  route?: { path?: unknown; _handlesMethod(method: string): boolean };
   handle: (...args: unknown[]) => unknown;
 }
 
@@ -56,8 +50,12 @@ export function indexRoutesSince(app: Express, from: number): void {
   const keys = new Set(layers.map(keyOf));
   // Each key's candidates: every route whose own key is a segment-wise prefix of it (or equal), in order.
   const covers = (routeKey: string, key: string) => routeKey === '' || key === routeKey || key.startsWith(`${routeKey}/`);
-  const buckets = new Map<string, RouteLayer[]>();
-  for (const key of keys) buckets.set(key, layers.filter((l) => covers(keyOf(l), key)));
+  const buckets = new Map<string, RequestHandler>();
+  for (const key of keys) {
+    const router = express.Router();
+    (router as unknown as { stack: RouteLayer[] }).stack = layers.filter((l) => covers(keyOf(l), key));
+    buckets.set(key, router);
+  }
   stack.length = from;
 
   app.use((req, res, next) => {
@@ -79,65 +77,12 @@ export function indexRoutesSince(app: Express, from: number): void {
     for (let i = ends.length - 1; i >= 0; i--) {
       const bucket = buckets.get(path.slice(0, ends[i]));
       if (bucket) {
-        dispatch(bucket, req, res, next);
+        bucket(req, res, next);
         return;
       }
     }
     const fallback = buckets.get('');
-    if (fallback) dispatch(fallback, req, res, next);
+    if (fallback) fallback(req, res, next);
     else next();
   });
-}
-
-/**
- * Runs a bucket's layers as Express's router would run them as a router of their own, without
- * building one per request: each route layer in order is matched against the path (its own
- * pattern: letter case, trailing slash, decoded parameters) and the method, and the first match
- * gets `req.params` and runs (`next('route')` goes on to the next candidate, `next('router')`
- * leaves the bucket); an error (a handler's, or a parameter that does not decode) runs the
- * bucket's error handlers that follow, in order, then leaves with it. Nothing matched: `next()`.
- */
-function dispatch(layers: readonly RouteLayer[], req: Request, res: Response, next: NextFunction): void {
-  const path = req.path;
-  let index = 0;
-  const fail = (err: unknown): void => {
-    // Error handlers after the layer that failed, as the router would call them (handleError).
-    while (index < layers.length) {
-      const layer = layers[index++]!;
-      if (!layer.route && layer.handle.length === 4) {
-        try {
-          layer.handle(err, req, res, (e?: unknown) => (e === undefined || e === 'route' ? resume() : e === 'router' ? next() : fail(e)));
-        } catch (thrown) {
-          fail(thrown);
-        }
-        return;
-      }
-    }
-    next(err);
-  };
-  const resume = (err?: unknown): void => {
-    if (err === 'router') return next();
-    if (err !== undefined && err !== null && err !== 'route') return fail(err);
-    while (index < layers.length) {
-      const layer = layers[index++]!;
-      const route = layer.route;
-      if (!route) continue;
-      let match: ReturnType<RouteLayer['match']>;
-      try {
-        match = layer.match(path);
-      } catch (thrown) {
-        return fail(thrown);
-      }
-      if (!match || (!route._handlesMethod(req.method) && req.method !== 'HEAD')) continue;
-      req.params = match.params;
-      try {
-        route.dispatch(req, res, resume);
-      } catch (thrown) {
-        fail(thrown);
-      }
-      return;
-    }
-    next();
-  };
-  resume();
 }
