@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Client } from './clients.js';
 import { API_PREFIX, authErrorResponses, bodyErrorResponses, c, ErrorBody, meta, ORG_KEY_OR_SESSION, Timestamp } from './common.js';
 import { Invoice } from './invoices.js';
+import { Transaction } from './transactions.js';
 
 /** What an export or a template covers (SPEC §5). Only clients can be imported. */
 export const DATA_ENTITY_TYPES = ['clients', 'invoices', 'transactions'] as const;
@@ -13,7 +14,9 @@ export type ExportFormat = z.infer<typeof ExportFormat>;
 
 /**
  * The columns of each entity's CSV, in order: what the template answers and what a CSV export
- * writes. The clients columns are also the import's (only `email` and `name` are required).
+ * writes. Each is a field of the entity's API shape (Client, Invoice, Transaction; the
+ * organization is the caller's, so `organizationId` is not a column). The clients columns are
+ * also the import's (only `email` and `name` are required).
  */
 export const CSV_COLUMNS = {
   clients: ['id', 'email', 'name', 'externalId', 'createdAt', 'updatedAt'],
@@ -29,12 +32,17 @@ export const CSV_COLUMNS = {
     'siteId',
     'checkoutId',
     'provider',
+    'providerReference',
     'description',
     'externalReference',
     'createdAt',
     'updatedAt',
   ],
-} as const satisfies Record<DataEntityType, readonly string[]>;
+} as const satisfies {
+  clients: readonly (keyof Client)[];
+  invoices: readonly (keyof Invoice)[];
+  transactions: readonly (keyof Transaction)[];
+} & Record<DataEntityType, readonly string[]>;
 
 /** The columns a clients import reads; `id`, `createdAt`, `updatedAt` of an export are ignored. */
 export const CLIENT_IMPORT_COLUMNS = ['email', 'name', 'externalId'] as const;
@@ -51,28 +59,8 @@ export const ExportBody = z
   .strict();
 export type ExportBody = z.infer<typeof ExportBody>;
 
-/** One exported transaction in a JSON export (the columns of CSV_COLUMNS.transactions). */
-export const ExportedTransaction = z
-  .object({
-    id: z.string(),
-    status: z.string(),
-    source: z.string().nullable().describe('checkout or manual'),
-    amount: z.number().int().describe('Minor units'),
-    refundedAmount: z.number().int().nullable().describe('Minor units'),
-    currency: z.string(),
-    clientId: z.string().nullable(),
-    siteId: z.string().nullable(),
-    checkoutId: z.string().nullable(),
-    provider: z.string().nullable(),
-    description: z.string().nullable(),
-    externalReference: z.string().nullable(),
-    createdAt: Timestamp,
-    updatedAt: Timestamp.nullable(),
-  })
-  .describe('ExportedTransaction');
-
-/** A JSON export: one array of the entity's records, oldest first (the API shapes of clients and invoices). */
-export const JsonExport = z.array(z.union([Client, Invoice, ExportedTransaction])).describe('JsonExport');
+/** A JSON export: one array of the entity's records, oldest first, in their API shapes (Client, Invoice, Transaction). */
+export const JsonExport = z.array(z.union([Client, Invoice, Transaction])).describe('JsonExport');
 
 export const ImportBody = z
   .object({
