@@ -1,18 +1,12 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutBody, createCommerceOrg, type CommerceOrg } from './commerce-fixtures.js';
 import { startTestServer, type TestServer } from './harness.js';
+import { canRunBrowser, launchChromium } from './support/chromium.js';
 
-/** Debian's chromium; the browser test skips, saying why, without it (fails in CI). */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!HAS_CHROMIUM)
-  console.log(
-    `[checkout] no Chromium at ${CHROMIUM}: the payment page browser test skips (apt-get install -y chromium, or set CHROMIUM_PATH)`,
-  );
+const HAS_CHROMIUM = canRunBrowser('[checkout] the payment page browser test');
 
 /** CSP violations and page errors on the gateway's page. */
 function watchPage(page: Page): string[] {
@@ -41,17 +35,7 @@ describe.skipIf(!HAS_CHROMIUM)('the hosted payment page in Chromium (SQLite)', (
     });
     await new Promise<void>((resolve) => merchant.listen(0, '127.0.0.1', resolve));
     merchantUrl = `http://127.0.0.1:${(merchant.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,16 +1,10 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingOrg, type BillingOrg } from './billing-fixtures.js';
 import { startTestServer, type TestServer } from './harness.js';
+import { canRunBrowser, launchChromium } from './support/chromium.js';
 
-/** Debian's chromium; the browser test skips, saying why, without it (fails in CI). */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!HAS_CHROMIUM)
-  console.log(
-    `[portal] no Chromium at ${CHROMIUM}: the portal page browser test skips (apt-get install -y chromium, or set CHROMIUM_PATH)`,
-  );
+const HAS_CHROMIUM = canRunBrowser('[portal] the portal page browser test');
 
 const MINT = '/api/v1/organizations/settings/portal/magic-links';
 
@@ -39,17 +33,7 @@ describe.skipIf(!HAS_CHROMIUM)('the customer portal page in Chromium (SQLite)', 
     portalKey = (await server.createOrgKey(acme.organizationId, ['portal:create'])).token;
     const { clientId } = await acme.customerWithIssuedInvoice('alice@example.com');
     await acme.createSchedule(clientId, '2030-03-01', 'monthly');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
