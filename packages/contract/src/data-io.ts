@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Client } from './clients.js';
-import { API_PREFIX, authErrorResponses, bodyErrorResponses, c, ErrorBody, meta, ORG_KEY_OR_SESSION, Timestamp } from './common.js';
+import { API_PREFIX, authErrorResponses, bodyErrorResponses, c, ErrorBody, Timestamp } from './common.js';
+import { orgRoute } from './org-route.js';
 import { Invoice } from './invoices.js';
 import { Transaction } from './transactions.js';
 
@@ -121,7 +122,7 @@ export const dataIoContract = c.router(
         "are prefixed with `'` (OWASP CSV injection). `format: json` answers `application/json`: one array of records (JsonExport). " +
         'The body is sent as it is read (chunked); a failure after the first byte aborts the connection instead of ending the body, so a truncated export never looks complete.',
       metadata: {
-        ...meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'data_io:execute', organization: 'context' }),
+        ...orgRoute(tag, 'data_io:execute'),
         successContent: { 'application/json': JsonExport },
       },
     },
@@ -131,7 +132,7 @@ export const dataIoContract = c.router(
       pathParams: z.object({ entityType: DataEntityType }),
       responses: { 200: csvText('The CSV header row of the entity (CSV_COLUMNS)'), ...errors },
       summary: 'The CSV header of an entity (the import template for clients)',
-      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'data_io:read', organization: 'context' }),
+      metadata: orgRoute(tag, 'data_io:read'),
     },
     validateImport: {
       method: 'POST',
@@ -139,7 +140,7 @@ export const dataIoContract = c.router(
       body: ImportBody,
       responses: { 200: ImportResult, ...errors, ...bodyErrorResponses },
       summary: 'Check a clients CSV row by row; writes nothing',
-      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'data_io:execute', organization: 'context' }),
+      metadata: orgRoute(tag, 'data_io:execute'),
     },
     import: {
       method: 'POST',
@@ -151,7 +152,7 @@ export const dataIoContract = c.router(
         'Every row is validated first (email, name, externalId unique in the file and in the organization); one invalid row and nothing is written ' +
         '(422 IMPORT_ROWS_INVALID with every invalid row). Otherwise every client is created in one transaction. ' +
         'A concurrent write that takes an externalId between validation and commit answers 409 CONFLICT, again with nothing written.',
-      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'data_io:execute', organization: 'context' }),
+      metadata: orgRoute(tag, 'data_io:execute'),
     },
   },
   { pathPrefix: API_PREFIX },
