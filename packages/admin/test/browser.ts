@@ -50,24 +50,6 @@ export async function ensurePanelBuilt(): Promise<void> {
   }
 }
 
-/**
- * Records what would show that the page does not work under the server's CSP or leaves the
- * origin: CSP violations (console "Refused to …"), uncaught page errors, and any request to
- * another origin (no CDN).
- */
-export function watchPage(page: Page, origin: string): { problems: string[] } {
-  const problems: string[] = [];
-  page.on('console', (msg) => {
-    if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('request', (req) => {
-    const url = req.url();
-    if (!url.startsWith(origin) && !url.startsWith('data:')) problems.push(`request to another origin: ${url}`);
-  });
-  return { problems };
-}
-
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClock, type TestClock } from '../../server/test/auth-matrix.js';
 import type { TestServer } from '../../server/test/harness.js';
 import { ADMIN, startSessionServer } from '../../server/test/session-helpers.js';
-import { ensurePanelBuilt, watchPage } from './browser.js';
-import { canRunBrowser, launchChromium } from '../../server/test/support/chromium.js';
+import { ensurePanelBuilt } from './browser.js';
+import { canRunBrowser, launchChromium, watchPage } from '../../server/test/support/chromium.js';
 
 const HAS_CHROMIUM = canRunBrowser('[admin] the Admin panel browser tests');
 

@@ -1,22 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutBody, createCommerceOrg, type CommerceOrg } from './commerce-fixtures.js';
 import { startTestServer, type TestServer } from './harness.js';
-import { canRunBrowser, launchChromium } from './support/chromium.js';
+import { canRunBrowser, launchChromium, watchPage } from './support/chromium.js';
 
 const HAS_CHROMIUM = canRunBrowser('[checkout] the payment page browser test');
-
-/** CSP violations and page errors on the gateway's page. */
-function watchPage(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (msg) => {
-    if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  return problems;
-}
 
 describe.skipIf(!HAS_CHROMIUM)('the hosted payment page in Chromium (SQLite)', () => {
   let server: TestServer;
@@ -57,7 +47,7 @@ describe.skipIf(!HAS_CHROMIUM)('the hosted payment page in Chromium (SQLite)', (
   it('open the paymentUrl, press Pay, land on returnUrl with the transaction id; the transaction is succeeded', async () => {
     const checkout = await create();
     const page = await browser.newPage();
-    const problems = watchPage(page);
+    const { problems } = watchPage(page);
     try {
       await page.goto(checkout.paymentUrl);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Pay Acme shop');
@@ -90,7 +80,7 @@ describe.skipIf(!HAS_CHROMIUM)('the hosted payment page in Chromium (SQLite)', (
   it('Decline shows an alert and keeps the checkout open; Cancel lands on cancelUrl', async () => {
     const checkout = await create();
     const page = await browser.newPage();
-    const problems = watchPage(page);
+    const { problems } = watchPage(page);
     try {
       await page.goto(checkout.paymentUrl);
       await page.getByRole('button', { name: 'Decline' }).click();

@@ -1,25 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingOrg, type BillingOrg } from './billing-fixtures.js';
 import { startTestServer, type TestServer } from './harness.js';
-import { canRunBrowser, launchChromium } from './support/chromium.js';
+import { canRunBrowser, launchChromium, watchPage } from './support/chromium.js';
 
 const HAS_CHROMIUM = canRunBrowser('[portal] the portal page browser test');
 
 const MINT = '/api/v1/organizations/settings/portal/magic-links';
-
-/** CSP violations, page errors and requests to another origin (no CDN). */
-function watchPage(page: Page, origin: string): string[] {
-  const problems: string[] = [];
-  page.on('console', (msg) => {
-    if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('request', (req) => {
-    if (!req.url().startsWith(origin)) problems.push(`request to another origin: ${req.url()}`);
-  });
-  return problems;
-}
 
 describe.skipIf(!HAS_CHROMIUM)('the customer portal page in Chromium (SQLite)', () => {
   let server: TestServer;
@@ -51,7 +38,7 @@ describe.skipIf(!HAS_CHROMIUM)('the customer portal page in Chromium (SQLite)', 
 
     const context = await browser.newContext();
     const page = await context.newPage();
-    const problems = watchPage(page, server.url);
+    const { problems } = watchPage(page, server.url);
     await page.goto(url);
     await expect
       .poll(() => page.getByRole('table', { name: 'Invoices' }).getByRole('cell', { name: number }).count(), { timeout: 15_000 })

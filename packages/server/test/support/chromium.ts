@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's chromium (installed by .ci/run; TOOLCHAIN.md "Browsers"), or the one `CHROMIUM_PATH` names. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -29,4 +29,23 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * Records what would show that a page does not work under the server's CSP or leaves its origin:
+ * CSP violations (console "Refused to …"), uncaught page errors and, when `origin` is given, any
+ * request to another origin (no CDN; `data:` URLs are not requests). `problems` fills as the page runs.
+ */
+export function watchPage(page: Page, origin?: string): { problems: string[] } {
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  if (origin !== undefined)
+    page.on('request', (req) => {
+      const url = req.url();
+      if (!url.startsWith(origin) && !url.startsWith('data:')) problems.push(`request to another origin: ${url}`);
+    });
+  return { problems };
 }
