@@ -146,6 +146,23 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
       expectShape(fromRaw(response!), 405, 'METHOD_NOT_ALLOWED');
     });
 
+    it('two Authorization headers are 400 MALFORMED_AUTHORIZATION, whichever credentials they carry', async () => {
+      // Node keeps the first Authorization line and drops the rest; a proxy may read the last:
+      // an ambiguous credential is refused, not guessed (SPEC §7.1).
+      const { port: p } = new URL(fuzz.server.url);
+      const a = token('orgKey');
+      for (const [path, second] of [
+        ['/api/v1/clients', token('adminSession')],
+        ['/api/v1/clients', a],
+        ['/api/v1/auth/whoami', 'garbage'],
+        ['/api/v1/portal/session', token('portalSession')],
+      ] as const) {
+        const raw = `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${a}\r\nauthorization: Bearer ${second}\r\n\r\n`;
+        const { response } = await sendRaw('127.0.0.1', Number(p), Buffer.from(raw), 10_000, true);
+        expectShape(fromRaw(response!), 400, 'MALFORMED_AUTHORIZATION');
+      }
+    });
+
     it('an unsupported Expect is ignored rather than answered with a bare 417', async () => {
       const { port: p } = new URL(fuzz.server.url);
       const raw =

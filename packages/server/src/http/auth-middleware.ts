@@ -4,7 +4,7 @@ import { AppError } from '../errors/app-error.js';
 import type { RateLimits } from '../limits/rate-limit.js';
 import type { CredentialAuthenticator } from '../auth/authenticator.js';
 import { authorize, type OrganizationLookup } from '../access/authorize.js';
-import { readBearer } from '../auth/bearer.js';
+import { assertSingleAuthorization, readBearer } from '../auth/bearer.js';
 import { clientIpOf, cookiesOf, SELECTED_ORGANIZATION_COOKIE } from './request-context.js';
 import { actorOf, credentialId, type AuthContext, type Principal } from '../access/principal.js';
 import { parseToken } from '../keys/token.js';
@@ -70,6 +70,7 @@ async function authenticateRequest(req: Request, res: Response, o: AuthMiddlewar
     throw new AppError('ORGANIZATION_HEADER_NOT_ALLOWED');
   }
   if (route.credentials.length === 0) return null;
+  assertSingleAuthorization(req.rawHeaders);
 
   const ip = clientIpOf(req);
   const principal = o.bypassWith ?? (await proveCredential(header, ip, o));
