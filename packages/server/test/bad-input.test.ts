@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { listRoutes, MAX_PAGE, type ContractRoute, type ErrorCode } from '@payment-gateway/contract';
+import { isAppRouteNoBody } from '@ts-rest/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerClientErrors } from '../src/http/client-error.js';
 import { paginate } from '../src/storage/paginate.js';
@@ -25,6 +26,9 @@ function expectShape(res: { status: number; body: unknown; requestIdHeader: stri
 }
 const fromFetch = (r: HttpResult) => ({ status: r.status, body: r.body, requestIdHeader: r.headers.get('x-request-id') });
 const fromRaw = (r: RawResponse) => ({ status: r.status, body: JSON.parse(r.body) as unknown, requestIdHeader: r.headers['x-request-id'] });
+
+/** Routes whose contract body is `c.noBody()`: they take no input in their body. */
+const NO_BODY_ROUTES = listRoutes().filter((r) => 'body' in r.route && isAppRouteNoBody(r.route.body as never));
 
 const LIST_ROUTES = listRoutes().filter(
   (r) => r.route.method === 'GET' && 'query' in r.route && r.route.query && 'page' in (r.route.query as unknown as { shape: object }).shape,
@@ -49,6 +53,33 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
     if (kinds.includes('systemKey')) return { token: token('systemKey'), path };
     return { token: token('adminSession'), path };
   }
+
+  describe('routes that take no body', () => {
+    it('there are such routes (issue, pause, resume, cancel, logout, deletes, recurring processing)', () => {
+      expect(NO_BODY_ROUTES.map((r) => r.route.path)).toEqual(
+        expect.arrayContaining(['/api/v1/invoices/:id/issue', '/api/v1/system/recurring/process']),
+      );
+    });
+
+    it.each(NO_BODY_ROUTES.map((r) => [r.name, r] as const))(
+      '%s: a body with anything in it is 400 VALIDATION_FAILED, not silently ignored',
+      async (_name, r) => {
+        const { token: t, path } = callerFor(r);
+        const concrete = path.replace(/:[A-Za-z]+/g, 'x_AAAAAAAAAAAAAAAAAAAA');
+        for (const body of [{ now: '2030-01-01T00:00:00Z' }, { reason: 'x' }, [], [1], { '': null }]) {
+          const res = fromFetch(await fuzz.server.request(r.route.method, concrete, { token: t, body }));
+          const b = expectShape(res, 400, 'VALIDATION_FAILED');
+          expect(b.details?.issues?.[0]?.path, JSON.stringify(body)).toBe('body');
+        }
+      },
+    );
+
+    it('an absent body or {} is still accepted', async () => {
+      const t = token('systemKey');
+      expect((await fuzz.server.request('POST', '/api/v1/system/recurring/process', { token: t })).status).toBe(200);
+      expect((await fuzz.server.request('POST', '/api/v1/system/recurring/process', { token: t, body: {} })).status).toBe(200);
+    });
+  });
 
   describe('malformed percent-encoding in a path', () => {
     it.each([
