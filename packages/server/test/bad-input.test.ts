@@ -336,6 +336,23 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
       expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     });
 
+    it('X-Organization-ID is refused where the credential rides in the body or a cookie: login, refresh, magic-link redemption', async () => {
+      // SPEC §3: with any credential, 400. A password, a refresh cookie and a link token are credentials.
+      for (const name of ['X-Organization-ID', 'x-organization-id', 'X-ORGANIZATION-ID']) {
+        const headers = { [name]: orgId };
+        for (const [path, body, cookie] of [
+          ['/api/v1/auth/login', { email: 'admin@example.com', password: 'not-the-password' }, undefined],
+          ['/api/v1/auth/refresh-token', undefined, 'gw_refresh=rt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
+          ['/api/v1/portal/auth/magic-link', { token: 'pml_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }, undefined],
+        ] as const) {
+          const res = await fuzz.server.request('POST', path, { body, headers: cookie ? { ...headers, cookie } : headers });
+          expectShape(fromFetch(res), 400, 'ORGANIZATION_HEADER_NOT_ALLOWED');
+        }
+      }
+      // The load balancer's health checks carry no credential: the header is ignored there.
+      expect((await fuzz.server.request('GET', '/health', { headers: { 'X-Organization-ID': orgId } })).status).toBe(200);
+    });
+
     it('X-Organization-ID of any value, with or without a credential, is never a 5xx', async () => {
       for (const value of ['', ' ', '%zz', 'org_AAAAAAAAAAAAAAAA', orgId, 'A'.repeat(4000), 'null', '[]']) {
         for (const t of [undefined, token('orgKey'), token('adminSession')]) {

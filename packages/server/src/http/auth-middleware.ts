@@ -45,6 +45,15 @@ const PROVEN_KEY_REFUSALS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * True for a route where a credential can ride, so X-Organization-ID is refused there (SPEC §3):
+ * every route that accepts one, and the credential-less ones that read a body or a cookie (the
+ * login password, the refresh cookie, the magic-link token). Only the health checks are left.
+ */
+function mayCarryCredential(method: string, metadata: RouteMetadata): boolean {
+  return metadata.auth.credentials.length > 0 || (method !== 'GET' && method !== 'HEAD') || (metadata.cookies.reads?.length ?? 0) > 0;
+}
+
+/**
  * The one authentication middleware: reads the route's contract metadata and enforces it
  * (credential kind, organization rules, scope), then the per-credential rate limit.
  */
@@ -66,7 +75,7 @@ async function authenticateRequest(req: Request, res: Response, o: AuthMiddlewar
   const route = metadata.auth;
   const header = req.headers.authorization;
   // The organization comes from the credential; never from a header (SPEC §3).
-  if (req.headers['x-organization-id'] !== undefined && (header !== undefined || route.credentials.length > 0)) {
+  if (req.headers['x-organization-id'] !== undefined && (header !== undefined || mayCarryCredential(req.method, metadata))) {
     throw new AppError('ORGANIZATION_HEADER_NOT_ALLOWED');
   }
   if (route.credentials.length === 0) return null;
