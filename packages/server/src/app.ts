@@ -24,6 +24,7 @@ import { registerCommerceRoutes } from './http/routes/commerce.js';
 import { registerCheckoutPage } from './commerce/page/checkout-page.js';
 import { isCrossSite } from './http/cross-site.js';
 import { clientIpOf } from './http/request-context.js';
+import { refuseUndeclaredInput } from './http/undeclared-input.js';
 import { createIdempotencyMiddleware } from './http/idempotency.js';
 import { IMPORT_PATHS, importBodyParser, registerDataIoRoutes } from './http/routes/data-io.js';
 import { registerDocsRoutes } from './http/routes/docs.js';
@@ -112,7 +113,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(noNulCharacters);
 
   const s = initServer();
-  const endpoints = endpointOptions(auth, createIdempotencyMiddleware(services.commerce.idempotency, logger));
+  const endpoints = endpointOptions(auth, refuseUndeclaredInput, createIdempotencyMiddleware(services.commerce.idempotency, logger));
   const health = s.router(contract.health, {
     health: async () => ({ status: 200, body: { status: 'ok' as const } }),
     ready: readyHandler({ database, feed, limits: services.limits }),
