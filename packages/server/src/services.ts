@@ -320,6 +320,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     startedAt: new Date(),
     close: async () => {
       clearInterval(rotationSweep);
+      commerce.idempotency.stop();
       await recurringTimer.stop().catch(() => {});
       await lastUsed.stop().catch(() => {});
       await feed.close();
