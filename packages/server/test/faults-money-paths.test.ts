@@ -219,4 +219,48 @@ describe.skipIf(!TEST_DATABASE_URL)('money paths when the database goes away mid
     proxy.heal();
     await expectRecoversExactlyOnce(round, faulted, before);
   });
+
+  it('the connection lost during COMMIT (the refund did commit): a retry with the same key never refunds twice', async () => {
+    const round = await setUp(4);
+    const before = await countRows();
+    // A deferred trigger makes the refund's COMMIT wait on an advisory lock the test holds: the
+    // connection is cut while COMMIT runs, then the lock is freed and the COMMIT completes on the
+    // server; the gateway never hears of it (outcome unknown to it).
+    await admin.query(`create or replace function faults_commit_gate() returns trigger language plpgsql as $$
+      begin perform pg_advisory_xact_lock_shared(424242); return null; end $$`);
+    await admin.query(`create constraint trigger faults_commit_gate after insert on credit_notes
+      deferrable initially deferred for each row execute function faults_commit_gate()`);
+    await admin.query('select pg_advisory_lock(424242)');
+    try {
+      const pending = call('POST', `/api/v1/transactions/${round.txnId}/refund`, { amount: 100 }, round.keys.refund);
+      await waitFor('the refund to wait in its COMMIT', async () => (await lockWaiters()) >= 1, 10_000, 20);
+      proxy.reset();
+      const cut = await pending;
+      expect(cut.status, JSON.stringify(cut.body)).toBe(503);
+    } finally {
+      await admin.query('select pg_advisory_unlock(424242)');
+    }
+    await waitFor(
+      'the cut COMMIT to land',
+      async () =>
+        (await admin.query('select count(*)::int as n from credit_notes where organization_id = $1', [organizationId])).rows[0].n >
+        before.creditNotes,
+      10_000,
+      50,
+    );
+    await admin.query('drop trigger faults_commit_gate on credit_notes');
+    // Retries with the same key: never a second refund (409 IN_PROGRESS: the gateway cannot know).
+    for (let i = 0; i < 3; i++) {
+      const again = await call('POST', `/api/v1/transactions/${round.txnId}/refund`, { amount: 100 }, round.keys.refund);
+      expect(again.status, JSON.stringify(again.body)).toBe(409);
+      expect(again.body.code).toBe('IDEMPOTENCY_KEY_IN_PROGRESS');
+      await sleep(1200);
+    }
+    const after = await countRows();
+    expect({ creditNotes: after.creditNotes, refunded: after.refunded }).toEqual({
+      creditNotes: before.creditNotes + 1,
+      refunded: before.refunded + 100,
+    });
+    expect(await stillRunning(gw)).toBe('running');
+  });
 });
