@@ -104,8 +104,14 @@ function storeResponseOf(store: IdempotencyStore, logger: Logger, res: Response,
       );
       return send(body);
     }
-    const outcome = status >= 500 ? ({ kind: 'release' } as const) : ({ kind: 'complete', status, body } as const);
-    void store.settleWhenPossible(c.organizationId, c.key, c.claimedAt, outcome).then(() => send(body));
+    if (status >= 500) {
+      // Sent at once: a 503 stays within DATABASE_TIMEOUT_MS even while the release waits for
+      // the database (a retry meanwhile gets 409 IN_PROGRESS with Retry-After: 1).
+      void store.settleWhenPossible(c.organizationId, c.key, c.claimedAt, { kind: 'release' });
+      return send(body);
+    }
+    // Stored before it is sent, so a retry that follows the answer replays it.
+    void store.settleWhenPossible(c.organizationId, c.key, c.claimedAt, { kind: 'complete', status, body }).then(() => send(body));
     return res;
   };
 }
