@@ -95,6 +95,7 @@ describe.skipIf(!TEST_DATABASE_URL)('an export when the database goes away mid-s
     ['a silent partition', async (p: TcpProxy) => p.blackhole()],
   ] as const)(
     '%s mid-stream: an aborted transfer (never a clean end short of the file), the server stays up and recovers',
+    { timeout: 90_000 },
     async (name, fault) => {
       for (const format of ['csv', 'json'] as const) {
         const complete = await fullSize(format);

@@ -37,7 +37,7 @@ describe.skipIf(!TEST_DATABASE_URL)('key activity batches across a database outa
     await db?.drop();
   });
 
-  it('the pending batch lands once the database is back: no request lost, none counted twice', async () => {
+  it('the pending batch lands once the database is back: no request lost, none counted twice', { timeout: 90_000 }, async () => {
     const orgId = await gw.createOrganization('Activity');
     const key = await gw.createKey(orgId, ['client:read']);
     const whoami = () => gw.request('GET', '/api/v1/auth/whoami', { token: key.token });

@@ -190,14 +190,14 @@ describe.skipIf(!TEST_DATABASE_URL)('money paths when the database goes away mid
     expect(await stillRunning(gw)).toBe('running');
   }
 
-  it('connections reset mid-transaction: 503, nothing written, the same keys then complete once', async () => {
+  it('connections reset mid-transaction: 503, nothing written, the same keys then complete once', { timeout: 90_000 }, async () => {
     const round = await setUp(1);
     const before = await countRows();
     const faulted = await midRequest(round.txnId, round.checkout.shortCode, round.keys, async () => proxy.reset());
     await expectRecoversExactlyOnce(round, faulted, before);
   });
 
-  it('backends terminated mid-transaction: 503, nothing written, the same keys then complete once', async () => {
+  it('backends terminated mid-transaction: 503, nothing written, the same keys then complete once', { timeout: 90_000 }, async () => {
     const round = await setUp(2);
     const before = await countRows();
     const faulted = await midRequest(round.txnId, round.checkout.shortCode, round.keys, async () => {
@@ -208,7 +208,9 @@ describe.skipIf(!TEST_DATABASE_URL)('money paths when the database goes away mid
     await expectRecoversExactlyOnce(round, faulted, before);
   });
 
-  it('a silent partition mid-transaction: 503 in time, nothing written, the same keys complete once after it heals', async () => {
+  it('a silent partition mid-transaction: 503 in time, nothing written, the same keys complete once after it heals', {
+    timeout: 90_000,
+  }, async () => {
     const round = await setUp(3);
     const before = await countRows();
     const faulted = await midRequest(round.txnId, round.checkout.shortCode, round.keys, async () => {
@@ -220,7 +222,9 @@ describe.skipIf(!TEST_DATABASE_URL)('money paths when the database goes away mid
     await expectRecoversExactlyOnce(round, faulted, before);
   });
 
-  it('the connection lost during COMMIT (the refund did commit): a retry with the same key never refunds twice', async () => {
+  it('the connection lost during COMMIT (the refund did commit): a retry with the same key never refunds twice', {
+    timeout: 90_000,
+  }, async () => {
     const round = await setUp(4);
     const before = await countRows();
     // A deferred trigger makes the refund's COMMIT wait on an advisory lock the test holds: the
@@ -262,5 +266,52 @@ describe.skipIf(!TEST_DATABASE_URL)('money paths when the database goes away mid
       refunded: before.refunded + 100,
     });
     expect(await stillRunning(gw)).toBe('running');
+  });
+
+  it('the connection lost while the key itself is being claimed (the claim commits late): the key is freed and a retry runs once', {
+    timeout: 90_000,
+  }, async () => {
+    const round = await setUp(5);
+    const before = await countRows();
+    const key = round.keys.manual;
+    // The test holds an uncommitted row with the same (organization, key): the gateway's claim
+    // INSERT waits on it. The connection is cut; then the row is rolled back, so the waiting
+    // INSERT commits on the server after the gateway has answered 503 (the request never ran).
+    await admin.query('begin');
+    await admin.query(
+      `insert into idempotency_keys (organization_id, idempotency_key, request_hash, state, created_at, expires_at)
+       values ($1, $2, 'held-by-test', 'in_progress', '2000-01-01T00:00:00.000Z', '2999-01-01T00:00:00.000Z')`,
+      [organizationId, key],
+    );
+    let cut: HttpResult;
+    try {
+      const pending = call('POST', '/api/v1/transactions/manual', { amount: 800, currency: 'EUR', siteId }, key);
+      await waitFor('the claim to wait on the held row', async () => (await lockWaiters()) >= 1, TIMEOUT_MS - 1500, 20);
+      proxy.reset();
+      cut = await pending;
+    } finally {
+      await admin.query('rollback');
+    }
+    expect(cut.status, JSON.stringify(cut.body)).toBe(503);
+    await waitFor(
+      'the late claim to land',
+      async () => (await admin.query('select count(*)::int as n from idempotency_keys where idempotency_key = $1', [key])).rows[0].n === 1,
+      10_000,
+      50,
+    );
+    const retried = await waitFor(
+      'the key to be freed',
+      async () => {
+        const r = await call('POST', '/api/v1/transactions/manual', { amount: 800, currency: 'EUR', siteId }, key);
+        return r.status === 409 || r.status === 503 ? null : r;
+      },
+      30_000,
+      500,
+    );
+    expect(retried.status, JSON.stringify(retried.body)).toBe(201);
+    const replay = await call('POST', '/api/v1/transactions/manual', { amount: 800, currency: 'EUR', siteId }, key);
+    expect(replay.headers?.get('idempotent-replayed')).toBe('true');
+    expect(replay.body.id).toBe(retried.body.id);
+    expect((await countRows()).manual).toBe(before.manual + 1);
   });
 });

@@ -47,7 +47,9 @@ describe.skipIf(!TEST_DATABASE_URL)('recurring processing when the database goes
       signal: AbortSignal.timeout(30_000),
     }).then(async (r) => ({ status: r.status, body: (await r.json()) as any, retryAfter: r.headers.get('retry-after') }));
 
-  it('a run cut off by a silent partition: 503, the lease is freed once the database is back, one invoice per period', async () => {
+  it('a run cut off by a silent partition: 503, the lease is freed once the database is back, one invoice per period', {
+    timeout: 90_000,
+  }, async () => {
     const orgId = await gw.createOrganization('Recurring faults');
     const { token } = await gw.createKey(orgId, ['client:create', 'invoice:create', 'invoice:read']);
     const system = (await gw.createKey(null, ['system:execute', 'system:read'])).token;

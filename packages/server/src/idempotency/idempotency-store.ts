@@ -52,9 +52,17 @@ export class IdempotencyStore {
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
 
-  constructor(deps: { db: Kysely<Database>; now?: () => Date }) {
+  readonly #lateCommitMs: number;
+
+  /**
+   * `lateCommitMs`: how long after a claim's INSERT failed it may still commit on the server
+   * (twice DATABASE_TIMEOUT_MS: the statement reaches the server within the client's wait and
+   * runs at most `statement_timeout`). @default 4000
+   */
+  constructor(deps: { db: Kysely<Database>; now?: () => Date; lateCommitMs?: number }) {
     this.#db = deps.db;
     this.#now = deps.now ?? (() => new Date());
+    this.#lateCommitMs = deps.lateCommitMs ?? 4000;
   }
 
   async claim(organizationId: string, key: string, requestHash: string): Promise<IdempotencyClaim> {
@@ -75,7 +83,14 @@ export class IdempotencyStore {
         expires_at: new Date(now.getTime() + IDEMPOTENCY_TTL_MS).toISOString(),
       })
       .onConflict((oc) => oc.columns(['organization_id', 'idempotency_key']).doNothing())
-      .executeTakeFirst();
+      .executeTakeFirst()
+      .catch((err: unknown) => {
+        // The claim may still commit on the server (its answer was lost, or it waited on a lock):
+        // the request never ran, so that claim is released once it can no longer be committing.
+        if (isDatabaseUnavailable(err))
+          this.#enqueue({ organizationId, key, claimedAt: at, requestHash, outcome: { kind: 'release' } }, this.#lateCommitMs);
+        throw err;
+      });
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { kind: 'claimed', claimedAt: at };
     const row = await this.#db
       .selectFrom('idempotency_keys')
@@ -113,14 +128,15 @@ export class IdempotencyStore {
    * before anything was committed.
    * @throws database errors (unreachable: see isDatabaseUnavailable)
    */
-  async release(organizationId: string, key: string, claimedAt: string): Promise<void> {
-    await this.#db
+  async release(organizationId: string, key: string, claimedAt: string, requestHash?: string): Promise<void> {
+    let q = this.#db
       .deleteFrom('idempotency_keys')
       .where('organization_id', '=', organizationId)
       .where('idempotency_key', '=', key)
       .where('state', '=', 'in_progress')
-      .where('created_at', '=', claimedAt)
-      .execute();
+      .where('created_at', '=', claimedAt);
+    if (requestHash !== undefined) q = q.where('request_hash', '=', requestHash);
+    await q.execute();
   }
 
   /**
@@ -133,11 +149,13 @@ export class IdempotencyStore {
    */
   settleWhenPossible(organizationId: string, key: string, claimedAt: string, outcome: IdempotencyOutcome): Promise<void> {
     const entry: PendingSettle = { organizationId, key, claimedAt, outcome };
-    return this.#settle(entry).catch(() => {
-      if (this.#stopped || this.#pending.size >= MAX_PENDING) return;
-      this.#pending.set(`${organizationId}\n${key}`, entry);
-      this.#schedule();
-    });
+    return this.#settle(entry).catch(() => this.#enqueue(entry, 0));
+  }
+
+  #enqueue(entry: PendingSettle, delayMs: number): void {
+    if (this.#stopped || this.#pending.size >= MAX_PENDING) return;
+    this.#pending.set(`${entry.organizationId}\n${entry.key}\n${entry.claimedAt}`, { ...entry, notBefore: Date.now() + delayMs });
+    this.#schedule();
   }
 
   /** Claims whose completion or release still waits for the database. */
@@ -155,7 +173,7 @@ export class IdempotencyStore {
 
   #settle(p: PendingSettle): Promise<void> {
     return p.outcome.kind === 'release'
-      ? this.release(p.organizationId, p.key, p.claimedAt)
+      ? this.release(p.organizationId, p.key, p.claimedAt, p.requestHash)
       : this.complete(p.organizationId, p.key, p.claimedAt, p.outcome.status, p.outcome.body);
   }
 
@@ -169,6 +187,7 @@ export class IdempotencyStore {
     const expiredBefore = new Date(this.#now().getTime() - IDEMPOTENCY_TTL_MS).toISOString();
     for (const [id, p] of [...this.#pending]) {
       if (this.#stopped) return;
+      if ((p.notBefore ?? 0) > Date.now()) continue;
       try {
         // An expired claim is replaced by the next claim of its key anyway.
         if (p.claimedAt > expiredBefore) await this.#settle(p);
@@ -191,6 +210,10 @@ interface PendingSettle {
   key: string;
   claimedAt: string;
   outcome: IdempotencyOutcome;
+  /** Released only if the claim is this request's (a claim whose own INSERT failed). */
+  requestHash?: string;
+  /** Not attempted before this time (Date.now() milliseconds). */
+  notBefore?: number;
 }
 
 /** Pause between attempts to settle claims whose completion or release failed. */
