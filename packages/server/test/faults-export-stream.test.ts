@@ -75,7 +75,7 @@ describe.skipIf(!TEST_DATABASE_URL)('an export when the database goes away mid-s
         if (done) return { status: res.status, outcome: 'ended cleanly', bytes };
         bytes += value.length;
       }
-    } catch (err) {
+    } catch {
       return { status: res.status, outcome: 'aborted', bytes };
     }
   }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isDatabaseUnavailable } from '../storage/database-unavailable.js';
 import type { Database } from '../storage/schema.js';
 
 /**
@@ -65,8 +66,9 @@ export class Lease {
   releaseWhenPossible(owner: string): Promise<void> {
     const giveUpAt = this.#now().getTime() + this.#ttlMs;
     const attempt = (): Promise<void> =>
-      this.release(owner).catch(() => {
-        if (this.#now().getTime() >= giveUpAt) return;
+      this.release(owner).catch((err: unknown) => {
+        // Only faults that pass are retried (not, e.g., a database closed at shutdown).
+        if (!isDatabaseUnavailable(err) || this.#now().getTime() >= giveUpAt) return;
         const timer = setTimeout(() => void attempt(), RELEASE_RETRY_MS);
         timer.unref();
       });
