@@ -2,14 +2,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, sta
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-
-/** Debian's chromium (installed by .ci/run); the browser tests skip, saying why, without it. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** False only outside CI without a browser: in CI (`CI` set) a missing Chromium fails the suite. */
-export const HAS_CHROMIUM = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!HAS_CHROMIUM)
-  console.log(`[admin] no Chromium at ${CHROMIUM}: the Admin panel browser tests skip (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+import type { Page } from 'playwright-core';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -55,38 +48,6 @@ export async function ensurePanelBuilt(): Promise<void> {
   } finally {
     rmSync(lock, { force: true });
   }
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
-
-/**
- * Records what would show that the page does not work under the server's CSP or leaves the
- * origin: CSP violations (console "Refused to …"), uncaught page errors, and any request to
- * another origin (no CDN).
- */
-export function watchPage(page: Page, origin: string): { problems: string[] } {
-  const problems: string[] = [];
-  page.on('console', (msg) => {
-    if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('request', (req) => {
-    const url = req.url();
-    if (!url.startsWith(origin) && !url.startsWith('data:')) problems.push(`request to another origin: ${url}`);
-  });
-  return { problems };
 }
 
 const require = createRequire(import.meta.url);

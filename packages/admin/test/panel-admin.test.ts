@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClock, type TestClock } from '../../server/test/auth-matrix.js';
 import type { TestServer } from '../../server/test/harness.js';
 import { ADMIN, startSessionServer } from '../../server/test/session-helpers.js';
-import { ensurePanelBuilt, HAS_CHROMIUM, launchChromium, watchPage } from './browser.js';
+import { ensurePanelBuilt } from './browser.js';
+import { canRunBrowser, launchChromium, watchPage } from '../../server/test/support/chromium.js';
+
+const HAS_CHROMIUM = canRunBrowser('[admin] the Admin panel browser tests');
 
 /**
  * The panel's session over time (access token expiry → refresh cookie → retry; refresh expiry →

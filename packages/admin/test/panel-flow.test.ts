@@ -3,7 +3,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../../server/test/harness.js';
 import { ADMIN, createUser, startSessionServer } from '../../server/test/session-helpers.js';
-import { ensurePanelBuilt, HAS_CHROMIUM, launchChromium, seriousA11yViolations, watchPage } from './browser.js';
+import { ensurePanelBuilt, seriousA11yViolations } from './browser.js';
+import { canRunBrowser, launchChromium, watchPage } from '../../server/test/support/chromium.js';
+
+const HAS_CHROMIUM = canRunBrowser('[admin] the Admin panel browser tests');
 
 /**
  * The Admin panel in real Chromium against a real server on SQLite (issue 14, "How it is shown"),

@@ -2,20 +2,18 @@ import { z } from 'zod';
 import { ClientId } from './clients.js';
 import {
   API_PREFIX,
-  authErrorResponses,
   bodyErrorResponses,
   c,
   Email,
   ErrorBody,
   idempotent,
-  meta,
-  ORG_KEY_OR_SESSION,
   OrganizationId,
   PageQuery,
   pageOf,
   ResourceId,
   Timestamp,
 } from './common.js';
+import { ORG_RESOURCE_ERRORS, orgRoute } from './org-route.js';
 import { IsoCurrencyCode } from './currencies.js';
 import { SiteId, WebUrl } from './sites.js';
 
@@ -128,8 +126,7 @@ export const UpdateCheckoutBody = z
 export type UpdateCheckoutBody = z.infer<typeof UpdateCheckoutBody>;
 
 const tag = 'Checkouts';
-const errors = { ...authErrorResponses, 404: ErrorBody };
-const cred = ORG_KEY_OR_SESSION;
+const errors = ORG_RESOURCE_ERRORS;
 const params = z.object({ id: CheckoutId });
 
 /** SPEC §5, §12: checkouts and their hosted payment page. */
@@ -143,7 +140,7 @@ export const checkoutsContract = c.router(
       responses: { 201: CreatedCheckout, ...errors, 409: ErrorBody, 422: ErrorBody, ...bodyErrorResponses },
       summary: 'Create a checkout and its payment link',
       description: 'The items must add up to amount (400 CHECKOUT_AMOUNT_MISMATCH). Honours Idempotency-Key.',
-      metadata: idempotent(meta(tag, { credentials: cred, scope: 'checkout:create', organization: 'context' })),
+      metadata: idempotent(orgRoute(tag, 'checkout:create')),
     },
     list: {
       method: 'GET',
@@ -151,7 +148,7 @@ export const checkoutsContract = c.router(
       query: PageQuery.extend({ status: z.enum(CHECKOUT_STATUSES).optional(), siteId: SiteId.optional() }).strict(),
       responses: { 200: pageOf(Checkout), ...errors },
       summary: 'List checkouts',
-      metadata: meta(tag, { credentials: cred, scope: 'checkout:read', organization: 'context' }),
+      metadata: orgRoute(tag, 'checkout:read'),
     },
     get: {
       method: 'GET',
@@ -159,7 +156,7 @@ export const checkoutsContract = c.router(
       pathParams: params,
       responses: { 200: Checkout, ...errors },
       summary: 'Get a checkout',
-      metadata: meta(tag, { credentials: cred, scope: 'checkout:read', organization: 'context' }),
+      metadata: orgRoute(tag, 'checkout:read'),
     },
     update: {
       method: 'PATCH',
@@ -168,7 +165,7 @@ export const checkoutsContract = c.router(
       body: UpdateCheckoutBody,
       responses: { 200: Checkout, ...errors, 409: ErrorBody, ...bodyErrorResponses },
       summary: 'Update an open checkout (externalReference, metadata)',
-      metadata: meta(tag, { credentials: cred, scope: 'checkout:update', organization: 'context' }),
+      metadata: orgRoute(tag, 'checkout:update'),
     },
   },
   { pathPrefix: API_PREFIX },

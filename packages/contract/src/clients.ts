@@ -1,19 +1,6 @@
 import { z } from 'zod';
-import {
-  authErrorResponses,
-  c,
-  Email,
-  ErrorBody,
-  meta,
-  ORG_KEY_OR_SESSION,
-  OrganizationId,
-  PageQuery,
-  pageOf,
-  ResourceId,
-  Timestamp,
-  API_PREFIX,
-  bodyErrorResponses,
-} from './common.js';
+import { c, Email, ErrorBody, OrganizationId, PageQuery, pageOf, ResourceId, Timestamp, API_PREFIX, bodyErrorResponses } from './common.js';
+import { ORG_RESOURCE_ERRORS, orgRoute } from './org-route.js';
 
 export const ClientId = ResourceId('cli');
 
@@ -40,7 +27,7 @@ export const CreateClientBody = z
 export type CreateClientBody = z.infer<typeof CreateClientBody>;
 
 const tag = 'Clients';
-const errors = { ...authErrorResponses, 404: ErrorBody };
+const errors = ORG_RESOURCE_ERRORS;
 
 /** SPEC §5: billing clients of the calling organization. */
 export const clientsContract = c.router(
@@ -51,7 +38,7 @@ export const clientsContract = c.router(
       query: PageQuery.extend({ email: Email.optional(), externalId: z.string().max(100).optional() }).strict(),
       responses: { 200: pageOf(Client), ...errors },
       summary: 'List clients (filter by email or externalId to find one)',
-      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'client:read', organization: 'context' }),
+      metadata: orgRoute(tag, 'client:read'),
     },
     create: {
       method: 'POST',
@@ -59,7 +46,7 @@ export const clientsContract = c.router(
       body: CreateClientBody,
       responses: { 201: Client, ...errors, 409: ErrorBody, ...bodyErrorResponses },
       summary: 'Create a client',
-      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'client:create', organization: 'context' }),
+      metadata: orgRoute(tag, 'client:create'),
     },
     get: {
       method: 'GET',
@@ -67,7 +54,7 @@ export const clientsContract = c.router(
       pathParams: z.object({ id: ClientId }),
       responses: { 200: Client, ...errors },
       summary: 'Get a client',
-      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'client:read', organization: 'context' }),
+      metadata: orgRoute(tag, 'client:read'),
     },
   },
   { pathPrefix: API_PREFIX },

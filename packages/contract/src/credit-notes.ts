@@ -1,18 +1,7 @@
 import { z } from 'zod';
 import { ClientId } from './clients.js';
-import {
-  API_PREFIX,
-  authErrorResponses,
-  c,
-  ErrorBody,
-  meta,
-  ORG_KEY_OR_SESSION,
-  OrganizationId,
-  PageQuery,
-  pageOf,
-  ResourceId,
-  Timestamp,
-} from './common.js';
+import { API_PREFIX, c, OrganizationId, PageQuery, pageOf, ResourceId, Timestamp } from './common.js';
+import { ORG_RESOURCE_ERRORS, orgRoute } from './org-route.js';
 
 export const CreditNoteId = ResourceId('cn');
 // Declared here (not imported from checkouts.ts) so transactions.ts can import CreditNote without a cycle.
@@ -34,7 +23,7 @@ export const CreditNote = z
 export type CreditNote = z.infer<typeof CreditNote>;
 
 const tag = 'Credit notes';
-const errors = { ...authErrorResponses, 404: ErrorBody };
+const errors = ORG_RESOURCE_ERRORS;
 
 /** SPEC §5: the credit notes refunds create (read only). */
 export const creditNotesContract = c.router(
@@ -45,7 +34,7 @@ export const creditNotesContract = c.router(
       query: PageQuery.extend({ transactionId: TransactionRef.optional() }).strict(),
       responses: { 200: pageOf(CreditNote), ...errors },
       summary: 'List credit notes',
-      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'credit_note:read', organization: 'context' }),
+      metadata: orgRoute(tag, 'credit_note:read'),
     },
     get: {
       method: 'GET',
@@ -53,7 +42,7 @@ export const creditNotesContract = c.router(
       pathParams: z.object({ id: CreditNoteId }),
       responses: { 200: CreditNote, ...errors },
       summary: 'Get a credit note',
-      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'credit_note:read', organization: 'context' }),
+      metadata: orgRoute(tag, 'credit_note:read'),
     },
   },
   { pathPrefix: API_PREFIX },

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { Client } from './clients.js';
-import { API_PREFIX, authErrorResponses, bodyErrorResponses, c, ErrorBody, meta, ORG_KEY_OR_SESSION, Timestamp } from './common.js';
+import { API_PREFIX, authErrorResponses, bodyErrorResponses, c, ErrorBody, Timestamp } from './common.js';
+import { orgRoute } from './org-route.js';
 import { Invoice } from './invoices.js';
+import { Transaction } from './transactions.js';
 
 /** What an export or a template covers (SPEC §5). Only clients can be imported. */
 export const DATA_ENTITY_TYPES = ['clients', 'invoices', 'transactions'] as const;
@@ -13,7 +15,9 @@ export type ExportFormat = z.infer<typeof ExportFormat>;
 
 /**
  * The columns of each entity's CSV, in order: what the template answers and what a CSV export
- * writes. The clients columns are also the import's (only `email` and `name` are required).
+ * writes. Each is a field of the entity's API shape (Client, Invoice, Transaction; the
+ * organization is the caller's, so `organizationId` is not a column). The clients columns are
+ * also the import's (only `email` and `name` are required).
  */
 export const CSV_COLUMNS = {
   clients: ['id', 'email', 'name', 'externalId', 'createdAt', 'updatedAt'],
@@ -29,12 +33,17 @@ export const CSV_COLUMNS = {
     'siteId',
     'checkoutId',
     'provider',
+    'providerReference',
     'description',
     'externalReference',
     'createdAt',
     'updatedAt',
   ],
-} as const satisfies Record<DataEntityType, readonly string[]>;
+} as const satisfies {
+  clients: readonly (keyof Client)[];
+  invoices: readonly (keyof Invoice)[];
+  transactions: readonly (keyof Transaction)[];
+} & Record<DataEntityType, readonly string[]>;
 
 /** The columns a clients import reads; `id`, `createdAt`, `updatedAt` of an export are ignored. */
 export const CLIENT_IMPORT_COLUMNS = ['email', 'name', 'externalId'] as const;
@@ -51,28 +60,8 @@ export const ExportBody = z
   .strict();
 export type ExportBody = z.infer<typeof ExportBody>;
 
-/** One exported transaction in a JSON export (the columns of CSV_COLUMNS.transactions). */
-export const ExportedTransaction = z
-  .object({
-    id: z.string(),
-    status: z.string(),
-    source: z.string().nullable().describe('checkout or manual'),
-    amount: z.number().int().describe('Minor units'),
-    refundedAmount: z.number().int().nullable().describe('Minor units'),
-    currency: z.string(),
-    clientId: z.string().nullable(),
-    siteId: z.string().nullable(),
-    checkoutId: z.string().nullable(),
-    provider: z.string().nullable(),
-    description: z.string().nullable(),
-    externalReference: z.string().nullable(),
-    createdAt: Timestamp,
-    updatedAt: Timestamp.nullable(),
-  })
-  .describe('ExportedTransaction');
-
-/** A JSON export: one array of the entity's records, oldest first (the API shapes of clients and invoices). */
-export const JsonExport = z.array(z.union([Client, Invoice, ExportedTransaction])).describe('JsonExport');
+/** A JSON export: one array of the entity's records, oldest first, in their API shapes (Client, Invoice, Transaction). */
+export const JsonExport = z.array(z.union([Client, Invoice, Transaction])).describe('JsonExport');
 
 export const ImportBody = z
   .object({
@@ -133,7 +122,7 @@ export const dataIoContract = c.router(
         "are prefixed with `'` (OWASP CSV injection). `format: json` answers `application/json`: one array of records (JsonExport). " +
         'The body is sent as it is read (chunked); a failure after the first byte aborts the connection instead of ending the body, so a truncated export never looks complete.',
       metadata: {
-        ...meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'data_io:execute', organization: 'context' }),
+        ...orgRoute(tag, 'data_io:execute'),
         successContent: { 'application/json': JsonExport },
       },
     },
@@ -143,7 +132,7 @@ export const dataIoContract = c.router(
       pathParams: z.object({ entityType: DataEntityType }),
       responses: { 200: csvText('The CSV header row of the entity (CSV_COLUMNS)'), ...errors },
       summary: 'The CSV header of an entity (the import template for clients)',
-      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'data_io:read', organization: 'context' }),
+      metadata: orgRoute(tag, 'data_io:read'),
     },
     validateImport: {
       method: 'POST',
@@ -151,7 +140,7 @@ export const dataIoContract = c.router(
       body: ImportBody,
       responses: { 200: ImportResult, ...errors, ...bodyErrorResponses },
       summary: 'Check a clients CSV row by row; writes nothing',
-      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'data_io:execute', organization: 'context' }),
+      metadata: orgRoute(tag, 'data_io:execute'),
     },
     import: {
       method: 'POST',
@@ -163,7 +152,7 @@ export const dataIoContract = c.router(
         'Every row is validated first (email, name, externalId unique in the file and in the organization); one invalid row and nothing is written ' +
         '(422 IMPORT_ROWS_INVALID with every invalid row). Otherwise every client is created in one transaction. ' +
         'A concurrent write that takes an externalId between validation and commit answers 409 CONFLICT, again with nothing written.',
-      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'data_io:execute', organization: 'context' }),
+      metadata: orgRoute(tag, 'data_io:execute'),
     },
   },
   { pathPrefix: API_PREFIX },

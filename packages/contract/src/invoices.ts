@@ -1,19 +1,7 @@
 import { z } from 'zod';
 import { ClientId } from './clients.js';
-import {
-  authErrorResponses,
-  c,
-  ErrorBody,
-  meta,
-  ORG_KEY_OR_SESSION,
-  OrganizationId,
-  PageQuery,
-  pageOf,
-  ResourceId,
-  Timestamp,
-  API_PREFIX,
-  bodyErrorResponses,
-} from './common.js';
+import { c, ErrorBody, OrganizationId, PageQuery, pageOf, ResourceId, Timestamp, API_PREFIX, bodyErrorResponses } from './common.js';
+import { ORG_RESOURCE_ERRORS, orgRoute } from './org-route.js';
 
 export const InvoiceId = ResourceId('inv');
 export const ScheduleId = ResourceId('rec');
@@ -98,8 +86,7 @@ export type CreateRecurringScheduleBody = z.infer<typeof CreateRecurringSchedule
 
 const INVOICES = 'Invoices';
 const RECURRING = 'Recurring schedules';
-const errors = { ...authErrorResponses, 404: ErrorBody };
-const cred = ORG_KEY_OR_SESSION;
+const errors = ORG_RESOURCE_ERRORS;
 const scheduleParams = z.object({ id: ScheduleId });
 
 /** SPEC §5: invoices (draft → issued) and recurring schedules, all in the invoice scope family. */
@@ -111,7 +98,7 @@ export const invoicesContract = c.router(
       query: PageQuery.extend({ clientId: ClientId.optional(), status: z.enum(['draft', 'issued']).optional() }).strict(),
       responses: { 200: pageOf(Invoice), ...errors },
       summary: 'List invoices',
-      metadata: meta(INVOICES, { credentials: cred, scope: 'invoice:read', organization: 'context' }),
+      metadata: orgRoute(INVOICES, 'invoice:read'),
     },
     create: {
       method: 'POST',
@@ -119,7 +106,7 @@ export const invoicesContract = c.router(
       body: CreateInvoiceBody,
       responses: { 201: Invoice, ...errors, ...bodyErrorResponses },
       summary: 'Create a draft invoice',
-      metadata: meta(INVOICES, { credentials: cred, scope: 'invoice:create', organization: 'context' }),
+      metadata: orgRoute(INVOICES, 'invoice:create'),
     },
     listRecurring: {
       method: 'GET',
@@ -127,7 +114,7 @@ export const invoicesContract = c.router(
       query: PageQuery.extend({ clientId: ClientId.optional(), status: ScheduleStatus.optional() }).strict(),
       responses: { 200: pageOf(RecurringSchedule), ...errors },
       summary: 'List recurring schedules',
-      metadata: meta(RECURRING, { credentials: cred, scope: 'invoice:read', organization: 'context' }),
+      metadata: orgRoute(RECURRING, 'invoice:read'),
     },
     createRecurring: {
       method: 'POST',
@@ -135,7 +122,7 @@ export const invoicesContract = c.router(
       body: CreateRecurringScheduleBody,
       responses: { 201: RecurringSchedule, ...errors, ...bodyErrorResponses },
       summary: 'Create a recurring schedule',
-      metadata: meta(RECURRING, { credentials: cred, scope: 'invoice:create', organization: 'context' }),
+      metadata: orgRoute(RECURRING, 'invoice:create'),
     },
     getRecurring: {
       method: 'GET',
@@ -143,7 +130,7 @@ export const invoicesContract = c.router(
       pathParams: scheduleParams,
       responses: { 200: RecurringSchedule, ...errors },
       summary: 'Get a recurring schedule',
-      metadata: meta(RECURRING, { credentials: cred, scope: 'invoice:read', organization: 'context' }),
+      metadata: orgRoute(RECURRING, 'invoice:read'),
     },
     pauseRecurring: {
       method: 'POST',
@@ -152,7 +139,7 @@ export const invoicesContract = c.router(
       body: c.noBody(),
       responses: { 200: RecurringSchedule, ...errors, 409: ErrorBody },
       summary: 'Pause an active recurring schedule',
-      metadata: meta(RECURRING, { credentials: cred, scope: 'invoice:execute', organization: 'context' }),
+      metadata: orgRoute(RECURRING, 'invoice:execute'),
     },
     resumeRecurring: {
       method: 'POST',
@@ -161,7 +148,7 @@ export const invoicesContract = c.router(
       body: c.noBody(),
       responses: { 200: RecurringSchedule, ...errors, 409: ErrorBody },
       summary: 'Resume a paused recurring schedule',
-      metadata: meta(RECURRING, { credentials: cred, scope: 'invoice:execute', organization: 'context' }),
+      metadata: orgRoute(RECURRING, 'invoice:execute'),
     },
     cancelRecurring: {
       method: 'POST',
@@ -170,7 +157,7 @@ export const invoicesContract = c.router(
       body: c.noBody(),
       responses: { 200: RecurringSchedule, ...errors, 409: ErrorBody },
       summary: 'Cancel a recurring schedule (final)',
-      metadata: meta(RECURRING, { credentials: cred, scope: 'invoice:execute', organization: 'context' }),
+      metadata: orgRoute(RECURRING, 'invoice:execute'),
     },
     get: {
       method: 'GET',
@@ -178,7 +165,7 @@ export const invoicesContract = c.router(
       pathParams: z.object({ id: InvoiceId }),
       responses: { 200: Invoice, ...errors },
       summary: 'Get an invoice',
-      metadata: meta(INVOICES, { credentials: cred, scope: 'invoice:read', organization: 'context' }),
+      metadata: orgRoute(INVOICES, 'invoice:read'),
     },
     issue: {
       method: 'POST',
@@ -187,7 +174,7 @@ export const invoicesContract = c.router(
       body: c.noBody(),
       responses: { 200: Invoice, ...errors, 409: ErrorBody },
       summary: 'Issue a draft invoice (issued invoices are visible in the customer portal)',
-      metadata: meta(INVOICES, { credentials: cred, scope: 'invoice:execute', organization: 'context' }),
+      metadata: orgRoute(INVOICES, 'invoice:execute'),
     },
   },
   { pathPrefix: API_PREFIX },

@@ -1,18 +1,6 @@
 import { z } from 'zod';
-import {
-  API_PREFIX,
-  authErrorResponses,
-  bodyErrorResponses,
-  c,
-  ErrorBody,
-  meta,
-  ORG_KEY_OR_SESSION,
-  OrganizationId,
-  PageQuery,
-  pageOf,
-  ResourceId,
-  Timestamp,
-} from './common.js';
+import { API_PREFIX, bodyErrorResponses, c, OrganizationId, PageQuery, pageOf, ResourceId, Timestamp } from './common.js';
+import { ORG_RESOURCE_ERRORS, orgRoute } from './org-route.js';
 import { IsoCurrencyCode } from './currencies.js';
 
 export const SiteId = ResourceId('site');
@@ -57,7 +45,7 @@ export const CreateSiteBody = z
 export type CreateSiteBody = z.infer<typeof CreateSiteBody>;
 
 const tag = 'Sites';
-const errors = { ...authErrorResponses, 404: ErrorBody };
+const errors = ORG_RESOURCE_ERRORS;
 const params = z.object({ id: SiteId });
 
 /** SPEC §5: the merchant sites checkouts are taken for. */
@@ -69,7 +57,7 @@ export const sitesContract = c.router(
       query: PageQuery,
       responses: { 200: pageOf(Site), ...errors },
       summary: 'List sites',
-      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'site:read', organization: 'context' }),
+      metadata: orgRoute(tag, 'site:read'),
     },
     create: {
       method: 'POST',
@@ -77,7 +65,7 @@ export const sitesContract = c.router(
       body: CreateSiteBody,
       responses: { 201: Site, ...errors, ...bodyErrorResponses },
       summary: 'Create a site',
-      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'site:create', organization: 'context' }),
+      metadata: orgRoute(tag, 'site:create'),
     },
     get: {
       method: 'GET',
@@ -85,7 +73,7 @@ export const sitesContract = c.router(
       pathParams: params,
       responses: { 200: Site, ...errors },
       summary: 'Get a site',
-      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'site:read', organization: 'context' }),
+      metadata: orgRoute(tag, 'site:read'),
     },
     delete: {
       method: 'DELETE',
@@ -94,7 +82,7 @@ export const sitesContract = c.router(
       body: c.noBody(),
       responses: { 204: c.noBody(), ...errors },
       summary: 'Delete a site (its open checkouts are cancelled; its transactions stay)',
-      metadata: meta(tag, { credentials: ORG_KEY_OR_SESSION, scope: 'site:delete', organization: 'context' }),
+      metadata: orgRoute(tag, 'site:delete'),
     },
   },
   { pathPrefix: API_PREFIX },

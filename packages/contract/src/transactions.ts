@@ -1,20 +1,8 @@
 import { z } from 'zod';
 import { CheckoutId, PositiveMinorUnits, TransactionId } from './checkouts.js';
 import { ClientId } from './clients.js';
-import {
-  API_PREFIX,
-  authErrorResponses,
-  bodyErrorResponses,
-  c,
-  ErrorBody,
-  idempotent,
-  meta,
-  ORG_KEY_OR_SESSION,
-  OrganizationId,
-  PageQuery,
-  pageOf,
-  Timestamp,
-} from './common.js';
+import { API_PREFIX, bodyErrorResponses, c, ErrorBody, idempotent, OrganizationId, PageQuery, pageOf, Timestamp } from './common.js';
+import { ORG_RESOURCE_ERRORS, orgRoute } from './org-route.js';
 import { CreditNote } from './credit-notes.js';
 import { IsoCurrencyCode } from './currencies.js';
 import { SiteId } from './sites.js';
@@ -81,8 +69,7 @@ export const TransactionQuery = PageQuery.extend({
 export type TransactionQuery = z.infer<typeof TransactionQuery>;
 
 const tag = 'Transactions';
-const errors = { ...authErrorResponses, 404: ErrorBody };
-const cred = ORG_KEY_OR_SESSION;
+const errors = ORG_RESOURCE_ERRORS;
 
 /** SPEC §5: transactions (from paid checkouts or recorded manually) and their refunds. */
 export const transactionsContract = c.router(
@@ -94,7 +81,7 @@ export const transactionsContract = c.router(
       responses: { 201: Transaction, ...errors, 409: ErrorBody, 422: ErrorBody, ...bodyErrorResponses },
       summary: 'Record a payment taken outside the gateway',
       description: 'Honours Idempotency-Key.',
-      metadata: idempotent(meta(tag, { credentials: cred, scope: 'transaction:create', organization: 'context' })),
+      metadata: idempotent(orgRoute(tag, 'transaction:create')),
     },
     list: {
       method: 'GET',
@@ -102,7 +89,7 @@ export const transactionsContract = c.router(
       query: TransactionQuery,
       responses: { 200: pageOf(Transaction), ...errors },
       summary: 'List transactions (filters: status, currency, from, to, siteId, clientId)',
-      metadata: meta(tag, { credentials: cred, scope: 'transaction:read', organization: 'context' }),
+      metadata: orgRoute(tag, 'transaction:read'),
     },
     get: {
       method: 'GET',
@@ -110,7 +97,7 @@ export const transactionsContract = c.router(
       pathParams: z.object({ id: TransactionId }),
       responses: { 200: Transaction, ...errors },
       summary: 'Get a transaction',
-      metadata: meta(tag, { credentials: cred, scope: 'transaction:read', organization: 'context' }),
+      metadata: orgRoute(tag, 'transaction:read'),
     },
     refund: {
       method: 'POST',
@@ -121,7 +108,7 @@ export const transactionsContract = c.router(
       summary: 'Refund a transaction, fully or partly; creates a credit note',
       description:
         'Refunds never add up to more than the captured amount (409 REFUND_EXCEEDS_CAPTURED). Status: succeeded → partially_refunded → refunded. Honours Idempotency-Key.',
-      metadata: idempotent(meta(tag, { credentials: cred, scope: 'transaction:execute', organization: 'context' })),
+      metadata: idempotent(orgRoute(tag, 'transaction:execute')),
     },
   },
   { pathPrefix: API_PREFIX },

@@ -77,6 +77,19 @@ describe('apiKeys', () => {
     await expect(gw.apiKeys.delete(KEY_ID)).resolves.toBeUndefined();
   });
 
+  it("usage(): the calling key's organization by default, retried like every read (a 503, then the answer)", async () => {
+    const usage = { keyId: KEY_ID, from: 'f', to: 't', totals: { accepted: 3, refused: 1 }, hours: [] };
+    server.use(
+      whoamiHandler(),
+      http.get(url('/organizations/:orgId/api-keys/:keyId/usage'), () => errorBody('SERVICE_UNAVAILABLE', 503), { once: true }),
+      http.get(url('/organizations/:orgId/api-keys/:keyId/usage'), () => HttpResponse.json(usage)),
+    );
+    const gw = new PaymentGateway({ apiKey: KEY, baseUrl: BASE_URL, maxRetries: 1 });
+    await expect(gw.apiKeys.usage(KEY_ID)).resolves.toEqual(usage);
+    const usagePath = `/api/v1/organizations/${ORG_ID}/api-keys/${KEY_ID}/usage`;
+    expect(seen.map((r) => new URL(r.url).pathname)).toEqual(['/api/v1/auth/whoami', usagePath, usagePath]);
+  });
+
   it('encodes path parameters and refuses empty ones', async () => {
     server.use(http.get(url('/organizations/:orgId/api-keys/:keyId'), () => errorBody('NOT_FOUND', 404)));
     const gw = gwFor();

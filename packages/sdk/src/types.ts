@@ -15,6 +15,7 @@ export type {
   Site,
   Transaction,
   ApiKey,
+  ApiKeyUsage,
   ApiKeyWithToken,
   AuditEvent,
   Client,
@@ -33,6 +34,9 @@ export type {
   User,
   Whoami,
 } from '@payment-gateway/contract';
+
+/** One UTC hour of a key's usage: `{ hour, accepted, refused }`. */
+export type ApiKeyUsageHour = ClientInferResponseBody<A['orgApiKeys']['usage'], 200>['hours'][number];
 
 export type ListApiKeysParams = Query<ClientInferRequest<A['orgApiKeys']['list']>>;
 export type CreateApiKeyParams = Body<ClientInferRequest<A['orgApiKeys']['create']>>;

@@ -25,6 +25,7 @@ import { registerCommerceRoutes } from './http/routes/commerce.js';
 import { registerCheckoutPage } from './commerce/page/checkout-page.js';
 import { isCrossSite } from './http/cross-site.js';
 import { clientIpOf } from './http/request-context.js';
+import { refuseUndeclaredInput } from './http/undeclared-input.js';
 import { createIdempotencyMiddleware } from './http/idempotency.js';
 import { IMPORT_PATHS, importBodyParser, registerDataIoRoutes } from './http/routes/data-io.js';
 import { registerDocsRoutes } from './http/routes/docs.js';
@@ -73,7 +74,10 @@ export interface Gateway
   app: Express;
   /** Listens on config.host:config.port (port 0 = any free port); resolves the bound URL. */
   listen(): Promise<string>;
-  /** Closes the listening server and its connections, then the services. */
+  /**
+   * Graceful shutdown: stops accepting connections, lets requests in flight finish (at most
+   * SHUTDOWN_GRACE_MS, then their connections are cut), then closes the services.
+   */
   close(): Promise<void>;
 }
 
@@ -118,7 +122,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.use(composeMiddleware([skipWithoutBody(express.json({ limit: config.bodyLimit, strict: true })), noNulCharacters]));
 
   const s = initServer();
-  const endpoints = endpointOptions(auth, createIdempotencyMiddleware(services.commerce.idempotency, logger));
+  const endpoints = endpointOptions(auth, refuseUndeclaredInput, createIdempotencyMiddleware(services.commerce.idempotency, logger));
   const health = s.router(contract.health, {
     health: async () => ({ status: 200, body: { status: 'ok' as const } }),
     ready: readyHandler({ database, feed, limits: services.limits }),
@@ -186,14 +190,32 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
     close: async () => {
       if (server) {
         const srv: Server = server;
-        await new Promise<void>((resolve) => {
-          srv.close(() => resolve());
-          srv.closeAllConnections();
-        });
+        await closeGracefully(srv, SHUTDOWN_GRACE_MS);
       }
       await services.close();
     },
   };
   logger.debug({ version: VERSION, dialect: database.dialect }, 'gateway created');
   return gateway;
+}
+
+/** How long shutdown waits for requests in flight before it cuts their connections. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Stops accepting connections, lets the requests in flight finish (each idle keep-alive
+ * connection is closed as soon as its response is sent), and after `graceMs` cuts whatever is
+ * still open (a stalled client, a long export), so shutdown is bounded.
+ */
+function closeGracefully(srv: Server, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const idle = setInterval(() => srv.closeIdleConnections(), 50);
+    const cut = setTimeout(() => srv.closeAllConnections(), graceMs);
+    srv.close(() => {
+      clearInterval(idle);
+      clearTimeout(cut);
+      resolve();
+    });
+    srv.closeIdleConnections();
+  });
 }

@@ -25,7 +25,7 @@ Options:
   --json                        Machine-readable output
   -h, --help                    Show this help
 
-Configuration comes from environment variables; see the server README. Commands other than
+Configuration comes from environment variables; see "Configuration" in the repository README. Commands other than
 start and migrate work on an existing database only: run them with the server's DATA_DIR
 (default .data in the current directory; the start log prints the full path) or DATABASE_URL.`;
 

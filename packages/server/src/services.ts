@@ -268,7 +268,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     payments: new PaymentService({ db, now, provider: testProvider }),
     transactions: new TransactionService({ db, sites, now }),
     creditNotes: new CreditNoteService({ db, now }),
-    idempotency: new IdempotencyStore({ db, now }),
+    idempotency: new IdempotencyStore({ db, now, lateCommitMs: 2 * database.timeoutMs }),
   };
   const recurring = new RecurringService({
     db,
@@ -320,6 +320,7 @@ export async function createServices(config: ServerConfig, options: ServicesOpti
     startedAt: new Date(),
     close: async () => {
       clearInterval(rotationSweep);
+      commerce.idempotency.stop();
       await recurringTimer.stop().catch(() => {});
       await lastUsed.stop().catch(() => {});
       await feed.close();

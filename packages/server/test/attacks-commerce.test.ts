@@ -491,6 +491,35 @@ describe.each(DIALECTS)('attacks on commerce, data-io and recurring (%s)', (dial
     }
   });
 
+  it('a from/to window whose from is not before its to is 400 on every list that filters by time, like the export', async () => {
+    const { token } = await server.createOrgKey(acme.organizationId, ['data_io:execute', 'organization:read', 'transaction:read']);
+    const system = await server.createSystemKey(['system:read']);
+    for (const [from, to] of [
+      ['2030-01-01T00:00:00Z', '2020-01-01T00:00:00Z'],
+      ['2026-01-01T00:00:00Z', '2026-01-01T00:00:00.000Z'],
+      ['2026-01-01T00:00:00.0001Z', '2026-01-01T00:00:00.001Z'],
+    ]) {
+      const q = `from=${from}&to=${to}`;
+      for (const [path, t] of [
+        [`/api/v1/transactions?${q}`, token],
+        [`/api/v1/organizations/${acme.organizationId}/audit-events?${q}`, token],
+        [`/api/v1/system/audit-events?${q}`, system.token],
+      ] as const) {
+        const res = await server.request('GET', path, { token: t });
+        expectErrorBody(res, 400, 'VALIDATION_FAILED');
+        expect(res.body.details.issues[0].path, path).toBe('query.from');
+      }
+      const exported = await server.request('POST', '/api/v1/data-import-export/export', {
+        token,
+        body: { entityType: 'transactions', format: 'json', from, to },
+      });
+      expectErrorBody(exported, 400, 'VALIDATION_FAILED');
+    }
+    // A window of one millisecond is still a window.
+    const ok = await server.request('GET', '/api/v1/transactions?from=2026-01-01T00:00:00Z&to=2026-01-01T00:00:00.001Z', { token });
+    expect(ok.status).toBe(200);
+  });
+
   it.runIf(dialect === 'postgres')(
     'a checkout created while its site is being deleted is refused, never left open on a deleted site',
     async () => {

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { listRoutes, MAX_PAGE, type ContractRoute, type ErrorCode } from '@payment-gateway/contract';
+import { isAppRouteNoBody } from '@ts-rest/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerClientErrors } from '../src/http/client-error.js';
 import { paginate } from '../src/storage/paginate.js';
@@ -25,6 +26,9 @@ function expectShape(res: { status: number; body: unknown; requestIdHeader: stri
 }
 const fromFetch = (r: HttpResult) => ({ status: r.status, body: r.body, requestIdHeader: r.headers.get('x-request-id') });
 const fromRaw = (r: RawResponse) => ({ status: r.status, body: JSON.parse(r.body) as unknown, requestIdHeader: r.headers['x-request-id'] });
+
+/** Routes whose contract body is `c.noBody()`: they take no input in their body. */
+const NO_BODY_ROUTES = listRoutes().filter((r) => 'body' in r.route && isAppRouteNoBody(r.route.body as never));
 
 const LIST_ROUTES = listRoutes().filter(
   (r) => r.route.method === 'GET' && 'query' in r.route && r.route.query && 'page' in (r.route.query as unknown as { shape: object }).shape,
@@ -49,6 +53,33 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
     if (kinds.includes('systemKey')) return { token: token('systemKey'), path };
     return { token: token('adminSession'), path };
   }
+
+  describe('routes that take no body', () => {
+    it('there are such routes (issue, pause, resume, cancel, logout, deletes, recurring processing)', () => {
+      expect(NO_BODY_ROUTES.map((r) => r.route.path)).toEqual(
+        expect.arrayContaining(['/api/v1/invoices/:id/issue', '/api/v1/system/recurring/process']),
+      );
+    });
+
+    it.each(NO_BODY_ROUTES.map((r) => [r.name, r] as const))(
+      '%s: a body with anything in it is 400 VALIDATION_FAILED, not silently ignored',
+      async (_name, r) => {
+        const { token: t, path } = callerFor(r);
+        const concrete = path.replace(/:[A-Za-z]+/g, 'x_AAAAAAAAAAAAAAAAAAAA');
+        for (const body of [{ now: '2030-01-01T00:00:00Z' }, { reason: 'x' }, [], [1], { '': null }]) {
+          const res = fromFetch(await fuzz.server.request(r.route.method, concrete, { token: t, body }));
+          const b = expectShape(res, 400, 'VALIDATION_FAILED');
+          expect(b.details?.issues?.[0]?.path, JSON.stringify(body)).toBe('body');
+        }
+      },
+    );
+
+    it('an absent body or {} is still accepted', async () => {
+      const t = token('systemKey');
+      expect((await fuzz.server.request('POST', '/api/v1/system/recurring/process', { token: t })).status).toBe(200);
+      expect((await fuzz.server.request('POST', '/api/v1/system/recurring/process', { token: t, body: {} })).status).toBe(200);
+    });
+  });
 
   describe('malformed percent-encoding in a path', () => {
     it.each([
@@ -144,6 +175,23 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
         true,
       );
       expectShape(fromRaw(response!), 405, 'METHOD_NOT_ALLOWED');
+    });
+
+    it('two Authorization headers are 400 MALFORMED_AUTHORIZATION, whichever credentials they carry', async () => {
+      // Node keeps the first Authorization line and drops the rest; a proxy may read the last:
+      // an ambiguous credential is refused, not guessed (SPEC §7.1).
+      const { port: p } = new URL(fuzz.server.url);
+      const a = token('orgKey');
+      for (const [path, second] of [
+        ['/api/v1/clients', token('adminSession')],
+        ['/api/v1/clients', a],
+        ['/api/v1/auth/whoami', 'garbage'],
+        ['/api/v1/portal/session', token('portalSession')],
+      ] as const) {
+        const raw = `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${a}\r\nauthorization: Bearer ${second}\r\n\r\n`;
+        const { response } = await sendRaw('127.0.0.1', Number(p), Buffer.from(raw), 10_000, true);
+        expectShape(fromRaw(response!), 400, 'MALFORMED_AUTHORIZATION');
+      }
     });
 
     it('an unsupported Expect is ignored rather than answered with a bare 417', async () => {
@@ -286,6 +334,23 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
         expect(b.requestId).toBe(r.headers.get('x-request-id'));
       }
       expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    });
+
+    it('X-Organization-ID is refused where the credential rides in the body or a cookie: login, refresh, magic-link redemption', async () => {
+      // SPEC §3: with any credential, 400. A password, a refresh cookie and a link token are credentials.
+      for (const name of ['X-Organization-ID', 'x-organization-id', 'X-ORGANIZATION-ID']) {
+        const headers = { [name]: orgId };
+        for (const [path, body, cookie] of [
+          ['/api/v1/auth/login', { email: 'admin@example.com', password: 'not-the-password' }, undefined],
+          ['/api/v1/auth/refresh-token', undefined, 'gw_refresh=rt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
+          ['/api/v1/portal/auth/magic-link', { token: 'pml_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }, undefined],
+        ] as const) {
+          const res = await fuzz.server.request('POST', path, { body, headers: cookie ? { ...headers, cookie } : headers });
+          expectShape(fromFetch(res), 400, 'ORGANIZATION_HEADER_NOT_ALLOWED');
+        }
+      }
+      // The load balancer's health checks carry no credential: the header is ignored there.
+      expect((await fuzz.server.request('GET', '/health', { headers: { 'X-Organization-ID': orgId } })).status).toBe(200);
     });
 
     it('X-Organization-ID of any value, with or without a credential, is never a 5xx', async () => {

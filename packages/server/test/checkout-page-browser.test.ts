@@ -1,28 +1,12 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutBody, createCommerceOrg, type CommerceOrg } from './commerce-fixtures.js';
 import { startTestServer, type TestServer } from './harness.js';
+import { canRunBrowser, launchChromium, watchPage } from './support/chromium.js';
 
-/** Debian's chromium; the browser test skips, saying why, without it (fails in CI). */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!HAS_CHROMIUM)
-  console.log(
-    `[checkout] no Chromium at ${CHROMIUM}: the payment page browser test skips (apt-get install -y chromium, or set CHROMIUM_PATH)`,
-  );
-
-/** CSP violations and page errors on the gateway's page. */
-function watchPage(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (msg) => {
-    if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  return problems;
-}
+const HAS_CHROMIUM = canRunBrowser('[checkout] the payment page browser test');
 
 describe.skipIf(!HAS_CHROMIUM)('the hosted payment page in Chromium (SQLite)', () => {
   let server: TestServer;
@@ -41,17 +25,7 @@ describe.skipIf(!HAS_CHROMIUM)('the hosted payment page in Chromium (SQLite)', (
     });
     await new Promise<void>((resolve) => merchant.listen(0, '127.0.0.1', resolve));
     merchantUrl = `http://127.0.0.1:${(merchant.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -73,7 +47,7 @@ describe.skipIf(!HAS_CHROMIUM)('the hosted payment page in Chromium (SQLite)', (
   it('open the paymentUrl, press Pay, land on returnUrl with the transaction id; the transaction is succeeded', async () => {
     const checkout = await create();
     const page = await browser.newPage();
-    const problems = watchPage(page);
+    const { problems } = watchPage(page);
     try {
       await page.goto(checkout.paymentUrl);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Pay Acme shop');
@@ -106,7 +80,7 @@ describe.skipIf(!HAS_CHROMIUM)('the hosted payment page in Chromium (SQLite)', (
   it('Decline shows an alert and keeps the checkout open; Cancel lands on cancelUrl', async () => {
     const checkout = await create();
     const page = await browser.newPage();
-    const problems = watchPage(page);
+    const { problems } = watchPage(page);
     try {
       await page.goto(checkout.paymentUrl);
       await page.getByRole('button', { name: 'Decline' }).click();

@@ -2,10 +2,11 @@
 // CSV is RFC 4180 and injection-safe, JSON is the API shapes; templates; clients import validates
 // without writing and imports all or nothing; bounded upload size and row count.
 import { parse } from 'csv-parse/sync';
-import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Transaction } from '@payment-gateway/contract';
 import { expectError } from './auth-matrix.js';
 import { auditActions, createBillingOrg, manualClock, type BillingOrg } from './billing-fixtures.js';
+import { checkoutBody, createCommerceOrg, pressOnPage, type CommerceOrg } from './commerce-fixtures.js';
 import { DIALECTS, startTestServer, type TestServer } from './harness.js';
 
 const EXPORT = '/api/v1/data-import-export/export';
@@ -37,7 +38,7 @@ async function exportRaw(server: TestServer, token: string, body: unknown) {
 }
 
 const TX_HEADER =
-  'id,status,source,amount,refundedAmount,currency,clientId,siteId,checkoutId,provider,description,externalReference,createdAt,updatedAt';
+  'id,status,source,amount,refundedAmount,currency,clientId,siteId,checkoutId,provider,providerReference,description,externalReference,createdAt,updatedAt';
 
 const csvRecords = (text: string) => parse(text, { columns: true, bom: true }) as Record<string, string>[];
 
@@ -161,7 +162,7 @@ describe.each(DIALECTS)('data import and export (%s)', (dialect) => {
       expectError(bad, 400, 'VALIDATION_FAILED');
     });
 
-    it('an empty set is a header row (CSV) or [] (JSON); transactions export empty until that table exists', async () => {
+    it('an empty set is a header row (CSV) or [] (JSON)', async () => {
       const past = { from: '2001-01-01T00:00:00.000Z', to: '2001-01-02T00:00:00.000Z' };
       expect((await exportRaw(server, acmeIo, { entityType: 'clients', format: 'csv', ...past })).text).toBe(
         'id,email,name,externalId,createdAt,updatedAt\r\n',
@@ -169,8 +170,7 @@ describe.each(DIALECTS)('data import and export (%s)', (dialect) => {
       expect((await exportRaw(server, acmeIo, { entityType: 'invoices', format: 'json', ...past })).text).toBe('[]');
       const tx = await exportRaw(server, acmeIo, { entityType: 'transactions', format: 'csv' });
       expect(tx.status).toBe(200);
-      expect(csvRecords(tx.text).every((r) => typeof r.id === 'string')).toBe(true);
-      expect(tx.text.split('\r\n')[0]).toBe(TX_HEADER);
+      expect(tx.text).toBe(`${TX_HEADER}\r\n`);
     });
 
     it('refuses bad bodies with the one error body, and needs data_io:execute', async () => {
@@ -370,68 +370,77 @@ describe.each(DIALECTS)('import limits (%s)', (dialect) => {
   });
 });
 
-describe.each(DIALECTS)('transactions export over a transactions table (%s)', (dialect) => {
+describe.each(DIALECTS)('transactions export (%s)', (dialect) => {
+  const clock = manualClock(new Date('2030-06-01T12:00:00.000Z'));
   let server: TestServer;
+  let payer: CommerceOrg;
+  let other: CommerceOrg;
+  let io: string;
+  /** Payer's transactions in creation order: manual (hostile texts), paid checkout (refunded in part), manual. */
+  let mine: string[];
+  let theirs: string;
 
   beforeAll(async () => {
-    server = await startTestServer({ dialect });
+    server = await startTestServer({ dialect, now: clock.now });
+    payer = await createCommerceOrg(server, 'Payer');
+    other = await createCommerceOrg(server, 'Other');
+    io = (await server.createOrgKey(payer.organizationId, ['data_io:execute'])).token;
+    const hostile = await payer.manualTransaction(5000, {
+      description: 'Order, "gift"',
+      externalReference: '=HYPERLINK("x")',
+    });
+    clock.advanceMinutes(1);
+    theirs = await other.manualTransaction(700, { externalReference: 'globex-only' });
+    clock.advanceMinutes(1);
+    const chk = await payer.createCheckout(checkoutBody(2500, { returnUrl: 'https://shop.example.com/r/{transactionId}' }));
+    const paid = await pressOnPage(server.url, chk.shortCode, 'pay');
+    const viaCheckout = paid.headers.get('location')!.split('/').pop()!;
+    expect((await payer.call('POST', `/api/v1/transactions/${viaCheckout}/refund`, { amount: 1200 })).status).toBe(201);
+    clock.advanceMinutes(1);
+    const last = await payer.manualTransaction(100, { externalReference: '+SUM(1,2)' });
+    clock.advanceMinutes(1);
+    mine = [hostile, viaCheckout, last];
   });
   afterAll(async () => server?.close());
 
-  it("exports the caller's transactions by column name, escaped like every CSV", async () => {
-    // The commerce migration (005) owns this table; where this branch runs without it, the test
-    // makes the same columns, so the exporter is proven against the shape it will meet.
-    const { db } = server.gateway.database;
-    await sql`CREATE TABLE IF NOT EXISTS transactions (
-      id varchar(64) PRIMARY KEY, organization_id varchar(64) NOT NULL, status varchar(24) NOT NULL,
-      source varchar(16) NOT NULL, amount bigint NOT NULL, refunded_amount bigint NOT NULL, currency varchar(3) NOT NULL,
-      site_id varchar(64), checkout_id varchar(64), client_id varchar(64), provider varchar(32) NOT NULL,
-      provider_reference varchar(200), description varchar(500), external_reference varchar(200),
-      created_at varchar(32) NOT NULL, updated_at varchar(32) NOT NULL)`.execute(db);
-    const a = await createBillingOrg(server, 'Payer');
-    const b = await createBillingOrg(server, 'Other');
-    const io = (await server.createOrgKey(a.organizationId, ['data_io:execute'])).token;
-    const row = (id: string, org: string, at: string, ref: string | null) => ({
-      id,
-      organization_id: org,
-      status: 'partially_refunded',
-      source: 'manual',
-      amount: 5000,
-      refunded_amount: 1200,
-      currency: 'EUR',
-      provider: 'test',
-      description: 'Order, "gift"',
-      external_reference: ref,
-      created_at: at,
-      updated_at: at,
-    });
-    await (db as unknown as Kysely<Record<string, Record<string, unknown>>>)
-      .insertInto('transactions')
-      .values([
-        row('txn_a1', a.organizationId, '2020-01-01T00:00:00.000Z', '=HYPERLINK("x")'),
-        row('txn_b1', b.organizationId, '2020-01-01T00:00:01.000Z', null),
-        row('txn_a2', a.organizationId, '2020-01-01T00:00:02.000Z', null),
-      ])
-      .execute();
+  it("exports the caller's transactions in their API shape (JSON), never another organization's", async () => {
+    const res = await exportRaw(server, io, { entityType: 'transactions', format: 'json' });
+    expect(res.status).toBe(200);
+    const json = JSON.parse(res.text) as Transaction[];
+    expect(json.map((t) => t.id)).toEqual(mine);
+    expect(res.text).not.toContain(theirs);
+    for (const t of json) {
+      const one = await payer.call('GET', `/api/v1/transactions/${t.id}`);
+      expect(t).toEqual(one.body);
+      expect(Transaction.strict().parse(t)).toEqual(t);
+    }
+    expect(json[0]).toMatchObject({ source: 'manual', externalReference: '=HYPERLINK("x")', clientId: null });
+    expect(json[1]).toMatchObject({ source: 'checkout', status: 'partially_refunded', amount: 2500, refundedAmount: 1200 });
+  });
+
+  it('writes the CSV columns of a Transaction, escaped like every CSV', async () => {
     const csv = await exportRaw(server, io, { entityType: 'transactions', format: 'csv' });
     expect(csv.text.split('\r\n')[0]).toBe(TX_HEADER);
     const records = csvRecords(csv.text);
-    expect(records.map((r) => r.id)).toEqual(['txn_a1', 'txn_a2']);
+    expect(records.map((r) => r.id)).toEqual(mine);
     expect(records[0]).toMatchObject({
-      status: 'partially_refunded',
+      status: 'succeeded',
+      source: 'manual',
       amount: '5000',
-      refundedAmount: '1200',
+      refundedAmount: '0',
       description: 'Order, "gift"',
       externalReference: `'=HYPERLINK("x")`,
       clientId: '',
     });
-    const json = JSON.parse((await exportRaw(server, io, { entityType: 'transactions', format: 'json' })).text);
-    expect(json[0]).toMatchObject({
-      id: 'txn_a1',
-      amount: 5000,
-      refundedAmount: 1200,
-      clientId: null,
-      externalReference: '=HYPERLINK("x")',
-    });
+    expect(records[1]).toMatchObject({ status: 'partially_refunded', source: 'checkout', refundedAmount: '1200', siteId: payer.siteId });
+    expect(records[2]!.externalReference).toBe("'+SUM(1,2)");
+    expect(csv.text).toContain('"Order, ""gift"""');
+  });
+
+  it('filters by [from, to) on createdAt', async () => {
+    const all = JSON.parse((await exportRaw(server, io, { entityType: 'transactions', format: 'json' })).text) as Transaction[];
+    const window = { from: all[1]!.createdAt, to: all[2]!.createdAt };
+    const some = JSON.parse((await exportRaw(server, io, { entityType: 'transactions', format: 'json', ...window })).text) as unknown[];
+    expect(some).toEqual([all[1]]);
   });
 });

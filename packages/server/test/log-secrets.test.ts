@@ -134,6 +134,40 @@ describe.each(DIALECTS)('no credential in any log line (%s)', (dialect) => {
     expectNoTokenIn(output);
   });
 
+  it('a credential sent as X-Request-ID is not taken as the request id: not echoed, not in the audit trail', async () => {
+    // The request id is echoed in the response and the error body and stored in audit events,
+    // which organization viewers read: a caller-supplied one that is credential-shaped is replaced.
+    const org = await server.createOrganization();
+    const writer = await server.createOrgKey(org, ['client:create', 'organization:read']);
+    const sent: string[] = [];
+    for (const [kind, token] of Object.entries(tokens)) {
+      // The whole token, and for API keys their bare secret (the part after the dot).
+      for (const value of token.startsWith('sk_') ? [token, token.split('.')[1]!] : [token]) {
+        const res = await server.request('POST', '/api/v1/clients', {
+          token: writer.token,
+          body: { name: kind, email: 'c@example.com' },
+          headers: { 'x-request-id': value },
+        });
+        expect(res.status, kind).toBe(201);
+        const echoed = res.headers.get('x-request-id')!;
+        expect(echoed, kind).toMatch(/^req_[0-9a-f]{32}$/);
+        sent.push(echoed);
+        const refused = await server.request('GET', '/api/v1/clients/nope', { headers: { 'x-request-id': value } });
+        expect(refused.body.requestId, kind).toBe(refused.headers.get('x-request-id'));
+        expect(refused.body.requestId, kind).toMatch(/^req_[0-9a-f]{32}$/);
+      }
+    }
+    const events = await server.request('GET', `/api/v1/organizations/${org}/audit-events?limit=100&action=client.created`, {
+      token: writer.token,
+    });
+    expect(events.status).toBe(200);
+    expect(events.body.items.map((e: { requestId: string }) => e.requestId).sort()).toEqual([...sent].sort());
+    expectNoTokenIn(JSON.stringify(events.body));
+    // Ordinary caller ids still pass through.
+    const plain = await server.request('GET', '/api/v1/auth/whoami', { token: writer.token, headers: { 'x-request-id': 'trace-0f3a-42' } });
+    expect(plain.headers.get('x-request-id')).toBe('trace-0f3a-42');
+  });
+
   it('a successful request with a valid key logs its route pattern, not its path parameters’ secrets', async () => {
     lines.length = 0;
     const res = await server.request('GET', '/api/v1/clients', { token: tokens.apiKey });

@@ -1,31 +1,12 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingOrg, type BillingOrg } from './billing-fixtures.js';
 import { startTestServer, type TestServer } from './harness.js';
+import { canRunBrowser, launchChromium, watchPage } from './support/chromium.js';
 
-/** Debian's chromium; the browser test skips, saying why, without it (fails in CI). */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!HAS_CHROMIUM)
-  console.log(
-    `[portal] no Chromium at ${CHROMIUM}: the portal page browser test skips (apt-get install -y chromium, or set CHROMIUM_PATH)`,
-  );
+const HAS_CHROMIUM = canRunBrowser('[portal] the portal page browser test');
 
 const MINT = '/api/v1/organizations/settings/portal/magic-links';
-
-/** CSP violations, page errors and requests to another origin (no CDN). */
-function watchPage(page: Page, origin: string): string[] {
-  const problems: string[] = [];
-  page.on('console', (msg) => {
-    if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('request', (req) => {
-    if (!req.url().startsWith(origin)) problems.push(`request to another origin: ${req.url()}`);
-  });
-  return problems;
-}
 
 describe.skipIf(!HAS_CHROMIUM)('the customer portal page in Chromium (SQLite)', () => {
   let server: TestServer;
@@ -39,17 +20,7 @@ describe.skipIf(!HAS_CHROMIUM)('the customer portal page in Chromium (SQLite)', 
     portalKey = (await server.createOrgKey(acme.organizationId, ['portal:create'])).token;
     const { clientId } = await acme.customerWithIssuedInvoice('alice@example.com');
     await acme.createSchedule(clientId, '2030-03-01', 'monthly');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -67,7 +38,7 @@ describe.skipIf(!HAS_CHROMIUM)('the customer portal page in Chromium (SQLite)', 
 
     const context = await browser.newContext();
     const page = await context.newPage();
-    const problems = watchPage(page, server.url);
+    const { problems } = watchPage(page, server.url);
     await page.goto(url);
     await expect
       .poll(() => page.getByRole('table', { name: 'Invoices' }).getByRole('cell', { name: number }).count(), { timeout: 15_000 })

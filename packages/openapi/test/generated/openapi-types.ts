@@ -13721,30 +13721,7 @@ export interface operations {
                 };
                 content: {
                     "text/csv": string;
-                    "application/json": (components["schemas"]["Client"] | components["schemas"]["Invoice"] | {
-                        id: string;
-                        status: string;
-                        /** @description checkout or manual */
-                        source: string | null;
-                        /** @description Minor units */
-                        amount: number;
-                        /** @description Minor units */
-                        refundedAmount: number | null;
-                        currency: string;
-                        clientId: string | null;
-                        siteId: string | null;
-                        checkoutId: string | null;
-                        provider: string | null;
-                        description: string | null;
-                        externalReference: string | null;
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 UTC timestamp
-                         */
-                        createdAt: string;
-                        /** @description ISO 8601 UTC timestamp */
-                        updatedAt: string | null;
-                    })[];
+                    "application/json": (components["schemas"]["Client"] | components["schemas"]["Invoice"] | components["schemas"]["Transaction"])[];
                 };
             };
             /**

@@ -3,6 +3,7 @@ import type { RequestOptions } from '../options.js';
 import { paginate, type Page } from '../pagination.js';
 import type {
   ApiKey,
+  ApiKeyUsage,
   ApiKeyWithToken,
   CreateApiKeyParams,
   ListApiKeysParams,
@@ -23,6 +24,7 @@ export interface KeyRoutes<P> {
   delete: Call<{ params: P & { keyId: string } }, unknown>;
   revoke: Call<{ params: P & { keyId: string }; body: RevokeApiKeyParams }, ApiKey>;
   rotate: Call<{ params: P & { keyId: string }; body: RotateApiKeyParams }, ApiKeyWithToken>;
+  usage: Call<{ params: P & { keyId: string } }, ApiKeyUsage>;
 }
 
 /** The key lifecycle, the same on both tiers: only the routes and how the owner is named differ. */
@@ -76,5 +78,25 @@ export abstract class KeyOperations<O extends RequestOptions, P> {
   /** New secret for the same key id (`api_key:execute`); the old one lives on for `gracePeriodSeconds`. */
   async rotate(keyId: string, body: RotateApiKeyParams = {}, options = {} as O): Promise<ApiKeyWithToken> {
     return unwrap(this.#routes.rotate({ params: await this.#key(keyId, options), body, requestOptions: options }));
+  }
+
+  /**
+   * A key's requests per UTC hour over the last 7 days (`api_key:read`, SPEC §4.1 key routes):
+   * `{ keyId, from, to, totals: { accepted, refused }, hours }`, where `hours` holds 168
+   * buckets `{ hour, accepted, refused }`, oldest first, the current hour last (timestamps ISO
+   * 8601 UTC; `to` is exclusive). `accepted` counts requests the key authenticated that passed
+   * authorization; `refused` counts requests that proved the key but were refused (revoked,
+   * expired, IP, organization, scope or rate limit); a wrong secret is not counted. Counts are
+   * written in batches, so the current hour lags by up to the server's `LAST_USED_FLUSH_MS`.
+   * A GET: retried like every read.
+   * @throws NotFoundError `NOT_FOUND` for an unknown key (or one of another organization); PermissionDeniedError
+   *   `INSUFFICIENT_SCOPE` without `api_key:read`; the usual AuthenticationError, RateLimitError,
+   *   ConnectionError and TimeoutError.
+   * @example
+   * const { totals } = await gw.apiKeys.usage(keyId);
+   * console.log(`${totals.accepted} accepted, ${totals.refused} refused in 7 days`);
+   */
+  async usage(keyId: string, options = {} as O): Promise<ApiKeyUsage> {
+    return unwrap(this.#routes.usage({ params: await this.#key(keyId, options), requestOptions: options }));
   }
 }

@@ -2,7 +2,7 @@ import type { Actor, AuditAction, AuditEvent } from '@payment-gateway/contract';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../storage/schema.js';
 import { newId } from '../util/ids.js';
-import { storedInstant } from '../util/stored-instant.js';
+import { storedWindow } from '../storage/time-window.js';
 import { paginate, type Page } from '../storage/paginate.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -53,14 +53,16 @@ export interface AuditFilter {
   limit: number;
 }
 
+/** Audit events, newest first. @throws AppError VALIDATION_FAILED when `from` is not before `to` */
 export async function listAuditEvents(db: Db, f: AuditFilter): Promise<Page<AuditEvent>> {
+  const window = storedWindow(f, 'query');
   let q = db.selectFrom('audit_events');
   if (f.organizationId) q = q.where('organization_id', '=', f.organizationId);
   if (f.actorId) q = q.where('actor_id', '=', f.actorId);
   if (f.action) q = q.where('action', '=', f.action);
   // Bounds in the stored form, so text comparison is instant comparison (…00Z vs …00.500Z).
-  if (f.from) q = q.where('created_at', '>=', storedInstant(f.from));
-  if (f.to) q = q.where('created_at', '<', storedInstant(f.to));
+  if (window.from) q = q.where('created_at', '>=', window.from);
+  if (window.to) q = q.where('created_at', '<', window.to);
   return paginate(q.selectAll().orderBy('seq', 'desc'), f, (r) => ({
     id: r.id,
     action: r.action,

@@ -14,3 +14,17 @@ export function readBearer(header: string | undefined): string | null {
   if (!m) throw new AppError('MALFORMED_AUTHORIZATION');
   return m[1]!;
 }
+
+/**
+ * Refuses a request that carries more than one Authorization header line (raw headers as Node
+ * gives them, names and values alternating). Node keeps the first and drops the others while a
+ * proxy in front may act on another one: an ambiguous credential is not a bearer credential.
+ * @throws AppError MALFORMED_AUTHORIZATION (400)
+ */
+export function assertSingleAuthorization(rawHeaders: readonly string[]): void {
+  let seen = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === 13 && name.toLowerCase() === 'authorization' && ++seen > 1) throw new AppError('MALFORMED_AUTHORIZATION');
+  }
+}

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isDatabaseUnavailable } from '../storage/database-unavailable.js';
 import type { Database } from '../storage/schema.js';
 
 /**
@@ -56,6 +57,24 @@ export class Lease {
       .execute();
   }
 
+  /**
+   * `release`, and when the database refuses it (a fault that ended the run often outlasts it),
+   * again every second until it succeeds or the lease would have expired anyway, so a run cut
+   * off by an outage does not block every run for the lease's whole TTL after the database is
+   * back. Fenced by `owner`: a lease someone else took meanwhile is left alone. Never rejects.
+   */
+  releaseWhenPossible(owner: string): Promise<void> {
+    const giveUpAt = this.#now().getTime() + this.#ttlMs;
+    const attempt = (): Promise<void> =>
+      this.release(owner).catch((err: unknown) => {
+        // Only faults that pass are retried (not, e.g., a database closed at shutdown).
+        if (!isDatabaseUnavailable(err) || this.#now().getTime() >= giveUpAt) return;
+        const timer = setTimeout(() => void attempt(), RELEASE_RETRY_MS);
+        timer.unref();
+      });
+    return attempt();
+  }
+
   /** True while someone holds an unexpired lease. */
   async held(): Promise<boolean> {
     const row = await this.#db.selectFrom('recurring_leases').selectAll().where('name', '=', this.#name).executeTakeFirst();
@@ -66,3 +85,6 @@ export class Lease {
     return new Date(now.getTime() + this.#ttlMs).toISOString();
   }
 }
+
+/** Pause between attempts to release a lease whose release failed. */
+const RELEASE_RETRY_MS = 1000;

@@ -71,7 +71,12 @@ export class RecurringService {
    */
   async process(trigger: RecurringTrigger): Promise<RecurringRun> {
     const id = runId();
-    if (!(await this.#lease.acquire(id))) throw new AppError('RECURRING_RUN_IN_PROGRESS');
+    const acquired = await this.#lease.acquire(id).catch(async (err: unknown) => {
+      // The UPDATE may have committed with its answer lost: free it, or it blocks runs for its TTL.
+      await this.#lease.releaseWhenPossible(id);
+      throw err;
+    });
+    if (!acquired) throw new AppError('RECURRING_RUN_IN_PROGRESS');
     const run: RecurringRunsTable = {
       id,
       trigger,
@@ -100,7 +105,7 @@ export class RecurringService {
         .where('id', '=', id)
         .execute()
         .catch(() => {});
-      await this.#lease.release(id).catch(() => {});
+      await this.#lease.releaseWhenPossible(id);
     }
     return toRun(run);
   }

@@ -6,7 +6,7 @@ import type { CreditNotesTable, TransactionsTable } from '../storage/commerce-sc
 import { paginate, type Page } from '../storage/paginate.js';
 import type { Database } from '../storage/schema.js';
 import { newId } from '../util/ids.js';
-import { storedInstant } from '../util/stored-instant.js';
+import { storedWindow } from '../storage/time-window.js';
 import type { CommerceDeps } from './commerce-deps.js';
 import { findOwned } from './find-owned.js';
 import { toCreditNote, toTransaction } from './records.js';
@@ -26,16 +26,20 @@ export class TransactionService {
     this.#sites = deps.sites;
   }
 
-  /** Filters: status, currency, siteId, clientId, and createdAt ≥ from, createdAt < to. */
+  /**
+   * Filters: status, currency, siteId, clientId, and createdAt ≥ from, createdAt < to.
+   * @throws AppError VALIDATION_FAILED when `from` is not before `to`
+   */
   async list(organizationId: string, q: TransactionFilter): Promise<Page<Transaction>> {
+    const window = storedWindow(q, 'query');
     let base = this.#db.selectFrom('transactions').where('organization_id', '=', organizationId);
     if (q.status) base = base.where('status', '=', q.status);
     if (q.currency) base = base.where('currency', '=', q.currency);
     if (q.siteId) base = base.where('site_id', '=', q.siteId);
     if (q.clientId) base = base.where('client_id', '=', q.clientId);
     // Normalised to toISOString() form, so text comparison matches stored timestamps (…00.000Z vs …00Z).
-    if (q.from) base = base.where('created_at', '>=', storedInstant(q.from));
-    if (q.to) base = base.where('created_at', '<', storedInstant(q.to));
+    if (window.from) base = base.where('created_at', '>=', window.from);
+    if (window.to) base = base.where('created_at', '<', window.to);
     return paginate(base.selectAll().orderBy('created_at', 'desc').orderBy('id'), q, toTransaction);
   }
 

@@ -1,14 +1,18 @@
-import type { Client, DataEntityType, Invoice } from '@payment-gateway/contract';
+import type { Client, DataEntityType, Invoice, Transaction } from '@payment-gateway/contract';
 import type { Kysely } from 'kysely';
 import { toClient, toInvoice } from '../billing/records.js';
+import { toTransaction } from '../commerce/records.js';
 import type { Database } from '../storage/schema.js';
 import type { ExportWindow, PageCursor } from './export-window.js';
-import { transactionsPage, type ExportedTransaction } from './transactions-repository.js';
 
 /** Records per database round trip of an export. */
 export const EXPORT_PAGE_SIZE = 500;
 
-export type ExportRecord = Client | Invoice | ExportedTransaction;
+/** What an export writes: the API shape of each entity (the contract's Client, Invoice, Transaction). */
+export type ExportRecord = Client | Invoice | Transaction;
+
+/** The tables an export reads; each has `organization_id`, `created_at` and `id`, indexed for this range read. */
+type ExportTable = 'clients' | 'invoices' | 'transactions';
 
 /**
  * One page of an organization's records, oldest first, strictly after `after` (keyset
@@ -28,7 +32,7 @@ export async function exportPage(
     case 'invoices':
       return (await keyset(db, 'invoices', window, after, limit)).map(toInvoice);
     case 'transactions':
-      return transactionsPage(db, window, after, limit);
+      return (await keyset(db, 'transactions', window, after, limit)).map(toTransaction);
     default: {
       const never: never = entity;
       throw new Error(`unknown entity ${String(never)}`);
@@ -36,7 +40,7 @@ export async function exportPage(
   }
 }
 
-async function keyset<T extends 'clients' | 'invoices'>(
+async function keyset<T extends ExportTable>(
   db: Kysely<Database>,
   table: T,
   window: ExportWindow,
@@ -44,7 +48,7 @@ async function keyset<T extends 'clients' | 'invoices'>(
   limit: number,
 ) {
   let q = db
-    .selectFrom(table as 'clients' | 'invoices')
+    .selectFrom(table as ExportTable)
     .selectAll()
     .where('organization_id', '=', window.organizationId)
     .where('created_at', '<', window.to);
@@ -53,5 +57,6 @@ async function keyset<T extends 'clients' | 'invoices'>(
     const { createdAt, id } = after;
     q = q.where((eb) => eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]));
   }
-  return (await q.orderBy('created_at').orderBy('id').limit(limit).execute()) as Database[T][];
+  // Kysely types a select over the union of tables as one merged row; each row is the named table's.
+  return (await q.orderBy('created_at').orderBy('id').limit(limit).execute()) as unknown as Database[T][];
 }

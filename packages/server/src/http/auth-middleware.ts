@@ -4,7 +4,7 @@ import { AppError } from '../errors/app-error.js';
 import type { RateLimits } from '../limits/rate-limit.js';
 import type { CredentialAuthenticator } from '../auth/authenticator.js';
 import { authorize, type OrganizationLookup } from '../access/authorize.js';
-import { readBearer } from '../auth/bearer.js';
+import { assertSingleAuthorization, readBearer } from '../auth/bearer.js';
 import { clientIpOf, cookiesOf, SELECTED_ORGANIZATION_COOKIE } from './request-context.js';
 import { actorOf, credentialId, type AuthContext, type Principal } from '../access/principal.js';
 import { parseToken } from '../keys/token.js';
@@ -45,6 +45,15 @@ const PROVEN_KEY_REFUSALS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * True for a route where a credential can ride, so X-Organization-ID is refused there (SPEC §3):
+ * every route that accepts one, and the credential-less ones that read a body or a cookie (the
+ * login password, the refresh cookie, the magic-link token). Only the health checks are left.
+ */
+function mayCarryCredential(method: string, metadata: RouteMetadata): boolean {
+  return metadata.auth.credentials.length > 0 || (method !== 'GET' && method !== 'HEAD') || (metadata.cookies.reads?.length ?? 0) > 0;
+}
+
+/**
  * The one authentication middleware: reads the route's contract metadata and enforces it
  * (credential kind, organization rules, scope), then the per-credential rate limit.
  */
@@ -66,10 +75,11 @@ async function authenticateRequest(req: Request, res: Response, o: AuthMiddlewar
   const route = metadata.auth;
   const header = req.headers.authorization;
   // The organization comes from the credential; never from a header (SPEC §3).
-  if (req.headers['x-organization-id'] !== undefined && (header !== undefined || route.credentials.length > 0)) {
+  if (req.headers['x-organization-id'] !== undefined && (header !== undefined || mayCarryCredential(req.method, metadata))) {
     throw new AppError('ORGANIZATION_HEADER_NOT_ALLOWED');
   }
   if (route.credentials.length === 0) return null;
+  assertSingleAuthorization(req.rawHeaders);
 
   const ip = clientIpOf(req);
   const principal = o.bypassWith ?? (await proveCredential(header, ip, o));

@@ -1,5 +1,6 @@
 import { randomFillSync } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { scrubCredentials } from '../logging/logger.js';
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -28,12 +29,21 @@ export function newRequestId(): string {
 }
 
 /**
- * Every response carries X-Request-ID. A caller-supplied id is echoed only when it is a
- * plain token (so it cannot inject into logs); otherwise a fresh one is generated.
+ * True when a caller-supplied X-Request-ID may be used as the request id: a plain token (so it
+ * cannot inject into logs) that is not credential-shaped (SPEC §7.5: the id is echoed in
+ * responses and stored in audit events, which organization viewers read).
+ */
+export function acceptableRequestId(given: string | undefined): given is string {
+  return given !== undefined && SAFE_ID.test(given) && scrubCredentials(given) === given;
+}
+
+/**
+ * Every response carries X-Request-ID. A caller-supplied id is echoed only when it is
+ * acceptable (acceptableRequestId); otherwise a fresh one is generated.
  */
 export const requestId: RequestHandler = (req, res, next) => {
   const given = req.headers['x-request-id'];
-  req.requestId = typeof given === 'string' && SAFE_ID.test(given) ? given : newRequestId();
+  req.requestId = typeof given === 'string' && acceptableRequestId(given) ? given : newRequestId();
   res.setHeader('X-Request-ID', req.requestId);
   next();
 };

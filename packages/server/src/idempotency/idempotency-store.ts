@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { isDatabaseUnavailable } from '../storage/database-unavailable.js';
 import type { Database } from '../storage/schema.js';
 
 /** How long a key and its stored response last (SPEC §5): 24 hours. */
@@ -8,12 +9,13 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /**
  * The outcome of presenting an Idempotency-Key:
  * - `claimed`: first use (or the earlier one expired): run the request, then `complete` or `release`;
+ *   `claimedAt` (the stored created_at) tells this claim from a later one of the same key;
  * - `replay`: the same request already finished: answer its stored status and body;
  * - `in_progress`: the same key is being processed right now (a concurrent duplicate);
  * - `mismatch`: the key was used with another request (method, path or body).
  */
 export type IdempotencyClaim =
-  | { kind: 'claimed' }
+  | { kind: 'claimed'; claimedAt: string }
   | { kind: 'replay'; status: number; body: unknown }
   | { kind: 'in_progress' }
   | { kind: 'mismatch' };
@@ -46,10 +48,21 @@ export function requestFingerprint(method: string, path: string, body: unknown):
 export class IdempotencyStore {
   readonly #db: Kysely<Database>;
   readonly #now: () => Date;
+  readonly #pending = new Map<string, PendingSettle>();
+  #timer: NodeJS.Timeout | null = null;
+  #stopped = false;
 
-  constructor(deps: { db: Kysely<Database>; now?: () => Date }) {
+  readonly #lateCommitMs: number;
+
+  /**
+   * `lateCommitMs`: how long after a claim's INSERT failed it may still commit on the server
+   * (twice DATABASE_TIMEOUT_MS: the statement reaches the server within the client's wait and
+   * runs at most `statement_timeout`). @default 4000
+   */
+  constructor(deps: { db: Kysely<Database>; now?: () => Date; lateCommitMs?: number }) {
     this.#db = deps.db;
     this.#now = deps.now ?? (() => new Date());
+    this.#lateCommitMs = deps.lateCommitMs ?? 4000;
   }
 
   async claim(organizationId: string, key: string, requestHash: string): Promise<IdempotencyClaim> {
@@ -70,8 +83,15 @@ export class IdempotencyStore {
         expires_at: new Date(now.getTime() + IDEMPOTENCY_TTL_MS).toISOString(),
       })
       .onConflict((oc) => oc.columns(['organization_id', 'idempotency_key']).doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { kind: 'claimed' };
+      .executeTakeFirst()
+      .catch((err: unknown) => {
+        // The claim may still commit on the server (its answer was lost, or it waited on a lock):
+        // the request never ran, so that claim is released once it can no longer be committing.
+        if (isDatabaseUnavailable(err))
+          this.#enqueue({ organizationId, key, claimedAt: at, requestHash, outcome: { kind: 'release' } }, this.#lateCommitMs);
+        throw err;
+      });
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { kind: 'claimed', claimedAt: at };
     const row = await this.#db
       .selectFrom('idempotency_keys')
       .selectAll()
@@ -86,24 +106,117 @@ export class IdempotencyStore {
     return { kind: 'in_progress' };
   }
 
-  /** Stores the response of a claimed key; later requests with it get this response again. */
-  async complete(organizationId: string, key: string, status: number, body: unknown): Promise<void> {
+  /**
+   * Stores the response of the claim made at `claimedAt`; later requests with the key get this
+   * response again.
+   * @throws database errors (unreachable: see isDatabaseUnavailable)
+   */
+  async complete(organizationId: string, key: string, claimedAt: string, status: number, body: unknown): Promise<void> {
     await this.#db
       .updateTable('idempotency_keys')
       .set({ state: 'completed', response_status: status, response_body: body === undefined ? null : JSON.stringify(body) })
       .where('organization_id', '=', organizationId)
       .where('idempotency_key', '=', key)
       .where('state', '=', 'in_progress')
+      .where('created_at', '=', claimedAt)
       .execute();
   }
 
-  /** Forgets a claimed key whose request failed on our side (5xx), so a retry runs it again. */
-  async release(organizationId: string, key: string): Promise<void> {
-    await this.#db
+  /**
+   * Forgets the claim made at `claimedAt` (never a later claim of the same key, should this run
+   * late), so a retry runs the request again. Only for a request that failed on our side (5xx)
+   * before anything was committed.
+   * @throws database errors (unreachable: see isDatabaseUnavailable)
+   */
+  async release(organizationId: string, key: string, claimedAt: string, requestHash?: string): Promise<void> {
+    let q = this.#db
       .deleteFrom('idempotency_keys')
       .where('organization_id', '=', organizationId)
       .where('idempotency_key', '=', key)
       .where('state', '=', 'in_progress')
-      .execute();
+      .where('created_at', '=', claimedAt);
+    if (requestHash !== undefined) q = q.where('request_hash', '=', requestHash);
+    await q.execute();
+  }
+
+  /**
+   * `complete` or `release` the claim, and when that fails (a database fault often outlasts the
+   * request it failed) again every `SETTLE_RETRY_MS` until it succeeds, the claim expires, or
+   * `stop()`. Without this, a key whose request met a database outage stayed "in progress" for
+   * 24 h after the outage ended (every retry got 409). At most `MAX_PENDING` claims wait;
+   * beyond that a key stays claimed until it expires: the safe side, never run twice.
+   * Never rejects.
+   */
+  settleWhenPossible(organizationId: string, key: string, claimedAt: string, outcome: IdempotencyOutcome): Promise<void> {
+    const entry: PendingSettle = { organizationId, key, claimedAt, outcome };
+    return this.#settle(entry).catch(() => this.#enqueue(entry, 0));
+  }
+
+  #enqueue(entry: PendingSettle, delayMs: number): void {
+    if (this.#stopped || this.#pending.size >= MAX_PENDING) return;
+    this.#pending.set(`${entry.organizationId}\n${entry.key}\n${entry.claimedAt}`, { ...entry, notBefore: Date.now() + delayMs });
+    this.#schedule();
+  }
+
+  /** Claims whose completion or release still waits for the database. */
+  get pendingSettles(): number {
+    return this.#pending.size;
+  }
+
+  /** Stops retrying (shutdown). */
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#pending.clear();
+  }
+
+  #settle(p: PendingSettle): Promise<void> {
+    return p.outcome.kind === 'release'
+      ? this.release(p.organizationId, p.key, p.claimedAt, p.requestHash)
+      : this.complete(p.organizationId, p.key, p.claimedAt, p.outcome.status, p.outcome.body);
+  }
+
+  #schedule(): void {
+    if (this.#timer || this.#stopped) return;
+    this.#timer = setTimeout(() => void this.#retry(), SETTLE_RETRY_MS);
+    this.#timer.unref();
+  }
+
+  async #retry(): Promise<void> {
+    const expiredBefore = new Date(this.#now().getTime() - IDEMPOTENCY_TTL_MS).toISOString();
+    for (const [id, p] of [...this.#pending]) {
+      if (this.#stopped) return;
+      if ((p.notBefore ?? 0) > Date.now()) continue;
+      try {
+        // An expired claim is replaced by the next claim of its key anyway.
+        if (p.claimedAt > expiredBefore) await this.#settle(p);
+        this.#pending.delete(id);
+      } catch (err) {
+        if (isDatabaseUnavailable(err)) break; // still unreachable: the rest wait for the next attempt
+        this.#pending.delete(id); // not a fault that passes: left claimed until it expires
+      }
+    }
+    this.#timer = null;
+    if (this.#pending.size > 0) this.#schedule();
   }
 }
+
+/** What becomes of a claim: its response is stored, or it is forgotten (nothing was committed). */
+export type IdempotencyOutcome = { kind: 'complete'; status: number; body: unknown } | { kind: 'release' };
+
+interface PendingSettle {
+  organizationId: string;
+  key: string;
+  claimedAt: string;
+  outcome: IdempotencyOutcome;
+  /** Released only if the claim is this request's (a claim whose own INSERT failed). */
+  requestHash?: string;
+  /** Not attempted before this time (Date.now() milliseconds). */
+  notBefore?: number;
+}
+
+/** Pause between attempts to settle claims whose completion or release failed. */
+const SETTLE_RETRY_MS = 1000;
+/** Claims waiting to be settled at most (memory stays bounded through a long outage). */
+const MAX_PENDING = 10_000;

@@ -1,5 +1,6 @@
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, type MigrationResultSet } from 'kysely';
+import { type Driver, Kysely, Migrator, PostgresDialect, type MigrationResultSet } from 'kysely';
+import { withCommitWatch } from './commit-watch.js';
 import type { DialectName } from './dialect.js';
 import { prepareDataDirectory } from './data-directory.js';
 import { migrationsFor } from './migrations/index.js';
@@ -43,7 +44,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.databaseUrl) {
     const { databaseUrl, poolSize = 10, onConnectionError } = options;
     const db = new Kysely<Database>({
-      dialect: new PostgresDialect({
+      dialect: new WatchedPostgresDialect({
         pool: () => createPgPool({ connectionString: databaseUrl, max: poolSize, timeoutMs, onConnectionError }),
       }),
     });
@@ -59,6 +60,13 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new SqliteImmediateDialect({ database: sqlite }) });
   const dataVersion = () => sqlite.pragma('data_version', { simple: true }) as number;
   return { db, dialect: 'sqlite', databaseUrl: undefined, timeoutMs, dataVersion, close: () => db.destroy() };
+}
+
+/** PostgreSQL with COMMITs recorded for commit-watch.ts (SQLite: SqliteImmediateDialect does the same). */
+class WatchedPostgresDialect extends PostgresDialect {
+  override createDriver(): Driver {
+    return withCommitWatch(super.createDriver());
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { withCommitWatch } from './commit-watch.js';
 import { CompiledQuery, type DatabaseConnection, type Driver, SqliteDialect, SqliteDriver, type SqliteDialectConfig } from 'kysely';
 
 /**
@@ -19,7 +20,8 @@ export class SqliteImmediateDialect extends SqliteDialect {
   }
 
   override createDriver(): Driver {
-    return new SqliteImmediateDriver(this.#config);
+    // COMMITs are recorded for commit-watch.ts (the idempotency middleware's "may it have committed?").
+    return withCommitWatch(new SqliteImmediateDriver(this.#config));
   }
 }
 

@@ -32,6 +32,12 @@ export interface ThrowawayRedis {
   kill(): Promise<void>;
   /** Starts a fresh, empty server on the same port (after kill). */
   start(): Promise<void>;
+  /**
+   * SIGSTOP: a hung Redis. The kernel still accepts connections and takes requests, nothing
+   * ever answers, nothing is closed. `resume()` (SIGCONT) answers what waited.
+   */
+  pause(): void;
+  resume(): void;
   destroy(): Promise<void>;
 }
 
@@ -109,7 +115,10 @@ export async function startThrowawayRedis(o: ThrowawayRedisOptions = {}): Promis
     port,
     kill,
     start,
+    pause: () => void (child as ChildProcess | null)?.kill('SIGSTOP'),
+    resume: () => void (child as ChildProcess | null)?.kill('SIGCONT'),
     async destroy() {
+      (child as ChildProcess | null)?.kill('SIGCONT');
       await kill();
       rmSync(dir, { recursive: true, force: true });
     },
