@@ -4,6 +4,8 @@
 // autocannon, then prints the top self-time functions and self time grouped by where the code
 // lives (package or server folder). Not part of `npm run bench`; run after the build:
 //   node bench/src/profile-pipeline.mjs [--seconds=10] [--keep=<dir>]
+// The bare Express app (bare-express-server.mjs) is profiled the same way right after, and each
+// duty is printed as µs per request for both, so what the gateway adds is read off directly.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,7 +31,13 @@ const env = serverEnv({ dataDir, extra: { LOG_LEVEL: 'info' } });
 try {
   const { token } = await provisionKey(env, ['client:read']);
   const headers = { authorization: `Bearer ${token}` };
-  const gateway = await profileUnderLoad({ name: 'gateway', args: [GATEWAY_SERVER], env, headers, stdoutFile: join(dataDir, 'gateway.log') });
+  const gateway = await profileUnderLoad({
+    name: 'gateway',
+    args: [GATEWAY_SERVER],
+    env,
+    headers,
+    stdoutFile: join(dataDir, 'gateway.log'),
+  });
   // The baseline under the same profiler and load: the bare Express 5 app answering the gateway's own body.
   const bareEnv = { PATH: process.env.PATH, BENCH_PATH: PATH, BENCH_BODY: JSON.stringify(gateway.body) };
   const bare = await profileUnderLoad({ name: 'bare', args: [BARE_EXPRESS_SERVER], env: bareEnv, headers });
@@ -155,12 +163,16 @@ function report(gateway, bare, windowUs) {
   const b = analyse(bare.profile, windowUs);
   const perReq = (us, run) => us / (run.rps * (windowUs / 1e6));
   const pct = (us, a) => `${((us / a.busy) * 100).toFixed(1)}%`;
-  console.log(`\ngateway busy ${(g.busy / 1e6).toFixed(2)} s of ${(g.total / 1e6).toFixed(2)} s sampled under load: ${perReq(g.busy, gateway).toFixed(0)} µs per request; bare Express ${perReq(b.busy, bare).toFixed(0)} µs`);
+  console.log(
+    `\ngateway busy ${(g.busy / 1e6).toFixed(2)} s of ${(g.total / 1e6).toFixed(2)} s sampled under load: ${perReq(g.busy, gateway).toFixed(0)} µs per request; bare Express ${perReq(b.busy, bare).toFixed(0)} µs`,
+  );
   console.log('\ntime by duty (each sample goes to the innermost frame with a known duty), µs per request under the profiler:');
   console.log(`  ${'share'.padStart(6)}  ${'gateway'.padStart(8)}  ${'bare'.padStart(6)}  duty`);
   for (const [d, us] of [...g.duty].sort((x, y) => y[1] - x[1])) {
     const bareUs = b.duty.get(d) ?? 0;
-    console.log(`  ${pct(us, g).padStart(6)}  ${perReq(us, gateway).toFixed(1).padStart(8)}  ${perReq(bareUs, bare).toFixed(1).padStart(6)}  ${d}`);
+    console.log(
+      `  ${pct(us, g).padStart(6)}  ${perReq(us, gateway).toFixed(1).padStart(8)}  ${perReq(bareUs, bare).toFixed(1).padStart(6)}  ${d}`,
+    );
   }
   console.log('\nself time by where the code lives (gateway):');
   for (const [w, us] of [...g.groupSelf].sort((x, y) => y[1] - x[1]).slice(0, 20)) console.log(`  ${pct(us, g).padStart(6)}  ${w}`);
