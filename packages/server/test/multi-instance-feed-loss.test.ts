@@ -97,13 +97,18 @@ describe.skipIf(!TEST_DATABASE_URL)('an instance that loses its change-feed conn
       return s.feed === 'subscribed' && s;
     });
     expect(back.listenerPid).not.toBe(before.listenerPid);
-    // The status changes are in B's log.
-    const statuses = b
-      .output()
-      .split('\n')
-      .filter((l) => l.includes('"change feed status"'))
-      .map((l) => (JSON.parse(l) as { status: string }).status);
-    expect(statuses).toEqual(expect.arrayContaining(['disconnected', 'subscribed']));
+    // The status changes are in B's log (written asynchronously: wait for the lines).
+    const statusesLogged = () =>
+      b
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('"change feed status"'))
+        .map((l) => (JSON.parse(l) as { status: string }).status);
+    await waitFor(
+      'B to log both status changes',
+      async () => statusesLogged().includes('disconnected') && statusesLogged().includes('subscribed'),
+    );
+    expect(statusesLogged()).toEqual(expect.arrayContaining(['disconnected', 'subscribed']));
 
     // Subscribed again means notified again: a cached key revoked through A is refused by B
     // within the window (the 5 s maximum age cannot explain that).

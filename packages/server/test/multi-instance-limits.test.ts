@@ -187,6 +187,8 @@ describe.skipIf(skip !== null)('three instances sharing PostgreSQL and Redis: on
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.filter((s) => s >= 500)).toEqual([]);
     for (const i of instances) {
+      // Log lines are written asynchronously: wait until the recovery line has arrived.
+      await waitFor(`${i.name} to log Redis reachable again`, async () => i.output().includes('Redis reachable again'), 10_000);
       const lines = i.output().split('\n');
       expect(
         lines.filter((l) => l.includes('Redis unreachable')),

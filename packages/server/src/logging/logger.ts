@@ -167,34 +167,45 @@ export function routePattern(req: IncomingMessage): string | null {
 /** pino's streamWrite hook: the last step before a line leaves the process. */
 const streamWrite = (line: string): string => scrubCredentials(line);
 
-/** Bytes of log lines gathered before one write to stdout (a write per line costs more than the line). */
+/** Bytes of request log lines gathered before one write to stdout (a write per line costs more than the line). */
 export const LOG_BATCH_BYTES = 4096;
-/** Longest time a gathered line waits for its batch to fill before it is written anyway, in ms. */
+/** Longest time a gathered request line waits for its batch to fill before it is written anyway, in ms. */
 export const LOG_FLUSH_INTERVAL_MS = 250;
 
 /**
  * The server's logger: JSON lines on stdout at `level`, redacted and scrubbed (see above).
- * Lines are written asynchronously (pino.destination with `sync: false`, a sonic-boom stream) in
- * batches of LOG_BATCH_BYTES, and at least every LOG_FLUSH_INTERVAL_MS: the request path never
- * waits on the write, a busy server makes one write per few lines instead of one per line, and a
- * quiet one still shows each line within a quarter of a second. pino flushes what is buffered
- * when the process exits (flush it yourself with `logger.flush()` before any other shutdown);
- * only a process killed outright (SIGKILL, out of memory) loses what was gathered since the
- * last write.
+ * Lines are written asynchronously (pino.destination with `sync: false`, a sonic-boom stream):
+ * the request path never waits on the write. Request lines (request-log.ts, the only lines that
+ * come one per request) are gathered into writes of LOG_BATCH_BYTES and written at least every
+ * LOG_FLUSH_INTERVAL_MS, so a busy server makes one write per few lines instead of one per line;
+ * every other line (start, status changes, warnings, errors) is written at once. pino flushes
+ * what is buffered when the process exits (flush it yourself with `logger.flush()` before any
+ * other shutdown); only a process killed outright (SIGKILL, out of memory) loses what was
+ * gathered since the last write.
  */
 export function createLogger(level: string): Logger {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES });
-  const timer = setInterval(() => {
-    try {
-      destination.flush();
-    } catch {
-      // Destroyed (the process is ending): nothing is left to write.
-      clearInterval(timer);
-    }
-  }, LOG_FLUSH_INTERVAL_MS);
-  timer.unref();
-  destination.once('close', () => clearInterval(timer));
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: CENSOR }, base: undefined, hooks: { streamWrite } }, destination);
+  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_INTERVAL_MS });
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT_PATHS, censor: CENSOR },
+      base: undefined,
+      hooks: {
+        streamWrite,
+        // Every line logged through pino's methods leaves now; the request log writes its lines
+        // to the destination directly (completedLineWriter), so only those wait for a batch.
+        logMethod(args, method) {
+          method.apply(this, args);
+          try {
+            destination.flush();
+          } catch {
+            // Destroyed: the process is ending and pino has written what it had.
+          }
+        },
+      },
+    },
+    destination,
+  );
 }
 
 /**
