@@ -12,12 +12,12 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/harness.js';
+import { CHROMIUM, launchChromium } from '../../server/test/support/chromium.js';
 import { KEY } from '../src/test-support/msw.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'index.js');
 const missing = !existsSync(CHROMIUM)
   ? `${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium)`
@@ -120,17 +120,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
   await page.goto(`${origin}/`);
 }, 120_000);
