@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KeyId, OrganizationId, PageQuery, ScopeSchema, Timestamp } from './common.js';
+import { KeyId, OrganizationId, PageQuery, ScopeSchema, Timestamp, singleLineText, multiLineText } from './common.js';
 
 /** `sk_<22 base62 keyId>.<43 base62 secret><6 base62 CRC32 checksum>` (SPEC §1.1). */
 export const API_KEY_TOKEN_REGEX = /^sk_([0-9A-Za-z]{22})\.([0-9A-Za-z]{43})([0-9A-Za-z]{6})$/;
@@ -55,8 +55,8 @@ export type ApiKeyWithToken = z.infer<typeof ApiKeyWithToken>;
 
 export const CreateApiKeyBody = z
   .object({
-    name: z.string().trim().min(1).max(100),
-    description: z.string().trim().max(500).optional(),
+    name: singleLineText(100),
+    description: multiLineText(500).optional(),
     scopes: z.array(ScopeSchema).min(1).max(200).describe('Only scopes the caller holds itself'),
     ipAllowlist: z.array(Cidr).max(100).optional(),
     expiresAt: Timestamp.optional().describe('Must be in the future'),
@@ -66,8 +66,8 @@ export type CreateApiKeyBody = z.infer<typeof CreateApiKeyBody>;
 
 export const UpdateApiKeyBody = z
   .object({
-    name: z.string().trim().min(1).max(100).optional(),
-    description: z.string().trim().max(500).nullable().optional(),
+    name: singleLineText(100).optional(),
+    description: multiLineText(500).nullable().optional(),
     scopes: z.array(ScopeSchema).min(1).max(200).optional(),
     ipAllowlist: z.array(Cidr).max(100).nullable().optional().describe('null removes the allowlist'),
     expiresAt: Timestamp.nullable().optional().describe('null removes the expiry'),
@@ -76,7 +76,7 @@ export const UpdateApiKeyBody = z
 export type UpdateApiKeyBody = z.infer<typeof UpdateApiKeyBody>;
 
 export const RevokeApiKeyBody = z
-  .object({ reason: z.string().trim().max(500).optional() })
+  .object({ reason: multiLineText(500).optional() })
   .strict()
   .optional()
   .default({});

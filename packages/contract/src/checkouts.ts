@@ -12,6 +12,7 @@ import {
   pageOf,
   ResourceId,
   Timestamp,
+  singleLineText,
 } from './common.js';
 import { ORG_RESOURCE_ERRORS, orgRoute } from './org-route.js';
 import { IsoCurrencyCode } from './currencies.js';
@@ -41,7 +42,7 @@ export const CHECKOUT_ITEM_TYPES = ['goods', 'digital_service', 'shipping', 'tax
  */
 export const CheckoutItem = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: singleLineText(200),
     quantity: z.number().int().min(1).max(1_000_000),
     unitPrice: MinorUnits.describe('Price of one unit in minor units, VAT included; discounts are positive and subtracted'),
     vatRate: z.number().min(0).max(100).optional().describe('VAT rate in percent, e.g. 21'),
@@ -64,8 +65,8 @@ export const CreateCheckoutBody = z
     amount: PositiveMinorUnits,
     currency: IsoCurrencyCode.optional().describe("ISO 4217 code; defaults to the site's defaultCurrency"),
     email: Email,
-    externalReference: z.string().trim().min(1).max(200).optional(),
-    invoiceNumber: z.string().trim().min(1).max(64).optional(),
+    externalReference: singleLineText(200).optional(),
+    invoiceNumber: singleLineText(64).optional(),
     clientId: ClientId.optional(),
     returnUrl: RedirectUrl.optional(),
     cancelUrl: RedirectUrl.optional(),
@@ -119,7 +120,7 @@ export type Checkout = z.infer<typeof Checkout>;
 
 export const UpdateCheckoutBody = z
   .object({
-    externalReference: z.string().trim().min(1).max(200).nullable().optional(),
+    externalReference: singleLineText(200).nullable().optional(),
     metadata: Metadata.optional().describe('Replaces the metadata'),
   })
   .strict();

@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { c, Email, ErrorBody, OrganizationId, PageQuery, pageOf, ResourceId, Timestamp, API_PREFIX, bodyErrorResponses } from './common.js';
+import {
+  c,
+  Email,
+  ErrorBody,
+  OrganizationId,
+  PageQuery,
+  pageOf,
+  ResourceId,
+  Timestamp,
+  API_PREFIX,
+  bodyErrorResponses,
+  singleLineText,
+} from './common.js';
 import { ORG_RESOURCE_ERRORS, orgRoute } from './org-route.js';
 
 export const ClientId = ResourceId('cli');
@@ -20,8 +32,8 @@ export type Client = z.infer<typeof Client>;
 export const CreateClientBody = z
   .object({
     email: Email,
-    name: z.string().trim().min(1).max(200),
-    externalId: z.string().trim().min(1).max(100).optional(),
+    name: singleLineText(200),
+    externalId: singleLineText(100).optional(),
   })
   .strict();
 export type CreateClientBody = z.infer<typeof CreateClientBody>;

@@ -142,6 +142,35 @@ export function pageOf<T extends z.ZodTypeAny>(item: T) {
 
 export const Email = z.string().trim().toLowerCase().email().max(254);
 
+/** Control characters (Unicode category Cc: U+0000–U+001F, U+007F–U+009F). */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+/** The same, except tab, line feed and carriage return. */
+const CONTROL_CHARACTER_EXCEPT_LINES = /(?![\t\n\r])\p{Cc}/u;
+
+/**
+ * A one-line text people read (a name, a reference, a number): trimmed, `min`–`max` characters,
+ * no control characters at all (400 VALIDATION_FAILED), so no escape sequence reaches a terminal
+ * (the CLI prints names), a log or a CSV export through it.
+ */
+export function singleLineText(max: number, min = 1) {
+  const text = z.string().trim();
+  return (min > 0 ? text.min(min) : text)
+    .max(max)
+    .refine((s) => !CONTROL_CHARACTER.test(s), { message: 'must not contain control characters' });
+}
+
+/**
+ * A text people read that may span lines (a description, a reason): trimmed, `min`–`max`
+ * characters; tab, line feed and carriage return allowed, every other control character refused
+ * (400 VALIDATION_FAILED).
+ */
+export function multiLineText(max: number, min = 0) {
+  const text = z.string().trim();
+  return (min > 0 ? text.min(min) : text).max(max).refine((s) => !CONTROL_CHARACTER_EXCEPT_LINES.test(s), {
+    message: 'must not contain control characters other than tab and line breaks',
+  });
+}
+
 /** Error responses every authenticated route may answer. */
 export const authErrorResponses = {
   400: ErrorBody,

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { ClientId } from './clients.js';
-import { c, ErrorBody, OrganizationId, PageQuery, pageOf, ResourceId, Timestamp, API_PREFIX, bodyErrorResponses } from './common.js';
+import {
+  c,
+  ErrorBody,
+  OrganizationId,
+  PageQuery,
+  pageOf,
+  ResourceId,
+  Timestamp,
+  API_PREFIX,
+  bodyErrorResponses,
+  multiLineText,
+} from './common.js';
 import { ORG_RESOURCE_ERRORS, orgRoute } from './org-route.js';
 
 export const InvoiceId = ResourceId('inv');
@@ -10,7 +21,7 @@ export const Currency = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 currency code, 
 
 export const InvoiceLine = z
   .object({
-    description: z.string().trim().min(1).max(500),
+    description: multiLineText(500, 1),
     quantity: z.number().int().min(1).max(1_000_000),
     unitAmount: z.number().int().min(0).max(100_000_000_000).describe('Minor units (e.g. cents)'),
   })

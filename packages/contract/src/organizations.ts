@@ -11,6 +11,7 @@ import {
   Timestamp,
   API_PREFIX,
   bodyErrorResponses,
+  singleLineText,
 } from './common.js';
 
 export const Organization = z
@@ -31,7 +32,7 @@ export const OrganizationSettings = z
   .describe('OrganizationSettings');
 
 export const UpdateOrganizationSettingsBody = z
-  .object({ name: z.string().trim().min(1).max(200).optional(), portalEnabled: z.boolean().optional() })
+  .object({ name: singleLineText(200).optional(), portalEnabled: z.boolean().optional() })
   .strict();
 
 const tag = 'Organization';

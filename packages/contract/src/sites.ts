@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_PREFIX, bodyErrorResponses, c, OrganizationId, PageQuery, pageOf, ResourceId, Timestamp } from './common.js';
+import { API_PREFIX, bodyErrorResponses, c, OrganizationId, PageQuery, pageOf, ResourceId, Timestamp, singleLineText } from './common.js';
 import { ORG_RESOURCE_ERRORS, orgRoute } from './org-route.js';
 import { IsoCurrencyCode } from './currencies.js';
 
@@ -37,7 +37,7 @@ export type Site = z.infer<typeof Site>;
 
 export const CreateSiteBody = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: singleLineText(200),
     url: WebUrl,
     defaultCurrency: IsoCurrencyCode,
   })

@@ -14,6 +14,7 @@ import {
   UserId,
   API_PREFIX,
   bodyErrorResponses,
+  singleLineText,
 } from './common.js';
 import { Organization } from './organizations.js';
 import { Membership, RoleSchema, User } from './users.js';
@@ -109,13 +110,13 @@ export const DeepHealth = z
   })
   .describe('DeepHealth');
 
-export const CreateOrganizationBody = z.object({ name: z.string().trim().min(1).max(200), portalEnabled: z.boolean().optional() }).strict();
+export const CreateOrganizationBody = z.object({ name: singleLineText(200), portalEnabled: z.boolean().optional() }).strict();
 export const UpdateOrganizationBody = CreateOrganizationBody.partial().strict();
 
 export const CreateUserBody = z
   .object({
     email: Email,
-    name: z.string().trim().min(1).max(200),
+    name: singleLineText(200),
     password: z.string().min(12).max(1024).describe('At least 12 characters'),
     globalAdmin: z.boolean().optional().default(false),
   })

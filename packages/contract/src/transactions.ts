@@ -1,7 +1,19 @@
 import { z } from 'zod';
 import { CheckoutId, PositiveMinorUnits, TransactionId } from './checkouts.js';
 import { ClientId } from './clients.js';
-import { API_PREFIX, bodyErrorResponses, c, ErrorBody, idempotent, OrganizationId, PageQuery, pageOf, Timestamp } from './common.js';
+import {
+  API_PREFIX,
+  bodyErrorResponses,
+  c,
+  ErrorBody,
+  idempotent,
+  OrganizationId,
+  PageQuery,
+  pageOf,
+  Timestamp,
+  singleLineText,
+  multiLineText,
+} from './common.js';
 import { ORG_RESOURCE_ERRORS, orgRoute } from './org-route.js';
 import { CreditNote } from './credit-notes.js';
 import { IsoCurrencyCode } from './currencies.js';
@@ -38,8 +50,8 @@ export const CreateManualTransactionBody = z
     currency: IsoCurrencyCode,
     clientId: ClientId.optional(),
     siteId: SiteId.optional(),
-    description: z.string().trim().min(1).max(500).optional(),
-    externalReference: z.string().trim().min(1).max(200).optional(),
+    description: multiLineText(500, 1).optional(),
+    externalReference: singleLineText(200).optional(),
   })
   .strict();
 export type CreateManualTransactionBody = z.infer<typeof CreateManualTransactionBody>;
@@ -47,7 +59,7 @@ export type CreateManualTransactionBody = z.infer<typeof CreateManualTransaction
 export const RefundBody = z
   .object({
     amount: PositiveMinorUnits.optional().describe('Minor units to refund; absent refunds everything not yet refunded'),
-    reason: z.string().trim().min(1).max(500).optional(),
+    reason: multiLineText(500, 1).optional(),
   })
   .strict();
 export type RefundBody = z.infer<typeof RefundBody>;

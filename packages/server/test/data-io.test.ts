@@ -262,16 +262,20 @@ describe.each(DIALECTS)('data import and export (%s)', (dialect) => {
     it('imports every valid row in one go, with the same rules as POST /clients', async () => {
       const before = await count();
       const csv =
-        '\uFEFFEmail,NAME,externalId\nAda@Example.com , Ada ,crm-a\nbob@example.com,"Bob\nBuilder",\n\nzed@example.com,Zed,crm-z\n';
+        '\uFEFFEmail,NAME,externalId\nAda@Example.com , Ada ,crm-a\nbob@example.com,"Bob, Builder",\n\nzed@example.com,Zed,crm-z\n';
       const res = await server.request('POST', IMPORT, { token: io, body: { csv } });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ dryRun: false, totalRows: 3, validRows: 3, invalidRows: 0, created: 3 });
-      expect(res.body.rows.map((r: { line: number }) => r.line)).toEqual([2, 3, 6]);
+      expect(res.body.rows.map((r: { line: number }) => r.line)).toEqual([2, 3, 5]);
       expect(await count()).toBe(before + 3);
       const ada = await server.request('GET', '/api/v1/clients?externalId=crm-a', { token: org.token });
       expect(ada.body.items[0]).toMatchObject({ email: 'ada@example.com', name: 'Ada', id: res.body.rows[0].clientId });
       const again = await server.request('POST', IMPORT, { token: io, body: { csv } });
       expectError(again, 422, 'IMPORT_ROWS_INVALID');
+      expect(await count()).toBe(before + 3);
+      // A name is one line, as in POST /clients: a quoted cell with a line break is an invalid row.
+      const multiLine = await server.request('POST', IMPORT, { token: io, body: { csv: 'email,name\nnl@example.com,"Bob\nBuilder"\n' } });
+      expectError(multiLine, 422, 'IMPORT_ROWS_INVALID');
       expect(await count()).toBe(before + 3);
       const audit = (await auditActions(server, org.organizationId)).filter((e) => e.action === 'data_io.clients_imported');
       expect(audit.map((e) => JSON.parse(e.metadata))).toEqual([{ created: 3 }]);
