@@ -85,7 +85,7 @@ function dutyOf(frame) {
   const url = frame.url ?? '';
   if (fn === 'requestId' || fn === 'newRequestId' || url.endsWith('/http/request-id.js')) return 'request id';
   if (url.endsWith('/http/security-headers.js')) return 'security headers (helmet)';
-  if (url.endsWith('/http/route-index.js')) return 'routing (express router, ts-rest)';
+  if (url.endsWith('/http/contract-router.js') || url.includes('/path-to-regexp/')) return 'routing (express router, ts-rest)';
   if (url.endsWith('/http/json-response.js')) return 'express request/response (res.json, send)';
   if (['zod', '@ts-rest/core'].includes(w)) return 'contract validation (zod, ts-rest)';
   if (w === '@ts-rest/express') return 'routing (express router, ts-rest)';

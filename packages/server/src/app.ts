@@ -14,7 +14,7 @@ import { registerPortalPage } from './portal/page/portal-page.js';
 import { ownUrl } from './util/own-url.js';
 import { jsonBodiesOnly, noConditionalRequests, noNulCharacters, requireHost, skipWithoutBody } from './http/request-guards.js';
 import { requestId } from './http/request-id.js';
-import { indexRoutesSince } from './http/route-index.js';
+import { ContractRouter } from './http/contract-router.js';
 import { composeMiddleware } from './http/compose-middleware.js';
 import { installJsonResponse } from './http/json-response.js';
 import { staticSecurityHeaders } from './http/security-headers.js';
@@ -127,19 +127,19 @@ export function createApp(services: Services, options: AppOptions = {}): Express
     health: async () => ({ status: 200, body: { status: 'ok' as const } }),
     ready: readyHandler({ database, feed, limits: services.limits }),
   });
-  // The contract's routes, from here to the next marker, are looked up by path prefix (route-index.ts).
-  const contractRoutesStart = (app as unknown as { router: { stack: unknown[] } }).router.stack.length;
-  createExpressEndpoints(contract.health, health, app, endpoints);
-  registerOrgApiKeyRoutes(app, keys, endpoints);
-  registerSystemApiKeyRoutes(app, keys, endpoints);
-  registerSystemRoutes(app, services, endpoints);
-  registerAuthRoutes(app, { sessions, users }, endpoints);
-  registerOrganizationRoutes(app, services, endpoints);
-  registerBillingRoutes(app, services.billing, endpoints);
-  registerDataIoRoutes(app, services.dataIo, endpoints, logger);
-  registerPortalRoutes(app, services.portal, endpoints);
-  registerCommerceRoutes(app, services.commerce, endpoints);
-  indexRoutesSince(app, contractRoutesStart);
+  // The contract's routes, dispatched as one layer by method and path prefix (contract-router.ts).
+  const routes = new ContractRouter();
+  createExpressEndpoints(contract.health, health, routes.target, endpoints);
+  registerOrgApiKeyRoutes(routes.target, keys, endpoints);
+  registerSystemApiKeyRoutes(routes.target, keys, endpoints);
+  registerSystemRoutes(routes.target, services, endpoints);
+  registerAuthRoutes(routes.target, { sessions, users }, endpoints);
+  registerOrganizationRoutes(routes.target, services, endpoints);
+  registerBillingRoutes(routes.target, services.billing, endpoints);
+  registerDataIoRoutes(routes.target, services.dataIo, endpoints, logger);
+  registerPortalRoutes(routes.target, services.portal, endpoints);
+  registerCommerceRoutes(routes.target, services.commerce, endpoints);
+  app.use(routes.middleware());
 
   registerPortalPage(app);
   registerCheckoutPage(app, { payments: services.commerce.payments, isCrossSite, clientIp: clientIpOf });

@@ -1,6 +1,6 @@
 import { contract, type CreateApiKeyBody, type UpdateApiKeyBody } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
-import type { Express } from 'express';
+import type { IRouter } from 'express';
 import type { KeyOwner, KeyService } from '../../keys/key-service.js';
 import { grantorOf, organizationOf, originOf, type RequestLike } from '../request-context.js';
 import type { EndpointOptions } from './endpoints.js';
@@ -67,7 +67,7 @@ function keyHandlers(keys: KeyService, ownerOf: (req: RequestLike) => KeyOwner) 
 }
 
 /** SPEC §4.1: organization keys; the auth middleware has already matched `:orgId` to the caller. */
-export function registerOrgApiKeyRoutes(app: Express, keys: KeyService, options: EndpointOptions): void {
+export function registerOrgApiKeyRoutes(app: IRouter, keys: KeyService, options: EndpointOptions): void {
   const router = s.router(
     contract.api.orgApiKeys,
     keyHandlers(keys, (req) => ({ tier: 'organization', organizationId: organizationOf(req) })),
@@ -76,7 +76,7 @@ export function registerOrgApiKeyRoutes(app: Express, keys: KeyService, options:
 }
 
 /** SPEC §4.2: system keys, for global-admin sessions only (enforced from the route metadata). */
-export function registerSystemApiKeyRoutes(app: Express, keys: KeyService, options: EndpointOptions): void {
+export function registerSystemApiKeyRoutes(app: IRouter, keys: KeyService, options: EndpointOptions): void {
   const router = s.router(
     contract.api.systemApiKeys,
     keyHandlers(keys, () => ({ tier: 'system' })),

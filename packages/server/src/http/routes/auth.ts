@@ -1,6 +1,6 @@
 import { contract, type Whoami } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
-import type { Express } from 'express';
+import type { IRouter } from 'express';
 import type { IssuedSession, SessionService } from '../../sessions/session-service.js';
 import type { UserService } from '../../users/user-service.js';
 import { refuseCrossSite } from '../cross-site.js';
@@ -20,7 +20,7 @@ export interface AuthRouteDeps {
 const tokenBody = (issued: IssuedSession) => ({ token: issued.token, expiresAt: issued.expiresAt, user: issued.user });
 
 /** SPEC §4.4: sign-in, refresh, sign-out, session check and whoami for every credential. */
-export function registerAuthRoutes(app: Express, d: AuthRouteDeps, options: EndpointOptions): void {
+export function registerAuthRoutes(app: IRouter, d: AuthRouteDeps, options: EndpointOptions): void {
   const router = s.router(contract.api.auth, {
     // Sign-in sets the refresh cookie (login CSRF), refresh is authenticated by it, sign-out clears it.
     login: {

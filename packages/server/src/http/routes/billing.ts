@@ -1,6 +1,6 @@
 import { contract } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
-import type { Express } from 'express';
+import type { IRouter } from 'express';
 import type { BillingServices } from '../../services.js';
 import { organizationOf as orgOf, originOf } from '../request-context.js';
 import type { EndpointOptions } from './endpoints.js';
@@ -8,7 +8,7 @@ import type { EndpointOptions } from './endpoints.js';
 const s = initServer();
 
 /** SPEC §5: clients, invoices and recurring schedules of the calling organization. */
-export function registerBillingRoutes(app: Express, b: BillingServices, options: EndpointOptions): void {
+export function registerBillingRoutes(app: IRouter, b: BillingServices, options: EndpointOptions): void {
   const clients = s.router(contract.api.clients, {
     list: async ({ query, req }) => ({ status: 200, body: await b.clients.list(orgOf(req), query) }),
     create: async ({ body, req }) => ({ status: 201, body: await b.clients.create(orgOf(req), body, originOf(req)) }),

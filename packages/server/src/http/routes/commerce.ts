@@ -1,6 +1,6 @@
 import { contract } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
-import type { Express } from 'express';
+import type { IRouter } from 'express';
 import type { CommerceServices } from '../../services.js';
 import { organizationOf as orgOf, originOf } from '../request-context.js';
 import type { EndpointOptions } from './endpoints.js';
@@ -8,7 +8,7 @@ import type { EndpointOptions } from './endpoints.js';
 const s = initServer();
 
 /** SPEC §5: sites, checkouts, transactions and credit notes of the calling organization. */
-export function registerCommerceRoutes(app: Express, c: CommerceServices, options: EndpointOptions): void {
+export function registerCommerceRoutes(app: IRouter, c: CommerceServices, options: EndpointOptions): void {
   const sites = s.router(contract.api.sites, {
     list: async ({ query, req }) => ({ status: 200, body: await c.sites.list(orgOf(req), query) }),
     create: async ({ body, req }) => ({ status: 201, body: await c.sites.create(orgOf(req), body, originOf(req)) }),

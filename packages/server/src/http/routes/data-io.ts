@@ -1,6 +1,6 @@
 import { CLIENT_IMPORT_COLUMNS, CSV_COLUMNS, contract, type DataEntityType } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type IRouter, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { DataIoServices } from '../../services.js';
 import { organizationOf as orgOf, originOf } from '../request-context.js';
@@ -28,7 +28,7 @@ function templateOf(entity: DataEntityType): string {
 }
 
 /** SPEC §5: streamed exports, CSV templates and the clients import of the calling organization. */
-export function registerDataIoRoutes(app: Express, d: DataIoServices, options: EndpointOptions, logger: Logger): void {
+export function registerDataIoRoutes(app: IRouter, d: DataIoServices, options: EndpointOptions, logger: Logger): void {
   const router = s.router(contract.api.dataIo, {
     export: async ({ body, req, res }) => {
       const opened = await d.exports.open(orgOf(req), body, originOf(req));

@@ -1,6 +1,6 @@
 import { contract, type Organization } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
-import type { Express } from 'express';
+import type { IRouter } from 'express';
 import type { AuditService } from '../../audit/audit-service.js';
 import type { OrganizationService } from '../../system/organization-service.js';
 import { organizationOf, originOf } from '../request-context.js';
@@ -16,7 +16,7 @@ export interface OrganizationRouteDeps {
 }
 
 /** The calling organization's settings and audit log (org keys and sessions; SPEC §3 picks the organization). */
-export function registerOrganizationRoutes(app: Express, d: OrganizationRouteDeps, options: EndpointOptions): void {
+export function registerOrganizationRoutes(app: IRouter, d: OrganizationRouteDeps, options: EndpointOptions): void {
   const router = s.router(contract.api.organization, {
     getSettings: async ({ req }) => ({ status: 200, body: settingsOf(await d.organizations.get(organizationOf(req))) }),
     updateSettings: async ({ body, req }) => ({

@@ -1,6 +1,6 @@
 import { contract } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
-import type { Express } from 'express';
+import type { IRouter } from 'express';
 import type { PortalServices } from '../../services.js';
 import { clientOf, organizationOf, originOf, portalSessionOf as portalPrincipal } from '../request-context.js';
 import type { EndpointOptions } from './endpoints.js';
@@ -8,7 +8,7 @@ import type { EndpointOptions } from './endpoints.js';
 const s = initServer();
 
 /** SPEC §6: minting links on the Admin API, and the customer-facing portal surface. */
-export function registerPortalRoutes(app: Express, p: PortalServices, options: EndpointOptions): void {
+export function registerPortalRoutes(app: IRouter, p: PortalServices, options: EndpointOptions): void {
   const links = s.router(contract.api.portalLinks, {
     createMagicLink: async ({ body, req }) => ({
       status: 201,

@@ -1,6 +1,6 @@
 import { contract } from '@payment-gateway/contract';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
-import type { Express } from 'express';
+import type { IRouter } from 'express';
 import type { AuditService } from '../../audit/audit-service.js';
 import type { RecurringService } from '../../billing/recurring-service.js';
 import { deepHealth, type DeepHealthDeps } from '../../system/health-service.js';
@@ -22,7 +22,7 @@ export type SystemRouteDeps = DeepHealthDeps & {
 };
 
 /** SPEC §4.5: organizations, users and memberships, settings, deep health, audit (system keys, global admins). */
-export function registerSystemRoutes(app: Express, d: SystemRouteDeps, options: EndpointOptions): void {
+export function registerSystemRoutes(app: IRouter, d: SystemRouteDeps, options: EndpointOptions): void {
   const router = s.router(contract.api.system, {
     listOrganizations: async ({ query }) => ({ status: 200, body: await d.organizations.list(query) }),
     createOrganization: async ({ body, req }) => ({ status: 201, body: await d.organizations.create(body, originOf(req)) }),
