@@ -15,7 +15,7 @@ import { ownUrl } from './util/own-url.js';
 import { jsonBodiesOnly, noConditionalRequests, noNulCharacters, requireHost, skipWithoutBody } from './http/request-guards.js';
 import { requestId } from './http/request-id.js';
 import { ContractRouter } from './http/contract-router.js';
-import { composeMiddleware } from './http/compose-middleware.js';
+import { composeMiddleware, onPaths } from './http/compose-middleware.js';
 import { installJsonResponse } from './http/json-response.js';
 import { staticSecurityHeaders } from './http/security-headers.js';
 import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
@@ -102,25 +102,6 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   app.set('etag', false);
   installJsonResponse(app);
   if (config.trustProxy) app.set('trust proxy', /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
-  // Every request's first steps, in this order, as one layer each side of the import body parser
-  // (composeMiddleware: the same calls without the router's per-layer work; bench "pipeline").
-  app.use(
-    composeMiddleware([
-      requestId,
-      // TLS usually ends at the load balancer: do not ask browsers to upgrade the docs' asset requests.
-      // Helmet's headers, computed once (security-headers.ts).
-      staticSecurityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }),
-      createRequestLogger(logger),
-      requireHost,
-      // Before anything that answers OPTIONS (allowed-methods) or rejects bodies: CORS preflights (SPEC §12).
-      createCors(config),
-      noConditionalRequests,
-      jsonBodiesOnly,
-    ]),
-  );
-  app.use(IMPORT_PATHS, importBodyParser(config.importMaxBytes));
-  app.use(composeMiddleware([skipWithoutBody(express.json({ limit: config.bodyLimit, strict: true })), noNulCharacters]));
-
   const s = initServer();
   const endpoints = endpointOptions(auth, refuseUndeclaredInput, createIdempotencyMiddleware(services.commerce.idempotency, logger));
   const health = s.router(contract.health, {
@@ -139,7 +120,28 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   registerDataIoRoutes(routes.target, services.dataIo, endpoints, logger);
   registerPortalRoutes(routes.target, services.portal, endpoints);
   registerCommerceRoutes(routes.target, services.commerce, endpoints);
-  app.use(routes.middleware());
+
+  // Every request's steps up to the contract's routes, in this order, as ONE layer
+  // (composeMiddleware: the same calls without the router's per-layer work; bench "pipeline").
+  app.use(
+    composeMiddleware([
+      requestId,
+      // TLS usually ends at the load balancer: do not ask browsers to upgrade the docs' asset requests.
+      // Helmet's headers, computed once (security-headers.ts).
+      staticSecurityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }),
+      createRequestLogger(logger),
+      requireHost,
+      // Before anything that answers OPTIONS (allowed-methods) or rejects bodies: CORS preflights (SPEC §12).
+      createCors(config),
+      noConditionalRequests,
+      jsonBodiesOnly,
+      // The import routes' larger limit first: a parsed body is not parsed again by the next parser.
+      onPaths(IMPORT_PATHS, importBodyParser(config.importMaxBytes)),
+      skipWithoutBody(express.json({ limit: config.bodyLimit, strict: true })),
+      noNulCharacters,
+      routes.middleware(),
+    ]),
+  );
 
   registerPortalPage(app);
   registerCheckoutPage(app, { payments: services.commerce.payments, isCrossSite, clientIp: clientIpOf });

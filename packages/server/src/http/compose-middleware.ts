@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { match } from 'path-to-regexp';
 
 /**
  * Runs `handlers` in order as ONE Express layer: the same calls, arguments and order as
@@ -25,5 +26,20 @@ export function composeMiddleware(handlers: readonly RequestHandler[]): RequestH
       }
     };
     next();
+  };
+}
+
+/**
+ * `handler` for requests under one of `paths` only, matched as `app.use(paths, handler)` would
+ * match them (path-to-regexp, Express's matcher: a whole-segment prefix, letter case ignored),
+ * so it can run inside a composed chain instead of as a layer of its own. Unlike a mounted
+ * middleware, `req.url` keeps its mount path (the handler must not read it: a body parser).
+ */
+export function onPaths(paths: readonly string[], handler: RequestHandler): RequestHandler {
+  const matchers = paths.map((path) => match(path, { end: false, sensitive: false }));
+  return (req, res, next) => {
+    const path = req.path;
+    if (matchers.some((m) => m(path))) handler(req, res, next);
+    else next();
   };
 }
