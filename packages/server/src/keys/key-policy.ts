@@ -1,4 +1,11 @@
-import { EMPTY_ALLOWLIST_MESSAGE, findEscalations, isSystemKeyScope, isSystemTierScope, parseScopes, type Scope } from '@payment-gateway/contract';
+import {
+  EMPTY_ALLOWLIST_MESSAGE,
+  findEscalations,
+  isSystemKeyScope,
+  isSystemTierScope,
+  parseScopes,
+  type Scope,
+} from '@payment-gateway/contract';
 import ipaddr from 'ipaddr.js';
 import { AppError } from '../errors/app-error.js';
 
