@@ -29,7 +29,8 @@ function declaredQueryNames(route: AppRoute): ReadonlySet<string> | null {
     const def: ZodLike['_def'] = schema._def;
     switch (def?.typeName) {
       case 'ZodObject':
-        return new Set(Object.keys(def.shape?.() ?? {}));
+        // A schema that lets unknown keys through means it: nothing to refuse here.
+        return def.unknownKeys === 'passthrough' ? null : new Set(Object.keys(def.shape?.() ?? {}));
       case 'ZodEffects':
         schema = def.schema;
         break;
@@ -47,7 +48,7 @@ function declaredQueryNames(route: AppRoute): ReadonlySet<string> | null {
 
 /** The parts of a zod 3 schema's definition read here. */
 interface ZodLike {
-  _def?: { typeName?: string; shape?: () => Record<string, unknown>; schema?: ZodLike; innerType?: ZodLike };
+  _def?: { typeName?: string; shape?: () => Record<string, unknown>; unknownKeys?: string; schema?: ZodLike; innerType?: ZodLike };
 }
 
 /** Computed once per contract route (routes are module-level constants). */
@@ -64,7 +65,8 @@ function declaredFor(route: AppRoute): ReadonlySet<string> | null {
 /** The query parameters of the request that its route does not declare, in request order. */
 function unknownQueryParameters(req: Request, route: AppRoute): string[] {
   // Infrastructure probes (/health, /health/ready) are outside the API and often carry cache-busters.
-  if (!route.path.startsWith(`${API_PREFIX}/`)) return [];
+  // Most requests have no query string at all: no need to parse one.
+  if (!req.url.includes('?') || !route.path.startsWith(`${API_PREFIX}/`)) return [];
   const declared = declaredFor(route);
   if (declared === null) return [];
   const query = req.query as Record<string, unknown>;
