@@ -12,12 +12,19 @@ import { createCors } from './http/cors.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { registerPortalPage } from './portal/page/portal-page.js';
 import { ownUrl } from './util/own-url.js';
-import { jsonBodiesOnly, noConditionalRequests, noNulCharacters, requireHost, skipWithoutBody } from './http/request-guards.js';
+import {
+  jsonBodiesOnly,
+  noConditionalRequests,
+  refuseInvalidUtf8,
+  requireHost,
+  skipWithoutBody,
+  wellFormedText,
+} from './http/request-guards.js';
 import { requestId } from './http/request-id.js';
 import { indexRoutesSince } from './http/route-index.js';
 import { composeMiddleware } from './http/compose-middleware.js';
 import { installJsonResponse } from './http/json-response.js';
-import { staticSecurityHeaders } from './http/security-headers.js';
+import { noStoreByDefault, staticSecurityHeaders } from './http/security-headers.js';
 import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
 import { registerAuthRoutes } from './http/routes/auth.js';
 import { registerBillingRoutes } from './http/routes/billing.js';
@@ -110,6 +117,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
       // TLS usually ends at the load balancer: do not ask browsers to upgrade the docs' asset requests.
       // Helmet's headers, computed once (security-headers.ts).
       staticSecurityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }),
+      noStoreByDefault,
       createRequestLogger(logger),
       requireHost,
       // Before anything that answers OPTIONS (allowed-methods) or rejects bodies: CORS preflights (SPEC §12).
@@ -119,7 +127,12 @@ export function createApp(services: Services, options: AppOptions = {}): Express
     ]),
   );
   app.use(IMPORT_PATHS, importBodyParser(config.importMaxBytes));
-  app.use(composeMiddleware([skipWithoutBody(express.json({ limit: config.bodyLimit, strict: true })), noNulCharacters]));
+  app.use(
+    composeMiddleware([
+      skipWithoutBody(express.json({ limit: config.bodyLimit, strict: true, verify: refuseInvalidUtf8 })),
+      wellFormedText,
+    ]),
+  );
 
   const s = initServer();
   const endpoints = endpointOptions(auth, refuseUndeclaredInput, createIdempotencyMiddleware(services.commerce.idempotency, logger));
