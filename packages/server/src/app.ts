@@ -15,7 +15,7 @@ import { ownUrl } from './util/own-url.js';
 import {
   jsonBodiesOnly,
   noConditionalRequests,
-  refuseInvalidUtf8,
+  verifyJsonText,
   requireHost,
   skipWithoutBody,
   wellFormedText,
@@ -128,10 +128,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   );
   app.use(IMPORT_PATHS, importBodyParser(config.importMaxBytes));
   app.use(
-    composeMiddleware([
-      skipWithoutBody(express.json({ limit: config.bodyLimit, strict: true, verify: refuseInvalidUtf8 })),
-      wellFormedText,
-    ]),
+    composeMiddleware([skipWithoutBody(express.json({ limit: config.bodyLimit, strict: true, verify: verifyJsonText })), wellFormedText]),
   );
 
   const s = initServer();

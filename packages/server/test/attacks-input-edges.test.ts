@@ -48,7 +48,7 @@ describe.each(DIALECTS)('input edges (%s)', (dialect) => {
     const res = await fetch(server.url + path, {
       method,
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-      body: raw,
+      body: typeof raw === 'string' ? raw : new Uint8Array(raw),
     });
     const text = await res.text();
     let body: any = text;
@@ -358,6 +358,110 @@ describe.each(DIALECTS)('input edges (%s)', (dialect) => {
         body: { name: 'k', description: '', scopes: ['client:read'] },
       });
       expect(key.status, JSON.stringify(key.body)).toBe(201);
+    });
+  });
+
+  describe('an object that names a member twice is refused (RFC 7493), not read as its last value', () => {
+    it('at any depth, on every kind of write route; names compare after unescaping; nothing is written', async () => {
+      const org = acme.organizationId;
+      const checkout = await acme.createCheckout();
+      const txn = await acme.manualTransaction(500);
+      const item = '{"name":"W","quantity":1,"unitPrice":100,"itemType":"goods"}';
+      const cases: [string, string, string, string, string, string, string][] = [
+        ['amount', 'POST', '/api/v1/transactions/manual', acme.token, '{"amount":5,"amount":-5,"currency":"EUR"}', 'body', 'amount'],
+        [
+          'type-changing',
+          'POST',
+          '/api/v1/transactions/manual',
+          acme.token,
+          '{"amount":"x","currency":"EUR","amount":5}',
+          'body',
+          'amount',
+        ],
+        ['escaped name', 'POST', '/api/v1/clients', orgKey, '{"email":"d1@example.com","name":"a","n\\u0061me":"b"}', 'body', 'name'],
+        [
+          '__proto__ twice',
+          'POST',
+          '/api/v1/clients',
+          orgKey,
+          '{"email":"d2@example.com","name":"a","__proto__":{},"__proto__":{}}',
+          'body',
+          '__proto__',
+        ],
+        [
+          'nested item',
+          'POST',
+          `/api/v1/checkouts/${acme.siteId}/create`,
+          acme.token,
+          `{"amount":100,"currency":"EUR","email":"b@example.com","items":[${item.replace('"quantity":1', '"quantity":1,"quantity":2')}]}`,
+          'body.items.0',
+          'quantity',
+        ],
+        [
+          'second item',
+          'POST',
+          `/api/v1/checkouts/${acme.siteId}/create`,
+          acme.token,
+          `{"amount":200,"currency":"EUR","email":"b@example.com","items":[${item},${item.replace('"name":"W"', '"name":"W","name":"X"')}]}`,
+          'body.items.1',
+          'name',
+        ],
+        ['metadata', 'PATCH', `/api/v1/checkouts/${checkout.id}`, acme.token, '{"metadata":{"k":"a","k":"b"}}', 'body.metadata', 'k'],
+        ['refund', 'POST', `/api/v1/transactions/${txn}/refund`, acme.token, '{"amount":1,"amount":500}', 'body', 'amount'],
+        [
+          'key scopes',
+          'POST',
+          `/api/v1/organizations/${org}/api-keys`,
+          orgKey,
+          '{"name":"k","scopes":["client:read"],"scopes":["client:read","client:create"]}',
+          'body',
+          'scopes',
+        ],
+        ['settings', 'PUT', '/api/v1/system/settings', systemKey, '{"portal":{"enabled":true,"enabled":false}}', 'body.portal', 'enabled'],
+        [
+          'login',
+          'POST',
+          '/api/v1/auth/login',
+          '',
+          `{"email":"${ADMIN.email}","password":"x","password":"${ADMIN.password}"}`,
+          'body',
+          'password',
+        ],
+        ['import', 'POST', '/api/v1/data-import-export/import', orgKey, '{"csv":"email,name\\r\\n","csv":"x"}', 'body', 'csv'],
+      ];
+      const before = {
+        clients: await total('/api/v1/clients', orgKey),
+        transactions: await total('/api/v1/transactions', acme.token),
+        checkouts: await total('/api/v1/checkouts', acme.token),
+        keys: await total(`/api/v1/organizations/${org}/api-keys`, orgKey),
+      };
+      for (const [label, method, path, token, raw, where, key] of cases) {
+        const issues = expectErrorBody(await sendRaw(method, path, token || null, raw), 400, 'VALIDATION_FAILED', label);
+        expect(issues, label).toEqual([{ path: where, message: expect.stringContaining(`duplicate key ${JSON.stringify(key)}`) }]);
+      }
+      expect({
+        clients: await total('/api/v1/clients', orgKey),
+        transactions: await total('/api/v1/transactions', acme.token),
+        checkouts: await total('/api/v1/checkouts', acme.token),
+        keys: await total(`/api/v1/organizations/${org}/api-keys`, orgKey),
+      }).toEqual(before);
+      expect((await acme.call('GET', `/api/v1/transactions/${txn}`)).body.refundedAmount).toBe(0);
+      expect((await acme.call('GET', `/api/v1/checkouts/${checkout.id}`)).body.metadata).toEqual({});
+      expect((await server.request('GET', '/api/v1/system/settings', { token: systemKey })).body.portal.enabled).toBe(true);
+    });
+
+    it('the same name in sibling or nested objects, and names that only look alike, are fine', async () => {
+      const raw =
+        '{"amount":200,"currency":"EUR","email":"b@example.com","metadata":{"name":"n","amount":"1"},' +
+        '"items":[{"name":"W","quantity":1,"unitPrice":100,"itemType":"goods"},{"name":"W","quantity":1,"unitPrice":100,"itemType":"goods"}],' +
+        '"externalReference":"\\"name\\":\\"x\\""}';
+      const res = await sendRaw('POST', `/api/v1/checkouts/${acme.siteId}/create`, acme.token, raw);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const got = await acme.call('GET', `/api/v1/checkouts/${res.body.id}`);
+      expect(got.body.externalReference).toBe('"name":"x"');
+      const cased = await sendRaw('PATCH', `/api/v1/checkouts/${res.body.id}`, acme.token, '{"metadata":{"k":"a","K":"b","k ":"c"}}');
+      expect(cased.status, JSON.stringify(cased.body)).toBe(200);
+      expect(cased.body.metadata).toEqual({ k: 'a', K: 'b', 'k ': 'c' });
     });
   });
 

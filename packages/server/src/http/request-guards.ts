@@ -1,6 +1,7 @@
 import { isUtf8 as isValidUtf8 } from 'node:buffer';
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors/app-error.js';
+import { firstDuplicateKey } from './duplicate-keys.js';
 
 /**
  * HTTP/1.1 requires Host (RFC 9112 §3.2). Node's own check answers a bare 400 without our body or
@@ -116,14 +117,22 @@ export const wellFormedText: RequestHandler = (req, _res, next) => {
 };
 
 /**
- * The `verify` hook of the JSON body parsers: a body (after Content-Encoding is undone) that is
- * not valid UTF-8 is refused, instead of being decoded with U+FFFD in place of each bad byte and
- * stored that way (RFC 8259 §8.1: JSON is UTF-8).
- * @throws AppError VALIDATION_FAILED (400), issue path `body`
+ * The `verify` hook of the JSON body parsers, on the body's bytes (after Content-Encoding is
+ * undone), before it is parsed:
+ * - bytes that are not valid UTF-8 are refused, instead of being decoded with U+FFFD in place of
+ *   each bad byte and stored that way (RFC 8259 §8.1: JSON is UTF-8);
+ * - an object that names a member twice is refused, instead of silently keeping the last value
+ *   (duplicate-keys.ts: another reader of the same bytes may keep the first).
+ * @throws AppError VALIDATION_FAILED (400): issue path `body`, or the object's path (`body.items.0`)
  */
-export function refuseInvalidUtf8(_req: unknown, _res: unknown, raw: Buffer): void {
+export function verifyJsonText(_req: unknown, _res: unknown, raw: Buffer): void {
   if (!isValidUtf8(raw))
     throw new AppError('VALIDATION_FAILED', 'The request body is not valid UTF-8.', {
       issues: [{ path: 'body', message: 'not valid UTF-8 (JSON bodies are UTF-8, RFC 8259)' }],
+    });
+  const duplicate = firstDuplicateKey(raw);
+  if (duplicate)
+    throw new AppError('VALIDATION_FAILED', 'The request body names a member twice in one object.', {
+      issues: [{ path: duplicate.path, message: `duplicate key ${JSON.stringify(duplicate.key)} (each name once per object, RFC 7493)` }],
     });
 }
