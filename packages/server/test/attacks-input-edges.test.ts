@@ -465,6 +465,35 @@ describe.each(DIALECTS)('input edges (%s)', (dialect) => {
     });
   });
 
+  describe('the pages answer a method they do not serve like the API does', () => {
+    it('405 METHOD_NOT_ALLOWED with Allow (not 404), and OPTIONS is 204 with Allow', async () => {
+      const chk = await acme.createCheckout();
+      const cases: [string, string, string][] = [
+        ['PUT', '/portal/login', 'GET, HEAD'],
+        ['POST', '/portal/login', 'GET, HEAD'],
+        ['DELETE', '/portal/assets/portal.js', 'GET, HEAD'],
+        ['DELETE', `/checkout/${chk.shortCode}`, 'GET, HEAD'],
+        ['GET', `/checkout/${chk.shortCode}/pay`, 'POST'],
+        ['PATCH', `/checkout/${chk.shortCode}/cancel`, 'POST'],
+        ['POST', '/api/v1/docs', 'GET, HEAD'],
+        ['PUT', '/api/v1/openapi.json', 'GET, HEAD'],
+        ['PROPFIND', '/api/v1/docs/init.js', 'GET, HEAD'],
+      ];
+      for (const [method, path, allow] of cases) {
+        const res = await server.request(method, path);
+        expectErrorBody(res, 405, 'METHOD_NOT_ALLOWED', `${method} ${path}`);
+        expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow);
+        const options = await fetch(server.url + path, { method: 'OPTIONS' });
+        expect(options.status, `OPTIONS ${path}`).toBe(204);
+        expect(options.headers.get('allow')).toBe(`${allow}, OPTIONS`);
+      }
+      // Paths nobody serves are still 404, and the checkout itself is untouched.
+      expectErrorBody(await server.request('PUT', '/portal/nowhere'), 404, 'ROUTE_NOT_FOUND');
+      expectErrorBody(await server.request('POST', `/checkout/${chk.shortCode}/refund`), 404, 'ROUTE_NOT_FOUND');
+      expect((await acme.call('GET', `/api/v1/checkouts/${chk.id}`)).body.status).toBe('open');
+    });
+  });
+
   describe('no API answer may be kept by a cache', () => {
     it('answers carrying a token shown once, customer data, and errors are Cache-Control: no-store', async () => {
       const org = acme.organizationId;
@@ -536,6 +565,13 @@ describe('the Admin panel assets directory', () => {
       expect(res.headers.get('content-type'), path).toMatch(/^application\/json/);
       expect(((await res.json()) as { code: string }).code).toBe('ROUTE_NOT_FOUND');
     }
+  });
+
+  it('another method on a panel page is 405 with Allow', async () => {
+    const res = await fetch(`${base}/admin/keys`, { method: 'PATCH' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, HEAD');
+    expect(((await res.json()) as { code: string }).code).toBe('METHOD_NOT_ALLOWED');
   });
 
   it('hashed assets keep their year-long immutable caching; the page is revalidated', async () => {
