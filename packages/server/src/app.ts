@@ -7,6 +7,7 @@ import type { Principal } from './access/principal.js';
 import { createAuthMiddleware } from './http/auth-middleware.js';
 import type { ServerConfig } from './config.js';
 import { answerClientErrors } from './http/client-error.js';
+import { requestTimeouts } from './http/request-timeouts.js';
 import { registerAdminPanel } from './http/admin-panel.js';
 import { createCors } from './http/cors.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
@@ -186,7 +187,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
     listen: () =>
       new Promise((resolve, reject) => {
         // Node's own Host check answers a bare 400; requireHost answers it in the one error shape.
-        server = createServer({ requireHostHeader: false }, app);
+        server = createServer({ requireHostHeader: false, ...requestTimeouts(config.requestTimeoutMs) }, app);
         server.listen(config.port, config.host, () => {
           const { port } = server!.address() as AddressInfo;
           services.links.boundUrl = ownUrl(config.host, port);

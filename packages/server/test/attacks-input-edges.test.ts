@@ -19,6 +19,8 @@ import { ORG_KEY_SCOPES, SYSTEM_KEY_SCOPES } from './auth-matrix.js';
 import { checkoutBody, createCommerceOrg, type CommerceOrg } from './commerce-fixtures.js';
 import { DIALECTS, startTestServer, type HttpResult, type TestServer } from './harness.js';
 import { ADMIN, sessionToken } from './session-helpers.js';
+import { sendRaw as sendBytes } from './fuzz/raw-http.js';
+import { ConfigError, loadConfig } from '../src/config.js';
 
 /** The one error body with the given status and code, its requestId repeated in X-Request-ID. */
 function expectErrorBody(res: HttpResult, status: number, code: string, label = ''): { path: string; message: string }[] {
@@ -579,5 +581,59 @@ describe('the Admin panel assets directory', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect((await fetch(`${base}/admin/keys`)).headers.get('cache-control')).toBe('no-cache');
+  });
+});
+
+describe('a request whose body never arrives in full (REQUEST_TIMEOUT_MS)', () => {
+  let server: TestServer;
+  let token: string;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { REQUEST_TIMEOUT_MS: '1000' } });
+    token = (await server.createOrgKey(await server.createOrganization('Slow'), ['client:create', 'client:read'])).token;
+  });
+  afterAll(async () => server?.close());
+
+  const port = () => Number(new URL(server.url).port);
+  const head = (length: number) =>
+    `POST /api/v1/clients HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+
+  it('a Content-Length larger than the body sent is answered 408 REQUEST_TIMEOUT, not held for minutes; nothing is stored', async () => {
+    // Node's default would hold this connection for 300 s; the bound here is generous, not a speed check.
+    const { response, failure } = await sendBytes(
+      '127.0.0.1',
+      port(),
+      Buffer.from(`${head(100)}{"email":"slow@example.com"`),
+      30_000,
+      true,
+    );
+    expect(response, failure).not.toBeNull();
+    expect(response!.status).toBe(408);
+    const body = JSON.parse(response!.body) as { code: string; requestId: string };
+    expect(body.code).toBe('REQUEST_TIMEOUT');
+    expect(body.requestId).toBe(response!.headers['x-request-id']);
+    expect((await server.request('GET', '/api/v1/clients', { token })).body.total).toBe(0);
+  });
+
+  it('headers that never end get the same answer', async () => {
+    const { response } = await sendBytes('127.0.0.1', port(), Buffer.from('GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: '), 30_000, true);
+    expect(response?.status).toBe(408);
+  });
+
+  it('a complete request is served as usual', async () => {
+    const json = '{"email":"whole@example.com","name":"Whole"}';
+    const { response } = await sendBytes(
+      '127.0.0.1',
+      port(),
+      Buffer.from(`${head(Buffer.byteLength(json)).replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n')}${json}`),
+      30_000,
+    );
+    expect(response?.status, response?.body).toBe(201);
+  });
+
+  it('is validated at start', () => {
+    for (const bad of ['10', '999', '3600001', 'soon']) {
+      expect(() => loadConfig({ DATA_DIR: '/tmp/unused', REQUEST_TIMEOUT_MS: bad }), bad).toThrow(ConfigError);
+    }
+    expect(loadConfig({ DATA_DIR: '/tmp/unused' }).requestTimeoutMs).toBe(60_000);
   });
 });
