@@ -489,6 +489,14 @@ describe.each(DIALECTS)('input edges (%s)', (dialect) => {
         expect(options.status, `OPTIONS ${path}`).toBe(204);
         expect(options.headers.get('allow')).toBe(`${allow}, OPTIONS`);
       }
+      // `OPTIONS *` asks about the server as a whole: 204 with every method it serves, not a 404.
+      const { port } = new URL(server.url);
+      const star = await sendBytes('127.0.0.1', Number(port), Buffer.from('OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      expect(star.response?.status).toBe(204);
+      expect(star.response?.headers.allow).toBe('DELETE, GET, HEAD, PATCH, POST, PUT, OPTIONS');
+      expect(star.response?.headers['x-request-id']).toMatch(/\S/);
+      const getStar = await sendBytes('127.0.0.1', Number(port), Buffer.from('GET * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      expect(getStar.response?.status).toBe(404);
       // Paths nobody serves are still 404, and the checkout itself is untouched.
       expectErrorBody(await server.request('PUT', '/portal/nowhere'), 404, 'ROUTE_NOT_FOUND');
       expectErrorBody(await server.request('POST', `/checkout/${chk.shortCode}/refund`), 404, 'ROUTE_NOT_FOUND');

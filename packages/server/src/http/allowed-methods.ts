@@ -12,6 +12,11 @@ const PATTERNS: readonly PathPattern[] = listRoutes().map(({ route }) => ({
   pattern: new RegExp(`^${route.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`, 'i'),
 }));
 
+/** Every method some route of the contract serves (GET implies HEAD), sorted: the answer to `OPTIONS *`. */
+export const SERVER_METHODS: readonly string[] = [
+  ...new Set(PATTERNS.flatMap(({ method }) => (method === 'GET' ? ['GET', 'HEAD'] : [method]))),
+].sort();
+
 /** The parts of an Express 5 (router 2) route layer read here: its methods, and its own path matching (pure in router 2). */
 interface RouteLayer {
   route?: { methods: Record<string, boolean | undefined> };

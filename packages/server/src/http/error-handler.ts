@@ -3,7 +3,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { ZodError } from 'zod';
 import { isDatabaseUnavailable } from '../storage/database-unavailable.js';
-import { allowedMethods } from './allowed-methods.js';
+import { SERVER_METHODS, allowedMethods } from './allowed-methods.js';
 import { AppError, errorBody } from '../errors/app-error.js';
 
 export interface ValidationIssue {
@@ -64,6 +64,12 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
  * the path (it may be huge or carry a credential).
  */
 export const notFoundHandler: RequestHandler = (req, res, next) => {
+  if (req.method === 'OPTIONS' && req.originalUrl === '*') {
+    // `OPTIONS *` asks about the server as a whole (RFC 9110 §9.3.7), not a resource named `*`.
+    res.setHeader('Allow', [...SERVER_METHODS, 'OPTIONS'].join(', '));
+    res.status(204).end();
+    return;
+  }
   const allowed = allowedMethods(req.path, req.app);
   if (allowed.length > 0 && req.method === 'OPTIONS') {
     // OPTIONS asks what the path allows: answer it (no body) rather than refuse it.
