@@ -19,6 +19,16 @@ export type Actor = z.infer<typeof Actor>;
 
 const Cidr = z.string().trim().min(1).max(64).describe('An IPv4 or IPv6 address or CIDR block, e.g. 203.0.113.0/24');
 
+/** Said when an allowlist is `[]`: it would refuse every address, which no caller means. */
+export const EMPTY_ALLOWLIST_MESSAGE = 'must list at least one address or CIDR block; send null (or omit it) for no IP restriction';
+
+/**
+ * An IP allowlist as a request sets it: 1-100 entries. `[]` is refused (400 VALIDATION_FAILED at
+ * `body.ipAllowlist`): a key no address may use is a client mistake, and `null` already says
+ * "no restriction".
+ */
+const IpAllowlist = z.array(Cidr).min(1, EMPTY_ALLOWLIST_MESSAGE).max(100);
+
 /** A key as every list/get/update/revoke response shows it: metadata only, never the secret. */
 export const ApiKey = z
   .object({
@@ -58,7 +68,7 @@ export const CreateApiKeyBody = z
     name: singleLineText(100),
     description: multiLineText(500).optional(),
     scopes: z.array(ScopeSchema).min(1).max(200).describe('Only scopes the caller holds itself'),
-    ipAllowlist: z.array(Cidr).max(100).optional(),
+    ipAllowlist: IpAllowlist.nullable().optional().describe('At least one entry; null or absent: no IP restriction'),
     expiresAt: Timestamp.optional().describe('Must be in the future'),
   })
   .strict();
@@ -69,7 +79,7 @@ export const UpdateApiKeyBody = z
     name: singleLineText(100).optional(),
     description: multiLineText(500).nullable().optional(),
     scopes: z.array(ScopeSchema).min(1).max(200).optional(),
-    ipAllowlist: z.array(Cidr).max(100).nullable().optional().describe('null removes the allowlist'),
+    ipAllowlist: IpAllowlist.nullable().optional().describe('At least one entry; null removes the allowlist'),
     expiresAt: Timestamp.nullable().optional().describe('null removes the expiry'),
   })
   .strict();

@@ -58,7 +58,9 @@ export const Metadata = z
   .describe('Up to 20 string values of your own (keys 1-40 characters, values up to 500)');
 
 /** A URL the payment page redirects to; `{transactionId}` in it is replaced by the transaction id. */
-const RedirectUrl = WebUrl.describe('Absolute http(s) URL; {transactionId} is replaced by the transaction id (empty on cancel)');
+const RedirectUrl = WebUrl.describe(
+  'Absolute https:// URL (http:// only for localhost, 127.0.0.1 or [::1]); {transactionId} is replaced by the transaction id (empty on cancel)',
+);
 
 export const CreateCheckoutBody = z
   .object({

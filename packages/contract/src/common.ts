@@ -146,29 +146,52 @@ export const Email = z.string().trim().toLowerCase().email().max(254);
 const CONTROL_CHARACTER = /\p{Cc}/u;
 /** The same, except tab, line feed and carriage return. */
 const CONTROL_CHARACTER_EXCEPT_LINES = /(?![\t\n\r])\p{Cc}/u;
+/**
+ * Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they reorder
+ * the text shown after them ("Trojan Source"), so `shop\u202Egnp.exe` reads as `shopexe.png`.
+ * The marks U+200E/U+200F, which right-to-left text uses, stay allowed.
+ */
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/u;
+/**
+ * A character that shows something: not white space, not a default-ignorable character
+ * (zero-width space, word joiner, Hangul filler, …), not a combining mark on its own, not a
+ * control, format, private-use, surrogate or unassigned code point.
+ */
+const VISIBLE_CHARACTER = /[^\p{White_Space}\p{Default_Ignorable_Code_Point}\p{M}\p{C}]/u;
 
 /**
- * A one-line text people read (a name, a reference, a number): trimmed, `min`–`max` characters,
- * no control characters at all (400 VALIDATION_FAILED), so no escape sequence reaches a terminal
- * (the CLI prints names), a log or a CSV export through it.
+ * A one-line text people read (a name, a reference, a number): trimmed, `min`–`max`
+ * characters, no control characters at all and no bidirectional controls (400 VALIDATION_FAILED),
+ * so no escape sequence reaches a terminal (the CLI prints names), a log or a CSV export through
+ * it and no text is shown reordered; when required (`min` > 0), at least one visible character,
+ * so a name cannot be blank to the eye (only zero-width or filler characters).
  */
 export function singleLineText(max: number, min = 1) {
   const text = z.string().trim();
-  return (min > 0 ? text.min(min) : text)
-    .max(max)
-    .refine((s) => !CONTROL_CHARACTER.test(s), { message: 'must not contain control characters' });
+  return readableText(min > 0 ? text.min(min) : text, max, min).refine((s) => !CONTROL_CHARACTER.test(s), {
+    message: 'must not contain control characters',
+  });
 }
 
 /**
  * A text people read that may span lines (a description, a reason): trimmed, `min`–`max`
- * characters; tab, line feed and carriage return allowed, every other control character refused
+ * characters; tab, line feed and carriage return allowed, every other control character refused,
+ * bidirectional controls refused, and when required (`min` > 0) at least one visible character
  * (400 VALIDATION_FAILED).
  */
 export function multiLineText(max: number, min = 0) {
   const text = z.string().trim();
-  return (min > 0 ? text.min(min) : text).max(max).refine((s) => !CONTROL_CHARACTER_EXCEPT_LINES.test(s), {
+  return readableText(min > 0 ? text.min(min) : text, max, min).refine((s) => !CONTROL_CHARACTER_EXCEPT_LINES.test(s), {
     message: 'must not contain control characters other than tab and line breaks',
   });
+}
+
+/** The rules both kinds of readable text share: at most `max`, no bidi controls, visible when required. */
+function readableText(text: z.ZodString, max: number, min: number) {
+  return text
+    .max(max)
+    .refine((s) => !BIDI_CONTROL.test(s), { message: 'must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069)' })
+    .refine((s) => min === 0 || s.length === 0 || VISIBLE_CHARACTER.test(s), { message: 'must contain a visible character' });
 }
 
 /** Error responses every authenticated route may answer. */

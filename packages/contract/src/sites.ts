@@ -2,26 +2,12 @@ import { z } from 'zod';
 import { API_PREFIX, bodyErrorResponses, c, OrganizationId, PageQuery, pageOf, ResourceId, Timestamp, singleLineText } from './common.js';
 import { ORG_RESOURCE_ERRORS, orgRoute } from './org-route.js';
 import { IsoCurrencyCode } from './currencies.js';
+import { WebUrl } from './web-url.js';
 
 export const SiteId = ResourceId('site');
 
-/** An absolute http(s) URL (no other scheme: these URLs end up in links and redirects). */
-export const WebUrl = z
-  .string()
-  .trim()
-  .max(2048)
-  .refine(
-    (value) => {
-      try {
-        const url = new URL(value);
-        return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
-      } catch {
-        return false;
-      }
-    },
-    { message: 'must be an absolute http:// or https:// URL' },
-  )
-  .describe('Absolute http(s) URL');
+/** The one rule for URLs customers are sent to (https; http only on loopback): see web-url.ts. */
+export { isWebUrl, WEB_URL_MESSAGE, WebUrl } from './web-url.js';
 
 export const Site = z
   .object({

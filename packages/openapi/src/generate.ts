@@ -38,7 +38,9 @@ Every request authenticates with \`Authorization: Bearer …\`: an organization 
 
 The organization always comes from the key (or, for sessions, from \`{orgId}\` or the \`selectedOrganization\` cookie): a request carrying \`X-Organization-ID\` is rejected with 400 \`ORGANIZATION_HEADER_NOT_ALLOWED\`.
 
-Every error answers one body, \`Error\` (\`{ error, code, requestId, details? }\`), and every response carries \`X-Request-ID\`.`;
+Every error answers one body, \`Error\` (\`{ error, code, requestId, details? }\`), and every response carries \`X-Request-ID\`.
+
+Input is validated strictly: a body field or a query parameter the operation does not list is 400 \`VALIDATION_FAILED\`, never ignored (\`details.issues[].path\` names it, e.g. \`query.expand\`).`;
 
 /** Builds the OpenAPI 3.1 document of the contract. Deterministic: the same contract gives the same document. */
 export function generateOpenApiDocument(options: GenerateOpenApiOptions = {}): OpenAPIObject {

@@ -7,17 +7,25 @@ import type { Principal } from './access/principal.js';
 import { createAuthMiddleware } from './http/auth-middleware.js';
 import type { ServerConfig } from './config.js';
 import { answerClientErrors } from './http/client-error.js';
+import { requestTimeouts } from './http/request-timeouts.js';
 import { registerAdminPanel } from './http/admin-panel.js';
 import { createCors } from './http/cors.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { registerPortalPage } from './portal/page/portal-page.js';
 import { ownUrl } from './util/own-url.js';
-import { jsonBodiesOnly, noConditionalRequests, noNulCharacters, requireHost, skipWithoutBody } from './http/request-guards.js';
+import {
+  jsonBodiesOnly,
+  noConditionalRequests,
+  verifyJsonText,
+  requireHost,
+  skipWithoutBody,
+  wellFormedText,
+} from './http/request-guards.js';
 import { requestId } from './http/request-id.js';
 import { ContractRouter } from './http/contract-router.js';
 import { composeMiddleware, onPaths } from './http/compose-middleware.js';
 import { installJsonResponse } from './http/json-response.js';
-import { staticSecurityHeaders } from './http/security-headers.js';
+import { noStoreByDefault, staticSecurityHeaders } from './http/security-headers.js';
 import { registerOrgApiKeyRoutes, registerSystemApiKeyRoutes } from './http/routes/api-keys.js';
 import { registerAuthRoutes } from './http/routes/auth.js';
 import { registerBillingRoutes } from './http/routes/billing.js';
@@ -129,6 +137,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
       // TLS usually ends at the load balancer: do not ask browsers to upgrade the docs' asset requests.
       // Helmet's headers, computed once (security-headers.ts).
       staticSecurityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }),
+      noStoreByDefault,
       createRequestLogger(logger),
       requireHost,
       // Before anything that answers OPTIONS (allowed-methods) or rejects bodies: CORS preflights (SPEC §12).
@@ -137,8 +146,8 @@ export function createApp(services: Services, options: AppOptions = {}): Express
       jsonBodiesOnly,
       // The import routes' larger limit first: a parsed body is not parsed again by the next parser.
       onPaths(IMPORT_PATHS, importBodyParser(config.importMaxBytes)),
-      skipWithoutBody(express.json({ limit: config.bodyLimit, strict: true })),
-      noNulCharacters,
+      skipWithoutBody(express.json({ limit: config.bodyLimit, strict: true, verify: verifyJsonText })),
+      wellFormedText,
       routes.middleware(),
     ]),
   );
@@ -178,7 +187,7 @@ export async function createGateway(config: ServerConfig, options: GatewayOption
     listen: () =>
       new Promise((resolve, reject) => {
         // Node's own Host check answers a bare 400; requireHost answers it in the one error shape.
-        server = createServer({ requireHostHeader: false }, app);
+        server = createServer({ requireHostHeader: false, ...requestTimeouts(config.requestTimeoutMs) }, app);
         server.listen(config.port, config.host, () => {
           const { port } = server!.address() as AddressInfo;
           services.links.boundUrl = ownUrl(config.host, port);

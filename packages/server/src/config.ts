@@ -173,6 +173,12 @@ const EnvSchema = z.object({
     .default(60_000),
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(104_857_600).default(1_048_576),
   IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(5_000),
+  REQUEST_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000, 'REQUEST_TIMEOUT_MS must be at least 1000')
+    .max(3_600_000, 'REQUEST_TIMEOUT_MS must be at most 3600000')
+    .default(60_000),
 });
 
 export interface ServerConfig {
@@ -237,6 +243,13 @@ export interface ServerConfig {
   importMaxBytes: number;
   /** Most data rows one clients import accepts (SPEC §5). Default 5000. */
   importMaxRows: number;
+  /**
+   * Longest time a client may take to send a whole request, headers and body (Node's
+   * `requestTimeout`; headers alone get at most 60 s of it). Past it: 408 REQUEST_TIMEOUT and the
+   * connection closes, so a body that never arrives in full (a Content-Length larger than what is
+   * sent) holds a connection this long at most instead of Node's 300 s. Default 60000.
+   */
+  requestTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -318,6 +331,7 @@ export function loadConfig(
     checkoutTtlMinutes: e.CHECKOUT_TTL_MINUTES,
     recurringIntervalMs: e.RECURRING_INTERVAL_MS,
     importMaxBytes: e.IMPORT_MAX_BYTES,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     importMaxRows: e.IMPORT_MAX_ROWS,
   };
 }

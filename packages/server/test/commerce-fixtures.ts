@@ -1,6 +1,7 @@
 import type { Scope } from '@payment-gateway/contract';
-import { expect } from 'vitest';
-import type { TestServer } from './harness.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { manualClock } from './billing-fixtures.js';
+import { startTestServer, type TestServer } from './harness.js';
 
 /** Every commerce scope (plus client ones): the merchant key the commerce fixtures seed data with. */
 export const COMMERCE_ADMIN_SCOPES: readonly Scope[] = [
@@ -80,4 +81,29 @@ export async function pressOnPage(
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', ...headers },
     body: '',
   });
+}
+
+/** What the commerce suites share: one server on a manual clock, and two merchants with a site each. */
+export interface CommerceWorld {
+  /** The server's clock: `now()`, `advanceMinutes(m)`, `advanceDays(d)`. */
+  clock: ReturnType<typeof manualClock>;
+  server: TestServer;
+  acme: CommerceOrg;
+  globex: CommerceOrg;
+}
+
+/**
+ * Registers the suite's beforeAll (a server on `dialect` whose clock starts at `start`, then the
+ * merchants Acme and Globex) and afterAll (the server closed). The fields of the answer are set
+ * once beforeAll has run: read them inside tests and hooks, not at describe time.
+ */
+export function useCommerceWorld(dialect: 'sqlite' | 'postgres', start: Date): CommerceWorld {
+  const world = { clock: manualClock(start) } as CommerceWorld;
+  beforeAll(async () => {
+    world.server = await startTestServer({ dialect, now: world.clock.now });
+    world.acme = await createCommerceOrg(world.server, 'Acme');
+    world.globex = await createCommerceOrg(world.server, 'Globex');
+  });
+  afterAll(async () => world.server?.close());
+  return world;
 }

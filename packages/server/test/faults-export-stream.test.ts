@@ -1,10 +1,9 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, TEST_DATABASE_URL } from './harness.js';
+import { TEST_DATABASE_URL } from './harness.js';
 import { stillRunning } from './support/fault-load.js';
-import { disposeInstanceBundle } from './support/instance-bundle.js';
-import { startInstance, waitFor, type Instance } from './support/instances.js';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { waitFor } from './support/instances.js';
+import { startProxiedInstance, type ProxiedInstance } from './support/proxied-instance.js';
+import type { TcpProxy } from './support/tcp-proxy.js';
 
 // SPEC §5 + §7.4: a streamed export whose database connection dies after the response has
 // started (200 and the first rows sent). The client must see a broken response (the transfer is
@@ -17,29 +16,20 @@ const TIMEOUT_MS = 1500;
 const CLIENTS = 8000;
 
 describe.skipIf(!TEST_DATABASE_URL)('an export when the database goes away mid-stream', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let proxy: TcpProxy;
-  let gw: Instance;
-  let admin: pg.Client;
+  let f: ProxiedInstance;
   let io: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    proxy = await startTcpProxy(db.url);
-    gw = await startInstance('X', { databaseUrl: proxy.url, env: { DATABASE_TIMEOUT_MS: String(TIMEOUT_MS) } });
-    disposeInstanceBundle();
-    admin = new pg.Client({ connectionString: db.url });
-    admin.on('error', () => {});
-    await admin.connect();
-    const orgId = await gw.createOrganization('Export faults');
-    io = (await gw.createKey(orgId, ['data_io:execute', 'data_io:read'])).token;
+    f = await startProxiedInstance('X', { env: { DATABASE_TIMEOUT_MS: String(TIMEOUT_MS) } });
+    const orgId = await f.gw.createOrganization('Export faults');
+    io = (await f.gw.createKey(orgId, ['data_io:execute', 'data_io:read'])).token;
     for (let part = 0; part < CLIENTS / 4000; part++) {
       const rows = Array.from(
         { length: 4000 },
         (_, i) => `c${part}-${i}@example.com,Customer ${part}-${i} with a longer name,ext-${part}-${i}`,
       );
       const csv = ['email,name,externalId', ...rows].join('\n');
-      const res = await fetch(`${gw.url}/api/v1/data-import-export/import`, {
+      const res = await fetch(`${f.gw.url}/api/v1/data-import-export/import`, {
         method: 'POST',
         headers: { authorization: `Bearer ${io}`, 'content-type': 'application/json' },
         body: JSON.stringify({ csv }),
@@ -48,19 +38,14 @@ describe.skipIf(!TEST_DATABASE_URL)('an export when the database goes away mid-s
       expect(res.status, await res.clone().text()).toBe(201);
     }
   }, 120_000);
-  afterAll(async () => {
-    await admin?.end().catch(() => {});
-    await gw?.close();
-    await proxy?.close();
-    await db?.drop();
-  });
+  afterAll(async () => f?.close());
 
   /** Starts an export, reads its first chunk, applies `fault`, then reads on: what the client sees. */
   async function exportWith(
     format: 'csv' | 'json',
     fault: () => Promise<void>,
   ): Promise<{ status: number; outcome: string; bytes: number }> {
-    const res = await fetch(`${gw.url}/api/v1/data-import-export/export`, {
+    const res = await fetch(`${f.gw.url}/api/v1/data-import-export/export`, {
       method: 'POST',
       headers: { authorization: `Bearer ${io}`, 'content-type': 'application/json' },
       body: JSON.stringify({ entityType: 'clients', format }),
@@ -87,7 +72,7 @@ describe.skipIf(!TEST_DATABASE_URL)('an export when the database goes away mid-s
     [
       'backends terminated',
       async () => {
-        await admin.query(
+        await f.admin.query(
           'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
         );
       },
@@ -99,8 +84,8 @@ describe.skipIf(!TEST_DATABASE_URL)('an export when the database goes away mid-s
     async (name, fault) => {
       for (const format of ['csv', 'json'] as const) {
         const complete = await fullSize(format);
-        const cut = await exportWith(format, () => fault(proxy));
-        proxy.heal();
+        const cut = await exportWith(format, () => fault(f.proxy));
+        f.proxy.heal();
         expect(cut.status).toBe(200);
         // The pool may replace a lost idle connection before the next page and finish the export;
         // what may never happen is a clean end short of the whole file.
@@ -108,8 +93,13 @@ describe.skipIf(!TEST_DATABASE_URL)('an export when the database goes away mid-s
         else expect(cut.bytes, `${format}: an aborted transfer`).toBeLessThan(complete);
         // Through a silent partition no page can be read any more: the transfer must abort.
         if (name === 'a silent partition') expect(cut.outcome, `${format}: ${cut.bytes} of ${complete} bytes`).toBe('aborted');
-        await waitFor('the gateway to be ready again', async () => (await gw.request('GET', '/health/ready')).status === 200, 20_000, 100);
-        expect(await stillRunning(gw)).toBe('running');
+        await waitFor(
+          'the gateway to be ready again',
+          async () => (await f.gw.request('GET', '/health/ready')).status === 200,
+          20_000,
+          100,
+        );
+        expect(await stillRunning(f.gw)).toBe('running');
         const again = await waitFor(
           'a complete export again',
           async () => {

@@ -1,11 +1,9 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutBody, COMMERCE_ADMIN_SCOPES } from './commerce-fixtures.js';
-import { createTestDatabase, TEST_DATABASE_URL } from './harness.js';
+import { TEST_DATABASE_URL } from './harness.js';
 import { stillRunning } from './support/fault-load.js';
-import { disposeInstanceBundle } from './support/instance-bundle.js';
-import { sleep, startInstance, waitFor, type HttpResult, type Instance } from './support/instances.js';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { sleep, waitFor, type HttpResult } from './support/instances.js';
+import { startProxiedInstance, type ProxiedInstance } from './support/proxied-instance.js';
 
 // SPEC §7.4 + §5 on the money paths: the database goes away in the middle of a checkout create,
 // a manual transaction, a refund and a payment on the hosted page (each one held mid-transaction
@@ -19,38 +17,24 @@ const TIMEOUT_MS = 5000;
 const ENV = { DATABASE_TIMEOUT_MS: String(TIMEOUT_MS), FEED_LIVENESS_MS: '1000' };
 
 describe.skipIf(!TEST_DATABASE_URL)('money paths when the database goes away mid-request', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let proxy: TcpProxy;
-  let gw: Instance;
-  let admin: pg.Client;
+  let f: ProxiedInstance;
   let token: string;
   let siteId: string;
   let organizationId: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    proxy = await startTcpProxy(db.url);
-    gw = await startInstance('G', { databaseUrl: proxy.url, env: ENV });
-    disposeInstanceBundle();
-    admin = new pg.Client({ connectionString: db.url });
-    admin.on('error', () => {});
-    await admin.connect();
-    organizationId = await gw.createOrganization('Money');
-    token = (await gw.createKey(organizationId, [...COMMERCE_ADMIN_SCOPES])).token;
+    f = await startProxiedInstance('G', { env: ENV });
+    organizationId = await f.gw.createOrganization('Money');
+    token = (await f.gw.createKey(organizationId, [...COMMERCE_ADMIN_SCOPES])).token;
     const site = await call('POST', '/api/v1/sites', { name: 'Shop', url: 'https://shop.example.com', defaultCurrency: 'EUR' });
     expect(site.status).toBe(201);
     siteId = site.body.id;
   });
-  afterAll(async () => {
-    await admin?.end().catch(() => {});
-    await gw?.close();
-    await proxy?.close();
-    await db?.drop();
-  });
+  afterAll(async () => f?.close());
 
   /** One request with a wait far beyond DATABASE_TIMEOUT_MS (the support helper gives up at 5 s). */
   async function send(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<HttpResult> {
-    const res = await fetch(gw.url + path, {
+    const res = await fetch(f.gw.url + path, {
       method,
       headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -69,13 +53,13 @@ describe.skipIf(!TEST_DATABASE_URL)('money paths when the database goes away mid
   function call(method: string, path: string, body?: unknown, key?: string): Promise<HttpResult> {
     return send(method, path, { authorization: `Bearer ${token}`, ...(key ? { 'idempotency-key': key } : {}) }, body);
   }
-  const pay = (shortCode: string) => send('POST', `/checkout/${shortCode}/pay`, { origin: gw.url });
+  const pay = (shortCode: string) => send('POST', `/checkout/${shortCode}/pay`, { origin: f.gw.url });
 
   /** Backends of the gateway waiting on a row lock (they are mid-transaction). */
   async function lockWaiters(): Promise<number> {
     // pg_stat_activity is a snapshot per transaction: cleared, since `admin` holds one open.
-    await admin.query('select pg_stat_clear_snapshot()');
-    const r = await admin.query(
+    await f.admin.query('select pg_stat_clear_snapshot()');
+    const r = await f.admin.query(
       `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
     );
     return r.rows[0].n as number;
@@ -92,10 +76,10 @@ describe.skipIf(!TEST_DATABASE_URL)('money paths when the database goes away mid
     keys: { checkout: string; manual: string; refund: string },
     fault: () => Promise<void>,
   ): Promise<HttpResult[]> {
-    await admin.query('begin');
-    await admin.query('select id from sites where id = $1 for update', [siteId]);
-    await admin.query('select id from transactions where id = $1 for update', [txnId]);
-    await admin.query(`select id from checkouts where short_code = $1 for update`, [shortCode]);
+    await f.admin.query('begin');
+    await f.admin.query('select id from sites where id = $1 for update', [siteId]);
+    await f.admin.query('select id from transactions where id = $1 for update', [txnId]);
+    await f.admin.query(`select id from checkouts where short_code = $1 for update`, [shortCode]);
     const pending = [
       call('POST', `/api/v1/checkouts/${siteId}/create`, checkoutBody(700), keys.checkout),
       call('POST', '/api/v1/transactions/manual', { amount: 800, currency: 'EUR', siteId }, keys.manual),
@@ -107,7 +91,7 @@ describe.skipIf(!TEST_DATABASE_URL)('money paths when the database goes away mid
       await fault();
       return await Promise.all(pending);
     } finally {
-      await admin.query('rollback').catch(() => {});
+      await f.admin.query('rollback').catch(() => {});
     }
   }
 
@@ -125,7 +109,7 @@ describe.skipIf(!TEST_DATABASE_URL)('money paths when the database goes away mid
   }
 
   async function countRows() {
-    const q = async (sqlText: string, args: unknown[]) => (await admin.query(sqlText, args)).rows[0].n as number;
+    const q = async (sqlText: string, args: unknown[]) => (await f.admin.query(sqlText, args)).rows[0].n as number;
     return {
       checkouts: await q('select count(*)::int as n from checkouts where organization_id = $1 and amount = 700', [organizationId]),
       manual: await q('select count(*)::int as n from transactions where organization_id = $1 and amount = 800', [organizationId]),
@@ -149,10 +133,10 @@ describe.skipIf(!TEST_DATABASE_URL)('money paths when the database goes away mid
     }
     // Nothing half-written: none of the four left a trace.
     expect(await countRows()).toEqual(before);
-    const chk = await admin.query('select status, transaction_id from checkouts where id = $1', [round.checkout.id]);
+    const chk = await f.admin.query('select status, transaction_id from checkouts where id = $1', [round.checkout.id]);
     expect(chk.rows[0]).toEqual({ status: 'open', transaction_id: null });
 
-    await waitFor('the gateway to be ready again', async () => (await gw.request('GET', '/health/ready')).status === 200, 20_000, 100);
+    await waitFor('the gateway to be ready again', async () => (await f.gw.request('GET', '/health/ready')).status === 200, 20_000, 100);
     // The same keys again: each request runs once now, even though its first attempt died.
     const retried = await waitFor(
       'the retries to complete',
@@ -187,13 +171,13 @@ describe.skipIf(!TEST_DATABASE_URL)('money paths when the database goes away mid
       refunded: before.refunded + 100,
       paid: before.paid + 1,
     });
-    expect(await stillRunning(gw)).toBe('running');
+    expect(await stillRunning(f.gw)).toBe('running');
   }
 
   it('connections reset mid-transaction: 503, nothing written, the same keys then complete once', { timeout: 90_000 }, async () => {
     const round = await setUp(1);
     const before = await countRows();
-    const faulted = await midRequest(round.txnId, round.checkout.shortCode, round.keys, async () => proxy.reset());
+    const faulted = await midRequest(round.txnId, round.checkout.shortCode, round.keys, async () => f.proxy.reset());
     await expectRecoversExactlyOnce(round, faulted, before);
   });
 
@@ -201,7 +185,7 @@ describe.skipIf(!TEST_DATABASE_URL)('money paths when the database goes away mid
     const round = await setUp(2);
     const before = await countRows();
     const faulted = await midRequest(round.txnId, round.checkout.shortCode, round.keys, async () => {
-      await admin.query(
+      await f.admin.query(
         `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
       );
     });
@@ -214,11 +198,11 @@ describe.skipIf(!TEST_DATABASE_URL)('money paths when the database goes away mid
     const round = await setUp(3);
     const before = await countRows();
     const faulted = await midRequest(round.txnId, round.checkout.shortCode, round.keys, async () => {
-      proxy.blackhole();
+      f.proxy.blackhole();
     });
     // The partition lasts beyond the 503s, so the server cannot tidy anything up while it answers.
     await sleep(2000);
-    proxy.heal();
+    f.proxy.heal();
     await expectRecoversExactlyOnce(round, faulted, before);
   });
 
@@ -230,29 +214,29 @@ describe.skipIf(!TEST_DATABASE_URL)('money paths when the database goes away mid
     // A deferred trigger makes the refund's COMMIT wait on an advisory lock the test holds: the
     // connection is cut while COMMIT runs, then the lock is freed and the COMMIT completes on the
     // server; the gateway never hears of it (outcome unknown to it).
-    await admin.query(`create or replace function faults_commit_gate() returns trigger language plpgsql as $$
+    await f.admin.query(`create or replace function faults_commit_gate() returns trigger language plpgsql as $$
       begin perform pg_advisory_xact_lock_shared(424242); return null; end $$`);
-    await admin.query(`create constraint trigger faults_commit_gate after insert on credit_notes
+    await f.admin.query(`create constraint trigger faults_commit_gate after insert on credit_notes
       deferrable initially deferred for each row execute function faults_commit_gate()`);
-    await admin.query('select pg_advisory_lock(424242)');
+    await f.admin.query('select pg_advisory_lock(424242)');
     try {
       const pending = call('POST', `/api/v1/transactions/${round.txnId}/refund`, { amount: 100 }, round.keys.refund);
       await waitFor('the refund to wait in its COMMIT', async () => (await lockWaiters()) >= 1, 10_000, 20);
-      proxy.reset();
+      f.proxy.reset();
       const cut = await pending;
       expect(cut.status, JSON.stringify(cut.body)).toBe(503);
     } finally {
-      await admin.query('select pg_advisory_unlock(424242)');
+      await f.admin.query('select pg_advisory_unlock(424242)');
     }
     await waitFor(
       'the cut COMMIT to land',
       async () =>
-        (await admin.query('select count(*)::int as n from credit_notes where organization_id = $1', [organizationId])).rows[0].n >
+        (await f.admin.query('select count(*)::int as n from credit_notes where organization_id = $1', [organizationId])).rows[0].n >
         before.creditNotes,
       10_000,
       50,
     );
-    await admin.query('drop trigger faults_commit_gate on credit_notes');
+    await f.admin.query('drop trigger faults_commit_gate on credit_notes');
     // Retries with the same key: never a second refund (409 IN_PROGRESS: the gateway cannot know).
     for (let i = 0; i < 3; i++) {
       const again = await call('POST', `/api/v1/transactions/${round.txnId}/refund`, { amount: 100 }, round.keys.refund);
@@ -265,7 +249,7 @@ describe.skipIf(!TEST_DATABASE_URL)('money paths when the database goes away mid
       creditNotes: before.creditNotes + 1,
       refunded: before.refunded + 100,
     });
-    expect(await stillRunning(gw)).toBe('running');
+    expect(await stillRunning(f.gw)).toBe('running');
   });
 
   it('the connection lost while the key itself is being claimed (the claim commits late): the key is freed and a retry runs once', {
@@ -277,8 +261,8 @@ describe.skipIf(!TEST_DATABASE_URL)('money paths when the database goes away mid
     // The test holds an uncommitted row with the same (organization, key): the gateway's claim
     // INSERT waits on it. The connection is cut; then the row is rolled back, so the waiting
     // INSERT commits on the server after the gateway has answered 503 (the request never ran).
-    await admin.query('begin');
-    await admin.query(
+    await f.admin.query('begin');
+    await f.admin.query(
       `insert into idempotency_keys (organization_id, idempotency_key, request_hash, state, created_at, expires_at)
        values ($1, $2, 'held-by-test', 'in_progress', '2000-01-01T00:00:00.000Z', '2999-01-01T00:00:00.000Z')`,
       [organizationId, key],
@@ -287,15 +271,16 @@ describe.skipIf(!TEST_DATABASE_URL)('money paths when the database goes away mid
     try {
       const pending = call('POST', '/api/v1/transactions/manual', { amount: 800, currency: 'EUR', siteId }, key);
       await waitFor('the claim to wait on the held row', async () => (await lockWaiters()) >= 1, TIMEOUT_MS - 1500, 20);
-      proxy.reset();
+      f.proxy.reset();
       cut = await pending;
     } finally {
-      await admin.query('rollback');
+      await f.admin.query('rollback');
     }
     expect(cut.status, JSON.stringify(cut.body)).toBe(503);
     await waitFor(
       'the late claim to land',
-      async () => (await admin.query('select count(*)::int as n from idempotency_keys where idempotency_key = $1', [key])).rows[0].n === 1,
+      async () =>
+        (await f.admin.query('select count(*)::int as n from idempotency_keys where idempotency_key = $1', [key])).rows[0].n === 1,
       10_000,
       50,
     );

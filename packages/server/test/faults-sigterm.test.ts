@@ -2,13 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutBody, COMMERCE_ADMIN_SCOPES } from './commerce-fixtures.js';
-import { createTestDatabase, TEST_DATABASE_URL } from './harness.js';
-import { cliBundle, disposeInstanceBundle } from './support/instance-bundle.js';
-import { deploymentEnv, sleep, startInstance, waitFor, type Instance } from './support/instances.js';
+import { TEST_DATABASE_URL } from './harness.js';
+import { cliBundle } from './support/instance-bundle.js';
+import { deploymentEnv, sleep, waitFor } from './support/instances.js';
 import { waitForListening } from './support/listening.js';
+import { startProxiedInstance, type ProxiedInstance } from './support/proxied-instance.js';
 
 // Graceful shutdown of `payment-gateway start` on SIGTERM (what an orchestrator sends before it
 // replaces an instance): requests in flight complete with their real answer, new connections
@@ -17,40 +17,32 @@ import { waitForListening } from './support/listening.js';
 if (!TEST_DATABASE_URL) console.log('[faults-sigterm] TEST_DATABASE_URL is not set: skipped');
 
 describe.skipIf(!TEST_DATABASE_URL)('SIGTERM with requests in flight', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let helper: Instance;
-  let admin: pg.Client;
+  let f: ProxiedInstance;
   let child: ChildProcess | null = null;
   let dataDir: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    // Migrates the database and mints keys (same pepper as the CLI server below).
-    helper = await startInstance('H', { databaseUrl: db.url });
-    admin = new pg.Client({ connectionString: db.url });
-    admin.on('error', () => {});
-    await admin.connect();
+    // Migrates the database and mints keys (same pepper as the CLI server below, which connects
+    // to the database directly: the proxy is not used here).
+    f = await startProxiedInstance('H');
   });
   afterAll(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
-    await admin?.end().catch(() => {});
-    await helper?.close();
-    disposeInstanceBundle();
+    await f?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    await db?.drop();
   });
 
   it('in-flight requests complete, new ones are refused, the process exits 0', async () => {
-    const orgId = await helper.createOrganization('Shutdown');
-    const token = (await helper.createKey(orgId, [...COMMERCE_ADMIN_SCOPES])).token;
-    const site = await helper.request('POST', '/api/v1/sites', {
+    const orgId = await f.gw.createOrganization('Shutdown');
+    const token = (await f.gw.createKey(orgId, [...COMMERCE_ADMIN_SCOPES])).token;
+    const site = await f.gw.request('POST', '/api/v1/sites', {
       token,
       body: { name: 'Shop', url: 'https://shop.example.com', defaultCurrency: 'EUR' },
     });
     expect(site.status).toBe(201);
 
     dataDir = mkdtempSync(join(tmpdir(), 'gw-sigterm-'));
-    const env = { ...deploymentEnv({ databaseUrl: db.url, logLevel: 'info', env: { DATABASE_TIMEOUT_MS: '8000' } }, dataDir) };
+    const env = { ...deploymentEnv({ databaseUrl: f.db.url, logLevel: 'info', env: { DATABASE_TIMEOUT_MS: '8000' } }, dataDir) };
     const proc = spawn(process.execPath, [await cliBundle(), 'start'], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -72,15 +64,15 @@ describe.skipIf(!TEST_DATABASE_URL)('SIGTERM with requests in flight', () => {
     expect((await create()).status).toBe(201);
 
     // Two requests held mid-transaction on the site's row lock.
-    await admin.query('begin');
-    await admin.query('select id from sites where id = $1 for update', [site.body.id]);
+    await f.admin.query('begin');
+    await f.admin.query('select id from sites where id = $1 for update', [site.body.id]);
     const inFlight = [create(), create()];
     try {
       await waitFor(
         'the requests to wait on the lock',
         async () => {
-          await admin.query('select pg_stat_clear_snapshot()');
-          const r = await admin.query(
+          await f.admin.query('select pg_stat_clear_snapshot()');
+          const r = await f.admin.query(
             `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
           );
           return r.rows[0].n >= 2;
@@ -97,7 +89,7 @@ describe.skipIf(!TEST_DATABASE_URL)('SIGTERM with requests in flight', () => {
       );
       expect(late).toBe('refused');
     } finally {
-      await admin.query('rollback').catch(() => {});
+      await f.admin.query('rollback').catch(() => {});
     }
     const answers = await Promise.all(
       inFlight.map((p) =>
@@ -110,7 +102,7 @@ describe.skipIf(!TEST_DATABASE_URL)('SIGTERM with requests in flight', () => {
     expect(answers, output).toEqual([201, 201]);
     const code = await Promise.race([exited, sleep(20_000).then(() => 'still running')]);
     expect(code, output).toBe(0);
-    const created = await admin.query('select count(*)::int as n from checkouts where organization_id = $1', [orgId]);
+    const created = await f.admin.query('select count(*)::int as n from checkouts where organization_id = $1', [orgId]);
     expect(created.rows[0].n).toBe(3);
   }, 90_000);
 });

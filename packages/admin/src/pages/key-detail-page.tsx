@@ -51,7 +51,7 @@ export function KeyDetailPage(props: { api: Api; store: KeyStore; keyId: string;
           <dt>Scopes</dt>
           <dd className="mono">{key.scopes.join(', ')}</dd>
           <dt>IP allowlist</dt>
-          <dd className="mono">{key.ipAllowlist?.join(', ') ?? 'any address'}</dd>
+          <dd className="mono">{allowlistText(key.ipAllowlist)}</dd>
           <dt>Created</dt>
           <dd>
             {formatTime(key.createdAt)} by {key.createdBy.type} {key.createdBy.id}
@@ -102,4 +102,10 @@ export function KeyDetailPage(props: { api: Api; store: KeyStore; keyId: string;
       )}
     </section>
   );
+}
+
+/** A key stored with `[]` (accepted before the server refused it) is refused from every address: say so. */
+export function allowlistText(allowlist: readonly string[] | null): string {
+  if (allowlist === null) return 'any address';
+  return allowlist.length ? allowlist.join(', ') : 'none: every address is refused (set a list or remove it)';
 }

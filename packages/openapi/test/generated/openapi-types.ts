@@ -2394,7 +2394,8 @@ export interface components {
             description?: string;
             /** @description Only scopes the caller holds itself */
             scopes: components["schemas"]["Scope"][];
-            ipAllowlist?: string[];
+            /** @description At least one entry; null or absent: no IP restriction */
+            ipAllowlist?: string[] | null;
             /**
              * Format: date-time
              * @description Must be in the future
@@ -2406,7 +2407,7 @@ export interface components {
             name?: string;
             description?: string | null;
             scopes?: components["schemas"]["Scope"][];
-            /** @description null removes the allowlist */
+            /** @description At least one entry; null removes the allowlist */
             ipAllowlist?: string[] | null;
             /** @description null removes the expiry */
             expiresAt?: string | null;
@@ -2826,7 +2827,7 @@ export interface components {
         /** CreateSiteBody */
         CreateSiteBody: {
             name: string;
-            /** @description Absolute http(s) URL */
+            /** @description Absolute https:// URL (http:// only for localhost, 127.0.0.1 or [::1], for development) */
             url: string;
             /** @description ISO 4217 currency code, e.g. EUR */
             defaultCurrency: string;
@@ -2897,9 +2898,9 @@ export interface components {
             externalReference?: string;
             invoiceNumber?: string;
             clientId?: string;
-            /** @description Absolute http(s) URL; {transactionId} is replaced by the transaction id (empty on cancel) */
+            /** @description Absolute https:// URL (http:// only for localhost, 127.0.0.1 or [::1]); {transactionId} is replaced by the transaction id (empty on cancel) */
             returnUrl?: string;
-            /** @description Absolute http(s) URL; {transactionId} is replaced by the transaction id (empty on cancel) */
+            /** @description Absolute https:// URL (http:// only for localhost, 127.0.0.1 or [::1]); {transactionId} is replaced by the transaction id (empty on cancel) */
             cancelUrl?: string;
             /** @description Must add up to amount (discounts subtract) */
             items: components["schemas"]["CheckoutItem"][];

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { keepCacheable } from './security-headers.js';
 
 const require = createRequire(import.meta.url);
 
@@ -33,11 +34,19 @@ export function registerAdminPanel(app: Express, dir: string | null = locateAdmi
   const index = join(dir, 'index.html');
   app.use(
     `${ADMIN_PATH}/assets`,
-    express.static(join(dir, 'assets'), { index: false, immutable: true, maxAge: '365d', fallthrough: true }),
+    // redirect: false: `/admin/assets` (a directory) is the 404 error body, not an HTML redirect page.
+    express.static(join(dir, 'assets'), {
+      index: false,
+      redirect: false,
+      immutable: true,
+      maxAge: '365d',
+      fallthrough: true,
+      setHeaders: keepCacheable,
+    }),
   );
   app.get([ADMIN_PATH, `${ADMIN_PATH}/{*route}`], (req: Request, res: Response, next: NextFunction) => {
     // A missing asset is a 404, not the app: only page routes fall back to index.html.
-    if (req.path.startsWith(`${ADMIN_PATH}/assets/`)) {
+    if (req.path === `${ADMIN_PATH}/assets` || req.path.startsWith(`${ADMIN_PATH}/assets/`)) {
       next();
       return;
     }

@@ -3,7 +3,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { ZodError } from 'zod';
 import { isDatabaseUnavailable } from '../storage/database-unavailable.js';
-import { allowedMethods } from './allowed-methods.js';
+import { SERVER_METHODS, allowedMethods } from './allowed-methods.js';
 import { AppError, errorBody } from '../errors/app-error.js';
 
 export interface ValidationIssue {
@@ -58,18 +58,26 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
 
 /**
  * Unknown routes answer in the same format (SPEC §7.1): 405 METHOD_NOT_ALLOWED with `Allow`
- * when the path exists for other methods (OPTIONS there: 204 with `Allow`), else 404
- * ROUTE_NOT_FOUND. The message never echoes the path (it may be huge or carry a credential).
+ * when the path exists for other methods, an API route or a page (OPTIONS there: 204 with
+ * `Allow`), else 404 ROUTE_NOT_FOUND; also 404 when a route of this very method passed the
+ * request on (a missing asset under the panel's catch-all page route). The message never echoes
+ * the path (it may be huge or carry a credential).
  */
 export const notFoundHandler: RequestHandler = (req, res, next) => {
-  const allowed = allowedMethods(req.path);
+  if (req.method === 'OPTIONS' && req.originalUrl === '*') {
+    // `OPTIONS *` asks about the server as a whole (RFC 9110 §9.3.7), not a resource named `*`.
+    res.setHeader('Allow', [...SERVER_METHODS, 'OPTIONS'].join(', '));
+    res.status(204).end();
+    return;
+  }
+  const allowed = allowedMethods(req.path, req.app);
   if (allowed.length > 0 && req.method === 'OPTIONS') {
     // OPTIONS asks what the path allows: answer it (no body) rather than refuse it.
     res.setHeader('Allow', [...allowed, 'OPTIONS'].join(', '));
     res.status(204).end();
     return;
   }
-  if (allowed.length > 0) {
+  if (allowed.length > 0 && !allowed.includes(req.method)) {
     next(new AppError('METHOD_NOT_ALLOWED', `This path accepts ${allowed.join(', ')}.`, { allowed }, { Allow: allowed.join(', ') }));
     return;
   }

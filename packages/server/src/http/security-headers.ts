@@ -41,3 +41,24 @@ export function staticSecurityHeaders(options: Readonly<HelmetOptions>): Request
     next();
   };
 }
+
+/**
+ * Every response is `Cache-Control: no-store` unless its handler says otherwise: API answers carry
+ * tokens shown once (key create and rotate, login, portal sessions, magic-link URLs) and customer
+ * data, which no browser or shared cache may keep. Handlers whose answers may be cached replace
+ * the header (the OpenAPI document, the pages); static files use `keepCacheable` so their own
+ * caching applies.
+ */
+export const noStoreByDefault: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
+/**
+ * `setHeaders` for express.static: drops the default `no-store` (noStoreByDefault) before the file
+ * is sent, so the static handler's own Cache-Control (`maxAge`, `immutable`) is the one sent
+ * (it never overwrites a Cache-Control already set).
+ */
+export function keepCacheable(res: ServerResponse): void {
+  res.removeHeader('Cache-Control');
+}

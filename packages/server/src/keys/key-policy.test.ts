@@ -64,6 +64,9 @@ describe('normaliseAllowlist', () => {
       ).toBe('VALIDATION_FAILED');
     }
   });
+  it('refuses an empty list (it would refuse every address; null means no restriction)', () => {
+    expect(codeOf(() => normaliseAllowlist([]))).toBe('VALIDATION_FAILED');
+  });
 });
 
 describe('scope checks', () => {

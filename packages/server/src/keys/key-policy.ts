@@ -1,4 +1,11 @@
-import { findEscalations, isSystemKeyScope, isSystemTierScope, parseScopes, type Scope } from '@payment-gateway/contract';
+import {
+  EMPTY_ALLOWLIST_MESSAGE,
+  findEscalations,
+  isSystemKeyScope,
+  isSystemTierScope,
+  parseScopes,
+  type Scope,
+} from '@payment-gateway/contract';
 import ipaddr from 'ipaddr.js';
 import { AppError } from '../errors/app-error.js';
 
@@ -32,9 +39,17 @@ export function assertNoEscalation(grantorScopes: readonly Scope[], scopes: read
   }
 }
 
-/** Normalises and validates an IP allowlist; every entry becomes a CIDR. */
+/**
+ * Normalises and validates an IP allowlist; every entry becomes a CIDR. `null` and `undefined`
+ * pass through (no restriction, unchanged). An empty list is refused here as well as in the
+ * contract, so the CLI and every other caller get the same answer: it would refuse every address.
+ * @throws AppError VALIDATION_FAILED (400) at `ipAllowlist` for `[]` or an entry that is not an address or CIDR block
+ */
 export function normaliseAllowlist(entries: readonly string[] | null | undefined): string[] | null | undefined {
   if (entries === undefined || entries === null) return entries;
+  if (entries.length === 0) {
+    throw new AppError('VALIDATION_FAILED', undefined, { issues: [{ path: 'ipAllowlist', message: EMPTY_ALLOWLIST_MESSAGE }] });
+  }
   const bad: string[] = [];
   const out = entries.map((e) => {
     try {

@@ -251,6 +251,11 @@ export const HOSTILE_JSON_VALUES: readonly unknown[] = [
   ['::/0'],
   ['999.1.1.1/33'],
   ['fe80::1%eth0/64'],
+  '\udc00\ud800',
+  '\u200b',
+  '\u3164',
+  'shop\u202egnp.exe',
+  'a\u2066b',
 ];
 
 /** Whole bodies as raw text: JSON oddities, non-JSON, broken encodings. */
@@ -288,6 +293,9 @@ export const HOSTILE_BODIES: readonly string[] = [
   '--xyz\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--xyz--',
   '<?xml version="1.0"?><a/>',
   '{"email":"a@b.c","password":"x","extra":{"$gt":""}}',
+  '{"a":1,"\\u0061":2}',
+  '{"a":{"b":1,"b":2}}',
+  '{"email":"a@b.c","password":"x","password":"y"}',
 ];
 
 /** Encodes `body` for the given Content-Encoding; a mismatch (or corrupt stream) is the point for some. */

@@ -1,4 +1,5 @@
 import type { PaymentPageView } from '../payment-service.js';
+import { followableUrl } from './followable-url.js';
 import { formatAmount, html, type SafeHtml } from './html.js';
 
 /** Where the page's only stylesheet is served (no inline style: strict CSP). */
@@ -42,7 +43,11 @@ function summary(view: PaymentPageView): SafeHtml {
     (item) =>
       html`<tr><td>${item.name}</td><td class="amount">${item.quantity}</td><td class="amount">${item.itemType === 'discount' ? '−' : ''}${formatAmount(item.quantity * item.unitPrice, view.currency)}</td></tr>`,
   );
-  return html`<p>Merchant: <a href="${view.siteUrl}" rel="noopener noreferrer">${view.siteName}</a></p>
+  // A site URL stored before the contract refused other schemes is shown as text, never linked.
+  const merchant = followableUrl(view.siteUrl)
+    ? html`<a href="${view.siteUrl}" rel="noopener noreferrer">${view.siteName}</a>`
+    : html`${view.siteName}`;
+  return html`<p>Merchant: ${merchant}</p>
 ${view.invoiceNumber ? html`<p>Invoice: ${view.invoiceNumber}</p>` : ''}
 <table aria-label="Items">
 <thead><tr><th scope="col">Item</th><th scope="col" class="amount">Quantity</th><th scope="col" class="amount">Amount</th></tr></thead>

@@ -3,6 +3,7 @@ import { AppError } from '../../errors/app-error.js';
 import { customerOrigin, type PaymentPageView, type PaymentResult, type PaymentService } from '../payment-service.js';
 import { assertNever } from '../../util/assert-never.js';
 import { CHECKOUT_CSS, CHECKOUT_CSS_PATH, messagePage, payablePage } from './checkout-page-html.js';
+import { followableUrl } from './followable-url.js';
 
 /** Where the hosted payment page lives: `paymentUrl` is `{PUBLIC_BASE_URL}/checkout/{shortCode}` (SPEC §12). */
 export const CHECKOUT_PAGE_PATH = '/checkout';
@@ -17,15 +18,9 @@ export interface CheckoutPageOptions {
   clientIp: (req: Request) => string;
 }
 
-/** The origin of an http(s) URL, or null (a placeholder in the host, garbage). */
+/** The origin of a followable URL, or null (a placeholder in the host, garbage, another scheme). */
 function originOf(url: string | null): string | null {
-  if (!url) return null;
-  try {
-    const { origin, protocol } = new URL(url);
-    return protocol === 'https:' || protocol === 'http:' ? origin : null;
-  } catch {
-    return null;
-  }
+  return followableUrl(url)?.origin ?? null;
 }
 
 /**
@@ -78,14 +73,14 @@ function closedMessage(view: PaymentPageView): [string, string] {
 function answer(res: Response, result: PaymentResult): void {
   switch (result.kind) {
     case 'paid':
-      if (result.view.returnUrl) res.redirect(303, redirectTarget(result.view.returnUrl, result.transactionId));
+      if (followableUrl(result.view.returnUrl)) res.redirect(303, redirectTarget(result.view.returnUrl!, result.transactionId));
       else sendPage(res, 200, messagePage('Payment received', 'Thank you: your payment was received.', result.view, result.transactionId));
       return;
     case 'declined':
       sendPage(res, 200, payablePage(result.view, `Payment declined: ${result.reason} You can try again or cancel.`), result.view);
       return;
     case 'cancelled':
-      if (result.view.cancelUrl) res.redirect(303, redirectTarget(result.view.cancelUrl, ''));
+      if (followableUrl(result.view.cancelUrl)) res.redirect(303, redirectTarget(result.view.cancelUrl!, ''));
       else sendPage(res, 200, messagePage('Checkout cancelled', 'You cancelled this checkout. No payment was taken.', result.view));
       return;
     case 'closed': {
@@ -103,7 +98,8 @@ function answer(res: Response, result: PaymentResult): void {
  * Serves the hosted payment page (SPEC §12): `GET /checkout/{shortCode}` shows the merchant
  * site, items and amount with the test provider's Pay, Decline and Cancel; each is a same-origin
  * form POST with an empty body to `/checkout/{shortCode}/pay|decline|cancel`. Pay and Cancel end
- * in a 303 redirect to returnUrl / cancelUrl with `{transactionId}` substituted. No script runs
+ * in a 303 redirect to returnUrl / cancelUrl with `{transactionId}` substituted (only to an
+ * http(s) URL, `followableUrl`: otherwise the page says the payment or cancel went through). No script runs
  * on the page; every value is HTML-escaped. Failures answer the one error body (SPEC §7.1):
  * an unknown code 404 NOT_FOUND, a cross-site POST 403 CROSS_SITE_REQUEST; a checkout that is no
  * longer open is not a failure: the page shows its state.

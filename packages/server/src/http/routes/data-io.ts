@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { DataIoServices } from '../../services.js';
 import { organizationOf as orgOf, originOf } from '../request-context.js';
 import type { EndpointOptions } from './endpoints.js';
+import { verifyJsonText } from '../request-guards.js';
 
 const s = initServer();
 
@@ -18,7 +19,7 @@ export const IMPORT_PATHS = ['/api/v1/data-import-export/import', '/api/v1/data-
  * IMPORT_MAX_BYTES in a body that fits: 413 IMPORT_TOO_LARGE.
  */
 export function importBodyParser(importMaxBytes: number): RequestHandler {
-  return express.json({ limit: importMaxBytes * 2 + 1024, strict: true });
+  return express.json({ limit: importMaxBytes * 2 + 1024, strict: true, verify: verifyJsonText });
 }
 
 /** The header row a template answers: the import columns for clients, the export columns otherwise. */

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { API_PREFIX } from '@payment-gateway/contract';
 import express, { type Express } from 'express';
+import { keepCacheable } from '../security-headers.js';
 
 const require = createRequire(import.meta.url);
 
@@ -40,5 +41,5 @@ export function registerDocsRoutes(app: Express): void {
   app.get(`${API_PREFIX}/docs/init.js`, (_req, res) => {
     res.type('application/javascript').send(INIT);
   });
-  app.use(`${API_PREFIX}/docs/assets`, express.static(assets, { index: false, redirect: false, maxAge: '1h' }));
+  app.use(`${API_PREFIX}/docs/assets`, express.static(assets, { index: false, redirect: false, maxAge: '1h', setHeaders: keepCacheable }));
 }
