@@ -23,6 +23,7 @@ import {
 } from './http/request-guards.js';
 import { requestId } from './http/request-id.js';
 import { ContractRouter } from './http/contract-router.js';
+import { runBeforeRouter } from './http/before-router.js';
 import { composeMiddleware, onPaths } from './http/compose-middleware.js';
 import { installJsonResponse } from './http/json-response.js';
 import { noStoreByDefault, staticSecurityHeaders } from './http/security-headers.js';
@@ -129,9 +130,13 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   registerPortalRoutes(routes.target, services.portal, endpoints);
   registerCommerceRoutes(routes.target, services.commerce, endpoints);
 
-  // Every request's steps up to the contract's routes, in this order, as ONE layer
-  // (composeMiddleware: the same calls without the router's per-layer work; bench "pipeline").
-  app.use(
+  // Every request's steps up to the contract's routes, in this order, as ONE chain run ahead of
+  // Express's router (composeMiddleware, runBeforeRouter: the same calls without the router's
+  // work; an API request never enters it; bench "pipeline"). What the chain leaves unanswered
+  // goes on to the pages below.
+  const errorHandler = createErrorHandler(logger);
+  runBeforeRouter(
+    app,
     composeMiddleware([
       requestId,
       // TLS usually ends at the load balancer: do not ask browsers to upgrade the docs' asset requests.
@@ -150,6 +155,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
       wellFormedText,
       routes.middleware(),
     ]),
+    errorHandler,
   );
 
   registerPortalPage(app);
@@ -157,7 +163,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   registerAdminPanel(app);
   registerDocsRoutes(app);
   app.use(notFoundHandler);
-  app.use(createErrorHandler(logger));
+  app.use(errorHandler);
   return app;
 }
 
