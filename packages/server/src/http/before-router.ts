@@ -30,19 +30,21 @@ export function runBeforeRouter(app: Express, steps: RequestHandler, onError: Er
     if (!res.locals) res.locals = Object.create(null) as Record<string, unknown>;
     req.originalUrl = req.originalUrl || req.url;
     req.baseUrl = '';
-    const fail = (err: unknown) =>
-      onError(err, req, res, () => {
-        // The error handler always answers; should it not, the connection must not hang.
-        if (!res.headersSent) res.statusCode = 500;
-        res.end();
-      });
     try {
       steps(req, res, (err?: unknown) => {
-        if (err !== undefined && err !== null && err !== 'route' && err !== 'router') fail(err);
+        if (err !== undefined && err !== null && err !== 'route' && err !== 'router') answerError(onError, err, req, res);
         else expressHandle.call(app, req, res, callback);
       });
     } catch (err) {
-      fail(err);
+      answerError(onError, err, req, res);
     }
   };
+}
+
+/** Hands `err` to the app's error handler, which always answers; should it not, the connection must not hang. */
+function answerError(onError: ErrorRequestHandler, err: unknown, req: Request, res: Response): void {
+  onError(err, req, res, () => {
+    if (!res.headersSent) res.statusCode = 500;
+    res.end();
+  });
 }

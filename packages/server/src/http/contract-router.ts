@@ -140,6 +140,29 @@ export class ContractRouter {
       }
     };
 
+    // Tries candidates[from…] in order; the first that matches runs. `next()` from its last
+    // handler (or `next('route')`) means: not answered here, try the following ones.
+    const dispatch = (req: Request, res: Response, next: NextFunction, path: string, candidates: MountedRoute[], from: number): void => {
+      for (let i = from; i < candidates.length; i++) {
+        const route = candidates[i]!;
+        let found: ReturnType<MountedRoute['match']>;
+        try {
+          found = route.match(path);
+        } catch (err) {
+          fail(err, req, res, next);
+          return;
+        }
+        if (!found) continue;
+        req.params = found.params;
+        route.run(req, res, (err?: unknown) => {
+          if (err !== undefined && err !== null && err !== 'route') fail(err, req, res, next);
+          else dispatch(req, res, next, path, candidates, i + 1);
+        });
+        return;
+      }
+      next();
+    };
+
     return (req, res, next) => {
       const method = req.method === 'HEAD' ? 'GET' : req.method;
       if (method === 'OPTIONS') return next();
@@ -148,28 +171,7 @@ export class ContractRouter {
       const path = req.path;
       const candidates = bucketFor(buckets, path.toLowerCase());
       if (!candidates) return next();
-      let i = 0;
-      const tryNext = (): void => {
-        while (i < candidates.length) {
-          const route = candidates[i++]!;
-          let found: ReturnType<MountedRoute['match']>;
-          try {
-            found = route.match(path);
-          } catch (err) {
-            return fail(err, req, res, next);
-          }
-          if (!found) continue;
-          req.params = found.params;
-          // `next()` from the last handler (or `next('route')`) means: not answered here, try on.
-          route.run(req, res, (err?: unknown) => {
-            if (err !== undefined && err !== null && err !== 'route') fail(err, req, res, next);
-            else tryNext();
-          });
-          return;
-        }
-        next();
-      };
-      tryNext();
+      dispatch(req, res, next, path, candidates, 0);
     };
   }
 }

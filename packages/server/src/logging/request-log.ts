@@ -138,8 +138,9 @@ export function createRequestLogger(logger: Logger): RequestHandler {
     }
     req[STATE] = { started: Date.now(), url: req.originalUrl, logged: false };
     // 'close' follows every response, finished or aborted; 'error' also keeps a failed write from crashing the process.
-    res.once('close', onClose);
-    res.once('error', onError);
+    // `on`, not `once`: finish runs once per request anyway (state.logged), without once's wrappers.
+    res.on('close', onClose);
+    res.on('error', onError);
     next();
   };
 }
