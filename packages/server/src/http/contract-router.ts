@@ -83,7 +83,8 @@ export class ContractRouter {
     }
     target.use = (...handlers: unknown[]) => {
       for (const handler of handlers.flat(Number.POSITIVE_INFINITY)) {
-        if (typeof handler !== 'function' || handler.length !== 4) throw new Error('ContractRouter: only error handlers may be mounted with use()');
+        if (typeof handler !== 'function' || handler.length !== 4)
+          throw new Error('ContractRouter: only error handlers may be mounted with use()');
         this.#errorHandlers.push(handler as ErrorRequestHandler);
       }
       return target;
@@ -103,7 +104,12 @@ export class ContractRouter {
       method,
       path,
       key: literalPrefix(path),
-      match: match<Record<string, string>>(path.replace(/\/+$/, '') || '/', { sensitive: false, end: true, trailing: true, decode: decodeParam }),
+      match: match<Record<string, string>>(path.replace(/\/+$/, '') || '/', {
+        sensitive: false,
+        end: true,
+        trailing: true,
+        decode: decodeParam,
+      }),
       run: composeMiddleware(handlers),
     });
   }
@@ -132,7 +138,10 @@ export class ContractRouter {
 
     const fail = (err: unknown, req: Request, res: Response, next: NextFunction, index = 0): void => {
       const handler = errorHandlers[index];
-      if (!handler) return next(err);
+      if (!handler) {
+        next(err);
+        return;
+      }
       try {
         handler(err, req, res, (e?: unknown) => (e === undefined || e === null ? next() : fail(e, req, res, next, index + 1)));
       } catch (thrown) {

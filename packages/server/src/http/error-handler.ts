@@ -42,7 +42,10 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     } else if (clientStatusOf(err) !== null) {
       appError = fromClientStatus(clientStatusOf(err)!, err);
     } else {
-      logger.error({ err, requestId, method: req.method, path: (req as { tsRestRoute?: { path?: string } }).tsRestRoute?.path ?? 'unmatched' }, 'unhandled error');
+      logger.error(
+        { err, requestId, method: req.method, path: (req as { tsRestRoute?: { path?: string } }).tsRestRoute?.path ?? 'unmatched' },
+        'unhandled error',
+      );
       appError = new AppError('INTERNAL_ERROR');
     }
     if (appError.status >= 500 && err instanceof AppError) logger.error({ requestId, code: appError.code }, appError.message);
