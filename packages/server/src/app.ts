@@ -143,7 +143,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
       // Helmet's headers, computed once (security-headers.ts).
       staticSecurityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }),
       noStoreByDefault,
-      createRequestLogger(logger),
+      createRequestLogger(logger, app.response),
       requireHost,
       // Before anything that answers OPTIONS (allowed-methods) or rejects bodies: CORS preflights (SPEC §12).
       createCors(config),

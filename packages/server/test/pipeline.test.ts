@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,5 +121,24 @@ describe.each(DIALECTS)('request pipeline (%s)', (dialect) => {
     });
     expect(logged[0].req.headers.authorization).toBeUndefined();
     expect(typeof logged[0].responseTime).toBe('number');
+  });
+
+  it('logs a request its client abandons before the answer once, and goes on serving', async () => {
+    lines.length = 0;
+    const id = 'abandoned-request-0001';
+    const url = new URL(server.url);
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    // A body announced but never sent in full: the request is still waiting for it when the client leaves.
+    socket.write(
+      `POST /api/v1/clients HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: 100\r\nX-Request-ID: ${id}\r\n\r\n{"na`,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    const logged = lines.map((l) => JSON.parse(l)).filter((l) => l.req?.id === id);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ req: { method: 'POST', path: '/api/v1/clients' } });
+    expect((await raw(server.url, 'GET', '/api/v1/clients?limit=1', auth())).status).toBe(200);
   });
 });

@@ -103,12 +103,16 @@ function responseHeaders(res: ServerResponse): Record<string, string> {
  * match it: it is serialised here (completedLineWriter) and handed to the logger's destination
  * through its credential scrub, exactly as pino would have written it. An errored request's line
  * carries an `err`, which may hold anything: it goes through `logger` itself, redaction included.
+ *
+ * `responses` is the app's response prototype (`app.response`): the line is written when a
+ * response emits 'close' (or 'error'), seen by one `emit` wrapper there instead of two listeners
+ * added to every response; a response 'error' nothing else listens to is logged, not thrown.
  */
-export function createRequestLogger(logger: Logger): RequestHandler {
+export function createRequestLogger(logger: Logger, responses: ServerResponse): RequestHandler {
   const writeCompleted = completedLineWriter(logger);
   function finish(res: ServerResponse, err: Error | undefined): void {
-    const req = (res as ServerResponse & { req: LoggedRequest }).req;
-    const state = req[STATE];
+    const req = (res as ServerResponse & { req?: LoggedRequest }).req;
+    const state = req?.[STATE];
     if (!state || state.logged) return;
     state.logged = true;
     const line: CompletedLine = {
@@ -123,13 +127,19 @@ export function createRequestLogger(logger: Logger): RequestHandler {
       writeCompleted(line);
     }
   }
-  // Shared listeners (`this` is the response), so a request allocates no closures for its log line.
-  function onClose(this: ServerResponse): void {
-    finish(this, undefined);
-  }
-  function onError(this: ServerResponse, err: Error): void {
-    finish(this, err);
-  }
+  // No listener per request: the app's response prototype sees every response's 'close' (which
+  // follows every response, finished or aborted) and 'error' once, here.
+  const emit = responses.emit;
+  responses.emit = function emitAndLog(this: ServerResponse, event: string | symbol, err?: unknown): boolean {
+    if (event === 'close') finish(this, undefined);
+    else if (event === 'error') {
+      finish(this, err instanceof Error ? err : new Error(String(err)));
+      // Logged: a failed write (e.g. after the end) must not crash the process when nothing else listens.
+      if (this.listenerCount('error') === 0) return false;
+    }
+    // biome-ignore lint/complexity/noArguments: every argument of the event, without an array per call
+    return Reflect.apply(emit, this, arguments);
+  } as ServerResponse['emit'];
 
   return (req: LoggedRequest, res, next) => {
     if (UNLOGGED_PATHS.has(req.url) || !logger.isLevelEnabled('info')) {
@@ -137,10 +147,6 @@ export function createRequestLogger(logger: Logger): RequestHandler {
       return;
     }
     req[STATE] = { started: Date.now(), url: req.originalUrl, logged: false };
-    // 'close' follows every response, finished or aborted; 'error' also keeps a failed write from crashing the process.
-    // `on`, not `once`: finish runs once per request anyway (state.logged), without once's wrappers.
-    res.on('close', onClose);
-    res.on('error', onError);
     next();
   };
 }
