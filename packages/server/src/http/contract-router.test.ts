@@ -128,10 +128,9 @@ describe('ContractRouter', () => {
     expect(JSON.parse(res.body)).toEqual({ error: "Failed to decode param '%zz'" });
   });
 
-  it('lists what was mounted and refuses what it cannot dispatch', () => {
+  it('refuses what it cannot dispatch: a middleware that is no error handler, a route after the middleware is built', () => {
     const routes = new ContractRouter();
     mount(routes.target);
-    expect(routes.routes()).toEqual(ROUTES.map(([m, p]) => `${m.toUpperCase()} ${p}`));
     expect(() => routes.target.use((_req: unknown, _res: unknown, next: () => void) => next())).toThrow(/only error handlers/);
     routes.middleware();
     expect(() => routes.target.get('/late', (_req, res) => res.end())).toThrow(/before middleware/);

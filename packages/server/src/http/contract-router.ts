@@ -92,11 +92,6 @@ export class ContractRouter {
     this.target = target as unknown as IRouter;
   }
 
-  /** The mounted routes as `METHOD /path`, in registration order (tests, startup checks). */
-  routes(): string[] {
-    return this.#routes.map((r) => `${r.method} ${r.path}`);
-  }
-
   #mount(method: Method, path: unknown, handlers: RequestHandler[]): void {
     if (this.#sealed) throw new Error('ContractRouter: routes must be mounted before middleware() is built');
     if (typeof path !== 'string') throw new Error(`ContractRouter: ${method} route path must be a string`);

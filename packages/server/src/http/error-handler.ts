@@ -2,6 +2,7 @@ import { RequestValidationError } from '@ts-rest/express';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { ZodError } from 'zod';
+import { routePattern } from '../logging/logger.js';
 import { isDatabaseUnavailable } from '../storage/database-unavailable.js';
 import { SERVER_METHODS, allowedMethods } from './allowed-methods.js';
 import { AppError, errorBody } from '../errors/app-error.js';
@@ -42,10 +43,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     } else if (clientStatusOf(err) !== null) {
       appError = fromClientStatus(clientStatusOf(err)!, err);
     } else {
-      logger.error(
-        { err, requestId, method: req.method, path: (req as { tsRestRoute?: { path?: string } }).tsRestRoute?.path ?? 'unmatched' },
-        'unhandled error',
-      );
+      logger.error({ err, requestId, method: req.method, path: routePattern(req) ?? 'unmatched' }, 'unhandled error');
       appError = new AppError('INTERNAL_ERROR');
     }
     if (appError.status >= 500 && err instanceof AppError) logger.error({ requestId, code: appError.code }, appError.message);
