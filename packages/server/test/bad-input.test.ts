@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerClientErrors } from '../src/http/client-error.js';
 import { paginate } from '../src/storage/paginate.js';
 import { DIALECTS, type HttpResult } from './harness.js';
-import { startFuzzServer, type FuzzServer } from './fuzz/fuzz-target.js';
+import { useFuzzServer } from './fuzz/fuzz-target.js';
 import { RAW_CASES } from './fuzz/raw-cases.js';
 import { sendRaw, type RawResponse } from './fuzz/raw-http.js';
 
@@ -35,19 +35,13 @@ const LIST_ROUTES = listRoutes().filter(
 );
 
 describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
-  let fuzz: FuzzServer;
-  let orgId: string;
-  const token = (label: string) => fuzz.target.credentials[label]!.replace(/^Bearer /, '');
-  beforeAll(async () => {
-    fuzz = await startFuzzServer({ dialect });
-    orgId = fuzz.target.hints.orgId![0]!;
-  });
-  afterAll(async () => fuzz?.server.close());
+  const w = useFuzzServer(dialect);
+  const token = w.token;
 
   /** A credential the route accepts, and its path with real ids. */
   function callerFor(r: ContractRoute): { token: string; path: string } {
     const kinds = r.metadata.auth.credentials;
-    const path = r.route.path.replace(':orgId', orgId);
+    const path = r.route.path.replace(':orgId', w.orgId);
     if (kinds.includes('portalSession')) return { token: token('portalSession'), path };
     if (kinds.includes('organizationKey')) return { token: token('orgKey'), path };
     if (kinds.includes('systemKey')) return { token: token('systemKey'), path };
@@ -67,7 +61,7 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
         const { token: t, path } = callerFor(r);
         const concrete = path.replace(/:[A-Za-z]+/g, 'x_AAAAAAAAAAAAAAAAAAAA');
         for (const body of [{ now: '2030-01-01T00:00:00Z' }, { reason: 'x' }, [], [1], { '': null }]) {
-          const res = fromFetch(await fuzz.server.request(r.route.method, concrete, { token: t, body }));
+          const res = fromFetch(await w.fuzz.server.request(r.route.method, concrete, { token: t, body }));
           const b = expectShape(res, 400, 'VALIDATION_FAILED');
           expect(b.details?.issues?.[0]?.path, JSON.stringify(body)).toBe('body');
         }
@@ -76,8 +70,8 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
 
     it('an absent body or {} is still accepted', async () => {
       const t = token('systemKey');
-      expect((await fuzz.server.request('POST', '/api/v1/system/recurring/process', { token: t })).status).toBe(200);
-      expect((await fuzz.server.request('POST', '/api/v1/system/recurring/process', { token: t, body: {} })).status).toBe(200);
+      expect((await w.fuzz.server.request('POST', '/api/v1/system/recurring/process', { token: t })).status).toBe(200);
+      expect((await w.fuzz.server.request('POST', '/api/v1/system/recurring/process', { token: t, body: {} })).status).toBe(200);
     });
   });
 
@@ -91,13 +85,13 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
       '/api/v1/invoices/recurring/%G0/pause',
     ])('%s: 400 VALIDATION_FAILED with and without a credential', async (path) => {
       const method = path.endsWith('/pause') ? 'POST' : 'GET';
-      expectShape(fromFetch(await fuzz.server.request(method, path)), 400, 'VALIDATION_FAILED');
-      expectShape(fromFetch(await fuzz.server.request(method, path, { token: token('orgKey') })), 400, 'VALIDATION_FAILED');
-      expectShape(fromFetch(await fuzz.server.request(method, path, { token: token('adminSession') })), 400, 'VALIDATION_FAILED');
+      expectShape(fromFetch(await w.fuzz.server.request(method, path)), 400, 'VALIDATION_FAILED');
+      expectShape(fromFetch(await w.fuzz.server.request(method, path, { token: token('orgKey') })), 400, 'VALIDATION_FAILED');
+      expectShape(fromFetch(await w.fuzz.server.request(method, path, { token: token('adminSession') })), 400, 'VALIDATION_FAILED');
     });
 
     it('an unknown path with bad percent-encoding is still an answer in the one shape', async () => {
-      const res = fromFetch(await fuzz.server.request('GET', '/api/v1/%zz/%'));
+      const res = fromFetch(await w.fuzz.server.request('GET', '/api/v1/%zz/%'));
       expect([400, 404]).toContain(res.status);
       expectShape(res, res.status);
     });
@@ -133,19 +127,19 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
           'page[a]=1',
         ];
         for (const q of bad) {
-          const body = expectShape(fromFetch(await fuzz.server.request('GET', `${path}?${q}`, { token: t })), 400, 'VALIDATION_FAILED');
+          const body = expectShape(fromFetch(await w.fuzz.server.request('GET', `${path}?${q}`, { token: t })), 400, 'VALIDATION_FAILED');
           expect(body.details?.issues?.length, q).toBeGreaterThan(0);
         }
-        const last = await fuzz.server.request('GET', `${path}?page=${MAX_PAGE}&limit=100`, { token: t });
+        const last = await w.fuzz.server.request('GET', `${path}?page=${MAX_PAGE}&limit=100`, { token: t });
         expect(last.status, JSON.stringify(last.body)).toBe(200);
         expect(last.body).toMatchObject({ items: [], page: MAX_PAGE, limit: 100 });
-        expect((await fuzz.server.request('GET', `${path}?page=1&limit=100`, { token: t })).status).toBe(200);
+        expect((await w.fuzz.server.request('GET', `${path}?page=1&limit=100`, { token: t })).status).toBe(200);
       },
     );
   });
 
   it('the storage layer never sends an overflowing OFFSET, even for callers that bypass the contract', async () => {
-    const { db } = fuzz.server.gateway.database;
+    const { db } = w.fuzz.server.gateway.database;
     const query = db.selectFrom('organizations').select(['id']).orderBy('id');
     for (const page of [1e21, 461168601842738791, Number.MAX_SAFE_INTEGER, 2 ** 31, Infinity]) {
       const result = await paginate(query, { page, limit: 100 }, (r) => r.id);
@@ -157,7 +151,7 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
 
   describe('requests Node refuses get the one error body and a fresh X-Request-ID', () => {
     it.each(RAW_CASES.filter((c) => c.expectStatus !== undefined).map((c) => [c.label, c] as const))('%s', async (_label, c) => {
-      const { port: p } = new URL(fuzz.server.url);
+      const { port: p } = new URL(w.fuzz.server.url);
       const { response } = await sendRaw('127.0.0.1', Number(p), c.bytes, 10_000, true);
       expect(response, 'no answer').not.toBeNull();
       const body = expectShape(fromRaw(response!), c.expectStatus!);
@@ -166,7 +160,7 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
     });
 
     it('CONNECT is answered 405 instead of a dropped connection', async () => {
-      const { port: p } = new URL(fuzz.server.url);
+      const { port: p } = new URL(w.fuzz.server.url);
       const { response } = await sendRaw(
         '127.0.0.1',
         Number(p),
@@ -180,7 +174,7 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
     it('two Authorization headers are 400 MALFORMED_AUTHORIZATION, whichever credentials they carry', async () => {
       // Node keeps the first Authorization line and drops the rest; a proxy may read the last:
       // an ambiguous credential is refused, not guessed (SPEC §7.1).
-      const { port: p } = new URL(fuzz.server.url);
+      const { port: p } = new URL(w.fuzz.server.url);
       const a = token('orgKey');
       for (const [path, second] of [
         ['/api/v1/clients', token('adminSession')],
@@ -195,7 +189,7 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
     });
 
     it('an unsupported Expect is ignored rather than answered with a bare 417', async () => {
-      const { port: p } = new URL(fuzz.server.url);
+      const { port: p } = new URL(w.fuzz.server.url);
       const raw =
         'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 2\r\nExpect: teapot\r\n\r\n{}';
       const { response } = await sendRaw('127.0.0.1', Number(p), Buffer.from(raw), 10_000, true);
@@ -205,8 +199,8 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
 
   describe('NUL characters (PostgreSQL text cannot store them) are refused at the edge', () => {
     it('in any body string or query value, on every kind of route: 400 VALIDATION_FAILED naming the field', async () => {
-      const org = orgId;
-      const victimKey = fuzz.target.hints.keyId![2]!;
+      const org = w.orgId;
+      const victimKey = w.fuzz.target.hints.keyId![2]!;
       const cases: [string, string, string, unknown, string][] = [
         ['orgKey', 'POST', '/api/v1/clients', { email: 'nul@example.com', name: 'a\u0000b' }, 'body.name'],
         ['orgKey', 'GET', '/api/v1/clients?externalId=a%00b', undefined, 'query.externalId'],
@@ -234,13 +228,13 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
           'orgKey',
           'POST',
           '/api/v1/invoices',
-          { clientId: fuzz.target.hints.clientId![0], currency: 'EUR', lines: [{ description: 'd\u0000', quantity: 1, unitAmount: 1 }] },
+          { clientId: w.fuzz.target.hints.clientId![0], currency: 'EUR', lines: [{ description: 'd\u0000', quantity: 1, unitAmount: 1 }] },
           'body.lines.0.description',
         ],
         ['orgKey', 'POST', '/api/v1/clients', { email: 'nul2@example.com', name: 'ok', 'k\u0000': 1 }, 'body'],
       ];
       for (const [cred, method, path, body, field] of cases) {
-        const res = await fuzz.server.request(method, path, {
+        const res = await w.fuzz.server.request(method, path, {
           token: cred === 'none' ? undefined : token(cred),
           body,
           headers: cred === 'adminSession' ? { cookie: `selectedOrganization=${org}` } : {},
@@ -256,20 +250,20 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
 
   describe('methods, encodings and content types', () => {
     it('a known path with another method: 405 METHOD_NOT_ALLOWED naming the allowed ones', async () => {
-      const res = await fuzz.server.request('PATCH', '/api/v1/clients', { token: token('orgKey') });
+      const res = await w.fuzz.server.request('PATCH', '/api/v1/clients', { token: token('orgKey') });
       expectShape(fromFetch(res), 405, 'METHOD_NOT_ALLOWED');
       expect(res.headers.get('allow')).toBe('GET, HEAD, POST');
-      const options = await fuzz.server.request('OPTIONS', '/api/v1/clients');
+      const options = await w.fuzz.server.request('OPTIONS', '/api/v1/clients');
       expect(options.status).toBe(204);
       expect(options.headers.get('allow')).toBe('GET, HEAD, POST, OPTIONS');
       expect(options.headers.get('x-request-id')).toMatch(/\S/);
-      const unknown = await fuzz.server.request('PATCH', '/api/v1/nowhere');
+      const unknown = await w.fuzz.server.request('PATCH', '/api/v1/nowhere');
       expectShape(fromFetch(unknown), 404, 'ROUTE_NOT_FOUND');
     });
 
     it('a static docs path that resolves to a directory is 404 in the one shape, not an HTML redirect', async () => {
       for (const path of ['/api/v1/docs/assets/swagger-ui.css/..', '/api/v1/docs/assets/%2e', '/api/v1/docs/assets/../assets']) {
-        const res = await fetch(`${fuzz.server.url}${path}`, { redirect: 'manual' });
+        const res = await fetch(`${w.fuzz.server.url}${path}`, { redirect: 'manual' });
         expectShape(
           { status: res.status, body: await res.json(), requestIdHeader: res.headers.get('x-request-id') },
           404,
@@ -279,16 +273,16 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
     });
 
     it('HEAD carries X-Request-ID; If-None-Match never turns an answer into a bodiless 304', async () => {
-      const head = await fetch(`${fuzz.server.url}/api/v1/auth/whoami`, { method: 'HEAD' });
+      const head = await fetch(`${w.fuzz.server.url}/api/v1/auth/whoami`, { method: 'HEAD' });
       expect(head.status).toBe(401);
       expect(head.headers.get('x-request-id')).toMatch(/\S/);
-      const res = await fuzz.server.request('GET', '/api/v1/auth/whoami', { token: token('orgKey'), headers: { 'if-none-match': '*' } });
+      const res = await w.fuzz.server.request('GET', '/api/v1/auth/whoami', { token: token('orgKey'), headers: { 'if-none-match': '*' } });
       expect(res.status).toBe(200);
     });
 
     it('gzip bodies are read; corrupt or unknown encodings and charsets are 4xx', async () => {
       const post = (body: Uint8Array | string, headers: Record<string, string>) =>
-        fetch(`${fuzz.server.url}/api/v1/clients`, {
+        fetch(`${w.fuzz.server.url}/api/v1/clients`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token('orgKey')}`, ...headers },
           body: typeof body === 'string' ? body : new Uint8Array(body),
@@ -320,7 +314,7 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
 
     it('deep, huge, prototype-polluting and duplicate-key JSON is 4xx', async () => {
       const send = (body: string) =>
-        fetch(`${fuzz.server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        fetch(`${w.fuzz.server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       for (const body of [
         `${'['.repeat(50_000)}${']'.repeat(50_000)}`,
         `{"a":"${'x'.repeat(300_000)}"}`,
@@ -339,24 +333,24 @@ describe.each(DIALECTS)('bad input never answers 5xx (%s)', (dialect) => {
     it('X-Organization-ID is refused where the credential rides in the body or a cookie: login, refresh, magic-link redemption', async () => {
       // SPEC §3: with any credential, 400. A password, a refresh cookie and a link token are credentials.
       for (const name of ['X-Organization-ID', 'x-organization-id', 'X-ORGANIZATION-ID']) {
-        const headers = { [name]: orgId };
+        const headers = { [name]: w.orgId };
         for (const [path, body, cookie] of [
           ['/api/v1/auth/login', { email: 'admin@example.com', password: 'not-the-password' }, undefined],
           ['/api/v1/auth/refresh-token', undefined, 'gw_refresh=rt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
           ['/api/v1/portal/auth/magic-link', { token: 'pml_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }, undefined],
         ] as const) {
-          const res = await fuzz.server.request('POST', path, { body, headers: cookie ? { ...headers, cookie } : headers });
+          const res = await w.fuzz.server.request('POST', path, { body, headers: cookie ? { ...headers, cookie } : headers });
           expectShape(fromFetch(res), 400, 'ORGANIZATION_HEADER_NOT_ALLOWED');
         }
       }
       // The load balancer's health checks carry no credential: the header is ignored there.
-      expect((await fuzz.server.request('GET', '/health', { headers: { 'X-Organization-ID': orgId } })).status).toBe(200);
+      expect((await w.fuzz.server.request('GET', '/health', { headers: { 'X-Organization-ID': w.orgId } })).status).toBe(200);
     });
 
     it('X-Organization-ID of any value, with or without a credential, is never a 5xx', async () => {
-      for (const value of ['', ' ', '%zz', 'org_AAAAAAAAAAAAAAAA', orgId, 'A'.repeat(4000), 'null', '[]']) {
+      for (const value of ['', ' ', '%zz', 'org_AAAAAAAAAAAAAAAA', w.orgId, 'A'.repeat(4000), 'null', '[]']) {
         for (const t of [undefined, token('orgKey'), token('adminSession')]) {
-          const res = await fuzz.server.request('GET', '/api/v1/clients', { token: t, headers: { 'x-organization-id': value } });
+          const res = await w.fuzz.server.request('GET', '/api/v1/clients', { token: t, headers: { 'x-organization-id': value } });
           expect(res.status).toBeLessThan(500);
           expectShape(fromFetch(res), res.status);
         }

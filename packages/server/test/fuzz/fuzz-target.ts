@@ -3,6 +3,7 @@
 // session), and real ids to aim at.
 import { SYSTEM_KEY_SCOPES, ORG_KEY_SCOPES } from '../auth-matrix.js';
 import { createBillingOrg, tokenOf } from '../billing-fixtures.js';
+import { afterAll, beforeAll } from 'vitest';
 import { startTestServer, type TestServer, type TestServerOptions } from '../harness.js';
 import { ADMIN, createUser, sessionToken } from '../session-helpers.js';
 import type { FuzzTarget } from './fuzzer.js';
@@ -73,4 +74,34 @@ export async function startFuzzServer(options: TestServerOptions = {}): Promise<
     cookies: [`selectedOrganization=${orgId}`, `selectedOrganization=${otherOrgId}`, MISSING_ORG_COOKIE],
   };
   return { server, target };
+}
+
+/**
+ * A seeded fuzz server for one describe block, started before its tests and closed after:
+ * `fuzz` itself, the seeded organization's id, and the bare token (no `Bearer `) of one of its
+ * credentials by label (`orgKey`, `systemKey`, `adminSession`, `portalSession`).
+ */
+export function useFuzzServer(dialect: NonNullable<TestServerOptions['dialect']>): {
+  readonly fuzz: FuzzServer;
+  readonly orgId: string;
+  token(label: string): string;
+} {
+  let fuzz: FuzzServer | undefined;
+  beforeAll(async () => {
+    fuzz = await startFuzzServer({ dialect });
+  });
+  afterAll(async () => fuzz?.server.close());
+  const started = () => {
+    if (!fuzz) throw new Error('useFuzzServer: the server is started in beforeAll');
+    return fuzz;
+  };
+  return {
+    get fuzz() {
+      return started();
+    },
+    get orgId() {
+      return started().target.hints.orgId![0]!;
+    },
+    token: (label) => started().target.credentials[label]!.replace(/^Bearer /, ''),
+  };
 }
